@@ -1,0 +1,56 @@
+/* transport.c - transport registry and the blocking helpers built on the ops. */
+#include "transport.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const struct fs_transport_ops *fs_transport_find(const char *name)
+{
+    static const struct fs_transport_ops *const all[] = {
+        &fs_transport_mpi,
+#ifdef FS_HAVE_OFI
+        &fs_transport_ofi,
+#endif
+    };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(all[i]->name, name) == 0) return all[i];
+    return NULL;
+}
+
+int fs_transport_fail(fs_transport *tp, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tp->errmsg, sizeof tp->errmsg, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int fs_send(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr, uint32_t tag)
+{
+    fs_req req;
+    int rc = tp->ops->isend(tp, peer, buf, len, mr, tag, &req);
+    return rc ? rc : tp->ops->waitall(tp, &req, 1);
+}
+
+int fs_recv(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint32_t tag)
+{
+    fs_req req;
+    int rc = tp->ops->irecv(tp, peer, buf, len, mr, tag, &req);
+    return rc ? rc : tp->ops->waitall(tp, &req, 1);
+}
+
+int fs_sendrecv(fs_transport *tp, int dst, const void *sbuf, size_t slen, fs_mr *smr, int src,
+                void *rbuf, size_t rlen, fs_mr *rmr, uint32_t tag)
+{
+    fs_req req[2];
+    int rc = tp->ops->irecv(tp, src, rbuf, rlen, rmr, tag, &req[0]);
+    if (rc) return rc;
+    rc = tp->ops->isend(tp, dst, sbuf, slen, smr, tag, &req[1]);
+    if (rc) {
+        /* The receive is still posted; nothing sane can complete it. */
+        return rc;
+    }
+    return tp->ops->waitall(tp, req, 2);
+}

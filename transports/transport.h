@@ -1,0 +1,132 @@
+/*
+ * transport.h - the one interface every benchmark and collective is written
+ * against.  Implementations: mpi.c (MPI point-to-point) and ofi.c (libfabric
+ * RDM endpoint).  A test may supply its own (the collectives' fake transport).
+ *
+ * Model: UCX libperf separates the measurement core from the runtime; here
+ * the runtime (MPI) bootstraps ranks and exchanges addresses, and the data
+ * path is whatever `ops` points at.  Posting an operation never allocates:
+ * per-operation state lives in the caller's fs_req.
+ *
+ * Conventions
+ *  - All calls return 0 on success or a negative FS_E* code; on failure
+ *    tp->errmsg holds one line saying what went wrong.
+ *  - Peers are ranks 0..nranks-1 of the launching communicator.
+ *  - A buffer passed to isend/irecv/write must lie inside the fs_mr given
+ *    with it (NULL is allowed only when tp->caps.needs_mr is false).
+ *  - Messages of any size are accepted; a transport whose provider has a
+ *    smaller max_msg_size chunks internally, and the receive posted for a
+ *    message must have the same length as the send.
+ */
+#ifndef FS_TRANSPORT_H
+#define FS_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+/* Error codes (negative returns). FS_EINPUT means "the user asked for
+ * something this transport/provider cannot do" and maps to exit status 2. */
+enum {
+    FS_OK = 0,
+    FS_EINPUT = -2,   /* bad input: unknown provider, size too large, ... */
+    FS_ERUNTIME = -1, /* the fabric or the library failed */
+    FS_ETIMEOUT = -3, /* no progress within the watchdog deadline */
+};
+
+typedef struct fs_transport fs_transport;
+typedef struct fs_mr fs_mr; /* transport-owned registration */
+
+/* Caller-owned per-operation state.  Opaque; sized for a libfabric
+ * fi_context2 plus chunking bookkeeping, so posting never allocates. */
+typedef struct fs_req {
+    _Alignas(16) unsigned char priv[256];
+} fs_req;
+
+/* What a peer needs to write into a registered buffer: its address (or
+ * offset, when the provider uses offset-based RMA) and the key. */
+typedef struct fs_rkey {
+    uint64_t addr;
+    uint64_t key;
+} fs_rkey;
+
+/* Selection and emulation options, shared by every transport. */
+typedef struct fs_transport_opts {
+    const char *provider; /* libfabric provider name (ofi), NULL = first RDM */
+    const char *fabric;   /* libfabric fabric name, NULL = any */
+    const char *domain;   /* libfabric domain name, NULL = any */
+    bool need_rma;        /* fail with FS_EINPUT if RMA write is unavailable */
+    bool emulate_efa;     /* force EFA's strict paths on local providers */
+    size_t max_bytes;     /* largest message the run will post */
+    int max_outstanding;  /* largest window the run will post per peer */
+    double timeout_s;     /* progress watchdog for waits; 0 = none */
+} fs_transport_opts;
+
+/* What the transport negotiated; benchmarks read these, metadata records them. */
+typedef struct fs_transport_caps {
+    bool rma;              /* write_notify is available */
+    bool needs_mr;         /* buffers must be registered (FI_MR_LOCAL) */
+    size_t max_msg_size;   /* largest single operation (larger ones are chunked) */
+    size_t inject_size;    /* sends up to this size may be injected */
+    size_t tx_depth;       /* operations that may be outstanding on send side */
+    size_t rx_depth;       /* operations that may be outstanding on receive side */
+} fs_transport_caps;
+
+struct fs_transport_ops {
+    const char *name; /* "mpi", "ofi", ... */
+    /* Collective over all ranks: open the endpoint and exchange addresses. */
+    int (*init)(fs_transport *tp, const fs_transport_opts *opts);
+    void (*fini)(fs_transport *tp);
+    int (*mr_reg)(fs_transport *tp, void *buf, size_t len, fs_mr **mr);
+    void (*mr_dereg)(fs_transport *tp, fs_mr *mr);
+    /* Tagged, two-sided; tag is matched together with the peer. */
+    int (*isend)(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr,
+                 uint32_t tag, fs_req *req);
+    int (*irecv)(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint32_t tag,
+                 fs_req *req);
+    /* Wait for all n requests; drives progress. */
+    int (*waitall)(fs_transport *tp, fs_req *reqs, int n);
+    /* Collective: publish (addr,key) of mr to every rank; peers[r] is rank r's. */
+    int (*rma_expose)(fs_transport *tp, fs_mr *mr, fs_rkey *peers);
+    /* One-sided write of len bytes to dst+offset at peer, carrying 32-bit
+     * remote CQ data so the target can count arrivals. */
+    int (*write_notify)(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr,
+                        const fs_rkey *dst, uint64_t offset, uint32_t data, fs_req *req);
+    /* Target side: wait until `count` write notifications have arrived. */
+    int (*wait_notify)(fs_transport *tp, long count);
+    /* Add this transport's negotiated attributes to a run's JSON object. */
+    void (*describe)(fs_transport *tp, json_t *run);
+};
+
+struct fs_transport {
+    const struct fs_transport_ops *ops;
+    int rank, nranks;
+    fs_transport_caps caps;
+    char provider[64]; /* what was actually selected, for the results */
+    char fabric[128];
+    char domain[128];
+    char errmsg[512];
+    void *priv; /* implementation state */
+};
+
+/* Registry of the transports compiled in. */
+extern const struct fs_transport_ops fs_transport_mpi;
+extern const struct fs_transport_ops fs_transport_ofi;
+
+/* Look up by name; NULL when unknown. */
+const struct fs_transport_ops *fs_transport_find(const char *name);
+
+/* Convenience wrappers: blocking send / receive of one message. */
+int fs_send(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr, uint32_t tag);
+int fs_recv(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint32_t tag);
+/* Post a receive and a send and wait for both (deadlock-free exchange). */
+int fs_sendrecv(fs_transport *tp, int dst, const void *sbuf, size_t slen, fs_mr *smr, int src,
+                void *rbuf, size_t rlen, fs_mr *rmr, uint32_t tag);
+
+/* Record a one-line error in tp->errmsg (printf-style) and return code. */
+int fs_transport_fail(fs_transport *tp, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif
