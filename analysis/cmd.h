@@ -1,0 +1,14 @@
+/*
+ * cmd.h - the subcommands of `fabscale`.  Each lives in its own cmd_*.c,
+ * takes the arguments after its name (argv[0] is the subcommand) and
+ * returns the exit status: 0 ok, 1 runtime failure, 2 bad usage or input.
+ */
+#ifndef FS_CMD_H
+#define FS_CMD_H
+
+int fs_cmd_import(int argc, char **argv);
+int fs_cmd_fit(int argc, char **argv);
+int fs_cmd_predict(int argc, char **argv);
+int fs_cmd_report(int argc, char **argv);
+
+#endif

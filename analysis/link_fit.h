@@ -1,0 +1,79 @@
+/*
+ * link_fit.h - piecewise Hockney fits of point-to-point links.
+ *
+ * What is fitted: for each link, the `latency` runs' time_us.p50 (half a
+ * round trip) against bytes, and the `bw` runs' time per message
+ * (time_us.p50 / window).  Both kinds share one bandwidth per protocol
+ * segment; each has its own intercept: alpha (latency, the Hockney alpha
+ * used by the collective models) and the streaming gap (bw).  Breakpoints
+ * (protocol switches) are chosen by dynamic programming over the measured
+ * sizes, the number of segments by BIC.  Weights are 1/t^2 so every point
+ * counts by its relative error and small messages weigh as much as large
+ * ones.  Each segment's regression is GSL's weighted least squares.
+ *
+ * A link is (transport, provider, host pair) from the runs; runs with more
+ * than one pair do not describe one link and are left out of the fit.
+ */
+#ifndef FS_LINK_FIT_H
+#define FS_LINK_FIT_H
+
+#include <stddef.h>
+
+#include "collective_model.h"
+#include "diag.h"
+#include "results.h"
+
+typedef enum fs_fit_kind { FS_FIT_LATENCY, FS_FIT_STREAM } fs_fit_kind;
+
+typedef struct fs_fit_point {
+    double bytes;
+    double time_us;
+    fs_fit_kind kind;
+} fs_fit_point;
+
+typedef struct fs_fit_opts {
+    int max_segments;   /* <= FS_LINK_MAX_SEGMENTS; 0: 4 */
+    int min_sizes;      /* distinct sizes per segment, 0: 3 */
+} fs_fit_opts;
+
+typedef struct fs_fit {
+    fs_link link; /* alpha from latency points (or the gap when there are none) */
+    double gap_us[FS_LINK_MAX_SEGMENTS];  /* streaming intercept, NAN without bw points */
+    double to_bytes[FS_LINK_MAX_SEGMENTS]; /* largest measured size in the segment */
+    size_t seg_points[FS_LINK_MAX_SEGMENTS];
+    double rms_rel_residual, max_rel_residual;
+    size_t npoints;
+} fs_fit;
+
+/* Pure: fit the points (any order).  Returns 0 or FS_EXIT_INPUT when
+ * there are too few usable points (fewer than 2 distinct sizes). */
+int fs_fit_piecewise(const fs_fit_point *pts, size_t n, const fs_fit_opts *o, fs_fit *out,
+                     fs_err *err);
+/* The fitted time of a point of this kind. */
+double fs_fit_time_us(const fs_fit *f, fs_fit_kind kind, double bytes);
+
+typedef struct fs_link_fit {
+    char transport[32], provider[64];
+    char host_a[256], host_b[256]; /* "" when the runs do not say */
+    char source[512];              /* first file the link's runs came from */
+    fs_fit fit;
+    double n_half_bytes;   /* size at which the latency model reaches half the peak bandwidth */
+    double peak_GBps;      /* largest measured bandwidth of one message stream */
+    double msg_rate_Mps;   /* from msgrate runs, else from the smallest bw size; NAN */
+    const char *msg_rate_from; /* "msgrate", "bw" or NULL */
+    size_t npoints;
+    fs_fit_point *points;  /* what was fitted, sorted by kind then bytes */
+    double *residual;      /* (measured - model) / model per point */
+} fs_link_fit;
+
+/* Group the runs of all files by link and fit each.  Returns 0 with
+ * *nout >= 1, FS_EXIT_INPUT when no run can be fitted (message says why). */
+int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o,
+                          fs_link_fit **out, size_t *nout, fs_err *err);
+void fs_links_free(fs_link_fit *l, size_t n);
+/* True when both ends are the same known host. */
+int fs_link_is_intra(const fs_link_fit *l);
+/* "transport/provider host_a<->host_b" for tables. */
+const char *fs_link_label(const fs_link_fit *l, char *buf, size_t len);
+
+#endif
