@@ -69,11 +69,12 @@ typedef struct fs_bench {
     const char *name;    /* as given to --bench */
     const char *summary; /* one line for --help */
     fs_bench_kind kind;
-    bool windowed;     /* honours --window */
-    bool needs_rma;    /* needs tp->caps.rma */
-    int min_ranks;     /* 2 for pairs */
-    bool has_algorithm; /* runs once per --algorithm entry */
-    double time_scale; /* sample multiplier: 0.5 for half round trip, else 1 */
+    bool windowed;       /* honours --window */
+    bool all_pairs;      /* every pair runs (msgrate); else only the first pair */
+    bool needs_rma;      /* needs tp->caps.rma */
+    int min_ranks;       /* 2 for pairs */
+    bool has_algorithm;  /* runs once per --algorithm entry */
+    double time_scale;   /* sample multiplier: 0.5 for half round trip, else 1 */
     unsigned recv_sides; /* FS_RECV_* for the generic validation, 0 = use check() */
     /* Buffer bytes for a point of `bytes` (NULL: bytes). Called with the
      * largest size once per run, so buffers are allocated once. */

@@ -3,6 +3,7 @@
 
 #include <limits.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -20,7 +21,10 @@ typedef struct mpi_state {
 
 _Static_assert(sizeof(MPI_Request) <= sizeof(((fs_req *)0)->priv), "fs_req too small");
 
-static MPI_Request *req_of(fs_req *r) { return (MPI_Request *)(void *)r->priv; }
+static MPI_Request *req_of(fs_req *r)
+{
+    return (MPI_Request *)(void *)r->priv;
+}
 
 static int mpi_init(fs_transport *tp, const fs_transport_opts *opts)
 {
@@ -44,8 +48,7 @@ static int mpi_init(fs_transport *tp, const fs_transport_opts *opts)
         return fs_transport_fail(tp, FS_EINPUT,
                                  "transport mpi has no RMA write benchmark; use --transport ofi");
     if (opts->max_bytes > INT_MAX)
-        return fs_transport_fail(tp, FS_EINPUT,
-                                 "transport mpi: message size %zu exceeds %d bytes",
+        return fs_transport_fail(tp, FS_EINPUT, "transport mpi: message size %zu exceeds %d bytes",
                                  opts->max_bytes, INT_MAX);
     return 0;
 }

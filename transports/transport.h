@@ -66,12 +66,12 @@ typedef struct fs_transport_opts {
 
 /* What the transport negotiated; benchmarks read these, metadata records them. */
 typedef struct fs_transport_caps {
-    bool rma;              /* write_notify is available */
-    bool needs_mr;         /* buffers must be registered (FI_MR_LOCAL) */
-    size_t max_msg_size;   /* largest single operation (larger ones are chunked) */
-    size_t inject_size;    /* sends up to this size may be injected */
-    size_t tx_depth;       /* operations that may be outstanding on send side */
-    size_t rx_depth;       /* operations that may be outstanding on receive side */
+    bool rma;            /* write_notify is available */
+    bool needs_mr;       /* buffers must be registered (FI_MR_LOCAL) */
+    size_t max_msg_size; /* largest single operation (larger ones are chunked) */
+    size_t inject_size;  /* sends up to this size may be injected */
+    size_t tx_depth;     /* operations that may be outstanding on send side */
+    size_t rx_depth;     /* operations that may be outstanding on receive side */
 } fs_transport_caps;
 
 struct fs_transport_ops {
@@ -82,8 +82,8 @@ struct fs_transport_ops {
     int (*mr_reg)(fs_transport *tp, void *buf, size_t len, fs_mr **mr);
     void (*mr_dereg)(fs_transport *tp, fs_mr *mr);
     /* Tagged, two-sided; tag is matched together with the peer. */
-    int (*isend)(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr,
-                 uint32_t tag, fs_req *req);
+    int (*isend)(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr, uint32_t tag,
+                 fs_req *req);
     int (*irecv)(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint32_t tag,
                  fs_req *req);
     /* Wait for all n requests; drives progress. */

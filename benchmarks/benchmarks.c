@@ -1,0 +1,17 @@
+/* benchmarks.c - the benchmarks compiled into fabscale-bench. */
+#include "bench.h"
+
+#include <string.h>
+
+extern const fs_bench fs_bench_latency, fs_bench_bw, fs_bench_bibw, fs_bench_msgrate;
+
+const fs_bench *const fs_benches[] = {
+    &fs_bench_latency, &fs_bench_bw, &fs_bench_bibw, &fs_bench_msgrate, NULL,
+};
+
+const fs_bench *fs_bench_find(const char *name)
+{
+    for (int i = 0; fs_benches[i]; i++)
+        if (strcmp(fs_benches[i]->name, name) == 0) return fs_benches[i];
+    return NULL;
+}

@@ -1,0 +1,232 @@
+/* harness.c - warm-up, adaptive timed iterations, cross-rank aggregation and
+ * validation of one point.  Written once for every benchmark.
+ *
+ * Iterations run in batches.  Within a batch each rank reads the clock once
+ * per iteration (the end of one iteration is the start of the next), so the
+ * per-iteration samples cost one clock read.  After a batch the samples are
+ * reduced elementwise with MPI_MAXLOC over the ranks whose clocks count
+ * (initiators of pairs, every rank of a collective): an iteration lasts as
+ * long as its slowest rank, and MAXLOC tells which rank that was.  Rank 0
+ * then decides - the same decision for all, by broadcast - whether the mean
+ * is known to the requested precision or the budget is spent.  All MPI
+ * traffic of the harness is between batches, never inside the timed loop. */
+#include "harness.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define BATCH_MAX 4096
+
+typedef struct {
+    double v;
+    int rank;
+} double_int;
+
+double fs_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int fs_harness_init(fs_harness *h, MPI_Comm comm, long max_iters)
+{
+    *h = (fs_harness){.comm = comm};
+    MPI_Comm_rank(comm, &h->rank);
+    MPI_Comm_size(comm, &h->nranks);
+    h->local = malloc(BATCH_MAX * sizeof(double));
+    h->contrib = malloc(BATCH_MAX * sizeof(double_int));
+    h->reduced = malloc(BATCH_MAX * sizeof(double_int));
+    h->capacity = max_iters;
+    if (h->rank == 0) {
+        h->samples = malloc((size_t)max_iters * sizeof(double));
+        h->slow_count = calloc((size_t)h->nranks, sizeof(long));
+    }
+    if (!h->local || !h->contrib || !h->reduced ||
+        (h->rank == 0 && (!h->samples || !h->slow_count)))
+        return FS_ERUNTIME;
+    return 0;
+}
+
+void fs_harness_fini(fs_harness *h)
+{
+    free(h->local);
+    free(h->contrib);
+    free(h->reduced);
+    free(h->samples);
+    free(h->slow_count);
+    *h = (fs_harness){0};
+}
+
+bool fs_harness_is_timer(const fs_bench *b, const fs_bench_ctx *c)
+{
+    if (b->kind == FS_BENCH_COLLECTIVE) return true;
+    return c->peer >= 0 && c->initiator;
+}
+
+static bool is_active(const fs_bench *b, const fs_bench_ctx *c)
+{
+    return b->kind == FS_BENCH_COLLECTIVE || c->peer >= 0;
+}
+
+/* Agree on an error: every rank learns whether any rank failed. */
+static int agree(fs_harness *h, int rc)
+{
+    int worst = rc;
+    MPI_Allreduce(&rc, &worst, 1, MPI_INT, MPI_MIN, h->comm);
+    return worst;
+}
+
+static long default_warmup(size_t bytes)
+{
+    return bytes < 65536 ? 100 : 10;
+}
+
+static int warm_up(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs_harness_cfg *cfg,
+                   long *done)
+{
+    long want = cfg->warmup >= 0 ? cfg->warmup : default_warmup(c->bytes);
+    /* Warm-up never takes more than a tenth of the budget: at 4 MiB with a
+     * window of 64 a hundred iterations would otherwise cost seconds. */
+    double limit = cfg->fixed_iters > 0 ? INFINITY : 0.1 * cfg->time_per_size;
+    double t0 = fs_now_s();
+    long i = 0;
+    for (int stop = want == 0; !stop; i++) {
+        /* A failing rank returns at once: its peers cannot finish the
+         * iteration, and the caller aborts the job with the message. */
+        if (is_active(b, c)) {
+            int rc = b->iteration(c);
+            if (rc) {
+                h->failed_alone = true;
+                return rc;
+            }
+        }
+        if (h->rank == 0) stop = (i + 1 >= want) || (fs_now_s() - t0 > limit);
+        MPI_Bcast(&stop, 1, MPI_INT, 0, h->comm);
+    }
+    *done = i;
+    return 0;
+}
+
+static long next_batch(const fs_harness_cfg *cfg, long n, double mean_s, double left_s)
+{
+    long remaining = (cfg->fixed_iters > 0 ? cfg->fixed_iters : cfg->max_iters) - n;
+    long batch = n == 0 ? cfg->min_iters : n; /* double the sample each time */
+    if (cfg->fixed_iters <= 0 && n > 0 && mean_s > 0) {
+        /* Never plan past the budget. */
+        double fit = left_s / mean_s;
+        if (fit < (double)batch) batch = fit < 1 ? 1 : (long)fit;
+    }
+    if (batch > BATCH_MAX) batch = BATCH_MAX;
+    if (batch > remaining) batch = remaining;
+    return batch < 1 ? 1 : batch;
+}
+
+static int validate(fs_harness *h, const fs_bench *b, fs_bench_ctx *c)
+{
+    int rc = 0;
+    memset(c->rbuf, 0xA5, c->buf_bytes);
+    MPI_Barrier(h->comm);
+    if (is_active(b, c)) rc = b->iteration(c);
+    rc = agree(h, rc);
+    if (rc) return rc;
+    if (b->check) {
+        rc = b->check(c);
+    } else if (c->peer >= 0) {
+        unsigned side = c->initiator ? FS_RECV_INITIATOR : FS_RECV_RESPONDER;
+        if (b->recv_sides & side) {
+            size_t off = fs_pattern_check(c->rbuf, c->bytes, fs_pattern_seed(c->peer, c->bytes));
+            if (off != (size_t)-1)
+                rc = fs_bench_fail(c,
+                                   "validation failed: %s, %zu bytes: rank %d received from "
+                                   "rank %d a wrong byte at offset %zu",
+                                   b->name, c->bytes, c->rank, c->peer, off);
+        }
+    }
+    return agree(h, rc);
+}
+
+int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs_harness_cfg *cfg,
+                     fs_point *out)
+{
+    *out = (fs_point){.bytes = c->bytes, .slowest_rank = -1};
+    h->failed_alone = false;
+    double_int *contrib = h->contrib, *reduced = h->reduced;
+    bool timer = fs_harness_is_timer(b, c), active = is_active(b, c);
+    int rc = 0;
+
+    /* Senders' payload carries the pattern --validate checks; collectives
+     * overwrite it with their own data in prepare(). */
+    fs_pattern_fill(c->sbuf, c->buf_bytes, fs_pattern_seed(c->rank, c->bytes));
+    if (b->prepare && (rc = agree(h, b->prepare(c)))) return rc;
+
+    MPI_Barrier(h->comm);
+    if ((rc = warm_up(h, b, c, cfg, &out->warmup))) return rc;
+    if (h->rank == 0) memset(h->slow_count, 0, (size_t)h->nranks * sizeof(long));
+
+    fs_running run = {0};
+    long n = 0, batch = next_batch(cfg, 0, 0, cfg->time_per_size);
+    double start = fs_now_s();
+    while (batch > 0) {
+        MPI_Barrier(h->comm);
+        double prev = fs_now_s();
+        for (long i = 0; i < batch; i++) {
+            if (active && (rc = b->iteration(c))) {
+                h->failed_alone = true; /* see warm_up() */
+                return rc;
+            }
+            double t = fs_now_s();
+            h->local[i] = (t - prev) * 1e6 * b->time_scale;
+            prev = t;
+        }
+        for (long i = 0; i < batch; i++)
+            contrib[i] = (double_int){timer ? h->local[i] : -1.0, h->rank};
+        MPI_Reduce(contrib, reduced, (int)batch, MPI_DOUBLE_INT, MPI_MAXLOC, 0, h->comm);
+        long next = 0;
+        if (h->rank == 0) {
+            for (long i = 0; i < batch; i++) {
+                h->samples[n + i] = reduced[i].v;
+                fs_running_add(&run, reduced[i].v);
+                h->slow_count[reduced[i].rank]++;
+            }
+            n += batch;
+            double elapsed = fs_now_s() - start;
+            bool precise =
+                n >= cfg->min_iters && fs_running_ci95(&run) <= cfg->precision * run.mean;
+            out->converged = precise;
+            bool stop = cfg->fixed_iters > 0
+                            ? n >= cfg->fixed_iters
+                            : precise || elapsed >= cfg->time_per_size || n >= cfg->max_iters;
+            if (!stop) next = next_batch(cfg, n, run.mean * 1e-6, cfg->time_per_size - elapsed);
+        } else {
+            n += batch;
+        }
+        /* Rank 0 alone decides how many iterations come next (0 = stop). */
+        MPI_Bcast(&next, 1, MPI_LONG, 0, h->comm);
+        batch = next;
+    }
+    out->iterations = n;
+    out->elapsed_s = fs_now_s() - start;
+
+    if (cfg->validate && (rc = validate(h, b, c))) return rc;
+
+    if (h->rank == 0) {
+        fs_stats_compute(h->samples, (size_t)n, &out->time_us);
+        long best = -1;
+        for (int r = 0; r < h->nranks; r++)
+            if (h->slow_count[r] > best) best = h->slow_count[r], out->slowest_rank = r;
+        double t = out->time_us.p50 * 1e-6;
+        out->bandwidth_GBps = out->msg_rate_Mps = out->algbw_GBps = out->busbw_GBps = NAN;
+        if (b->busbw_factor) {
+            out->algbw_GBps = (double)c->bytes / t * 1e-9;
+            out->busbw_GBps = out->algbw_GBps * b->busbw_factor(c->nranks);
+        } else {
+            out->bandwidth_GBps = c->pairs * b->bytes_per_iter(c) / t * 1e-9;
+            out->msg_rate_Mps = c->pairs * b->msgs_per_iter(c) / t * 1e-6;
+        }
+    }
+    return 0;
+}

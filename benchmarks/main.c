@@ -1,0 +1,183 @@
+/* main.c - fabscale-bench: parse, bootstrap MPI, sweep every
+ * transport x provider x benchmark x algorithm, save results. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <mpi.h>
+
+#include "harness.h"
+#include "metadata.h"
+#include "options.h"
+#include "results.h"
+#include "sweep.h"
+#ifdef FS_HAVE_OFI
+#include "ofi.h"
+#endif
+
+#define EXIT_USAGE 2
+
+static bool any_needs_rma(const fs_options *o)
+{
+    for (int i = 0; i < o->nbenches; i++)
+        if (o->benches[i]->needs_rma) return true;
+    return false;
+}
+
+/* Bad input or runtime failure: one line from rank 0, results kept. */
+static int finish(fs_sweep_env *env, int rc, const char *msg)
+{
+    int rank;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (rank == 0) {
+        char werr[512];
+        if (env->doc && fs_sweep_save(env, rc == 0, werr, sizeof werr)) {
+            fprintf(stderr, "fabscale-bench: %s\n", werr);
+            if (!rc) rc = FS_ERUNTIME;
+        }
+        if (rc && msg && *msg) fprintf(stderr, "fabscale-bench: %s\n", msg);
+        if (rc && env->doc && env->opt->output)
+            fprintf(stderr, "fabscale-bench: results so far are in %s\n", env->opt->output);
+    }
+    json_decref(env->doc);
+    MPI_Finalize();
+    return rc == 0 ? 0 : rc == FS_EINPUT ? EXIT_USAGE : 1;
+}
+
+/* Output file policy, decided on rank 0 and shared. */
+static int check_output(const fs_options *o, json_t **appended, char *msg, size_t len)
+{
+    struct stat st;
+    if (!o->output || stat(o->output, &st) != 0) return 0;
+    if (o->append) {
+        *appended = fs_results_load(o->output, msg, len);
+        return *appended ? 0 : FS_EINPUT;
+    }
+    if (!o->force) {
+        snprintf(msg, len, "%s exists: use --force to overwrite or --append to add to it",
+                 o->output);
+        return FS_EINPUT;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    MPI_Init(&argc, &argv);
+    int rank;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    fs_options opt;
+    char msg[1024] = "";
+    fs_sweep_env env = {.opt = &opt, .comm = MPI_COMM_WORLD, .t_launch = fs_now_s()};
+
+    int prc = fs_options_parse(argc, argv, &opt, msg, sizeof msg,
+                               rank == 0 ? stdout : fopen("/dev/null", "w"));
+    if (prc == FS_OPT_EXIT_OK) return finish(&env, 0, NULL);
+    if (prc == FS_OPT_BAD) return finish(&env, FS_EINPUT, msg);
+
+    if (opt.list_providers) {
+        int rc = 0;
+#ifdef FS_HAVE_OFI
+        if (rank == 0) rc = fs_ofi_list_providers(stdout, opt.json);
+#else
+        rc = FS_EINPUT;
+#endif
+        MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+        return finish(&env, rc, rc ? "fi_getinfo found no RDM provider on this host" : NULL);
+    }
+
+    json_t *appended = NULL;
+    int rc = rank == 0 ? check_output(&opt, &appended, msg, sizeof msg) : 0;
+    MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (rc) return finish(&env, rc, msg);
+
+    if (strcmp(opt.bind, "core") == 0) {
+        rc = fs_bind_rank(MPI_COMM_WORLD, msg, sizeof msg);
+        if ((rc = fs_agree_error(MPI_COMM_WORLD, rc ? FS_ERUNTIME : 0, msg, sizeof msg)))
+            return finish(&env, rc, msg);
+    }
+    json_t *meta = fs_metadata_collect(MPI_COMM_WORLD, argc, argv);
+    if (rank == 0) {
+        json_object_set_new(
+            meta, "settings",
+            json_pack("{s:f, s:f, s:I, s:I, s:I, s:I, s:i, s:f}", "precision", opt.precision,
+                      "time_per_size_s", opt.time_per_size, "min_iterations",
+                      (json_int_t)opt.min_iters, "max_iterations", (json_int_t)opt.max_iters,
+                      "fixed_iterations", (json_int_t)opt.fixed_iters, "warmup_iterations",
+                      (json_int_t)opt.warmup, "window", opt.window, "timeout_s", opt.timeout));
+        if (appended) {
+            /* Keep the file's own meta; record this launch's beside it. */
+            json_t *old = json_object_get(appended, "meta");
+            json_t *more = json_object_get(old, "appended");
+            if (!json_is_array(more)) json_object_set_new(old, "appended", more = json_array());
+            json_array_append_new(more, meta);
+            env.doc = appended;
+        } else {
+            env.doc = fs_results_new(meta);
+        }
+    }
+    fs_hostmap hosts;
+    fs_hostmap_gather(MPI_COMM_WORLD, &hosts);
+    env.hosts = &hosts;
+    fs_harness harness;
+    if (fs_harness_init(&harness, MPI_COMM_WORLD, opt.max_iters)) {
+        snprintf(msg, sizeof msg, "cannot allocate room for %ld samples", opt.max_iters);
+        rc = FS_ERUNTIME;
+    }
+    if ((rc = fs_agree_error(MPI_COMM_WORLD, rc, msg, sizeof msg))) return finish(&env, rc, msg);
+    env.harness = &harness;
+
+    for (int t = 0; !rc && t < opt.ntransports; t++) {
+        const struct fs_transport_ops *ops = fs_transport_find(opt.transports[t]);
+        bool ofi = strcmp(opt.transports[t], "ofi") == 0;
+        int nprov = ofi && opt.nproviders ? opt.nproviders : 1;
+        if (!ops) {
+            snprintf(msg, sizeof msg, "transport %s is not compiled into this build",
+                     opt.transports[t]);
+            rc = FS_EINPUT;
+            break;
+        }
+        for (int p = 0; !rc && p < nprov; p++) {
+            fs_transport tp = {.ops = ops};
+            fs_transport_opts topts = {
+                .provider = ofi && opt.nproviders ? opt.providers[p] : NULL,
+                .fabric = opt.fabric,
+                .domain = opt.domain,
+                .need_rma = any_needs_rma(&opt),
+                .emulate_efa = opt.emulate_efa,
+                .max_bytes = opt.sizes.v[opt.sizes.n - 1],
+                .max_outstanding = opt.window,
+                .timeout_s = opt.timeout,
+            };
+            rc = ops->init(&tp, &topts);
+            if (rc) snprintf(msg, sizeof msg, "%s", tp.errmsg);
+            rc = fs_agree_error(MPI_COMM_WORLD, rc, msg, sizeof msg);
+            for (int b = 0; !rc && b < opt.nbenches; b++) {
+                const fs_bench *bench = opt.benches[b];
+                const char *dflt = ofi ? "auto" : "native";
+                int nalg = bench->has_algorithm && opt.nalgorithms ? opt.nalgorithms : 1;
+                for (int a = 0; !rc && a < nalg; a++) {
+                    const char *alg = !bench->has_algorithm ? NULL
+                                      : opt.nalgorithms     ? opt.algorithms[a]
+                                                            : dflt;
+                    msg[0] = '\0';
+                    rc = fs_sweep_run(&env, &tp, bench, alg, msg, sizeof msg);
+                    if (rc && harness.failed_alone) {
+                        /* Peers are blocked on this rank: say why and end the job. */
+                        fprintf(stderr, "fabscale-bench: rank %d: %s\n", rank, msg);
+                        if (rank == 0) fs_sweep_save(&env, false, msg, sizeof msg);
+                        MPI_Abort(MPI_COMM_WORLD, 1);
+                    }
+                }
+            }
+            ops->fini(&tp);
+        }
+    }
+    if (rank == 0 && !opt.quiet && !rc)
+        fprintf(stderr, "[fabscale-bench] done in %.1f s%s%s\n", fs_now_s() - env.t_launch,
+                opt.output ? ", results in " : "", opt.output ? opt.output : "");
+    fs_harness_fini(&harness);
+    fs_hostmap_free(&hosts);
+    return finish(&env, rc, msg);
+}

@@ -1,0 +1,242 @@
+/* sweep.c - drive one benchmark over the size list. */
+#include "sweep.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "results.h"
+#include "table.h"
+
+int fs_agree_error(MPI_Comm comm, int rc, char *msg, size_t len)
+{
+    int rank, size;
+    MPI_Comm_rank(comm, &rank);
+    MPI_Comm_size(comm, &size);
+    int mine = rc ? rank : size, first;
+    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
+    if (first == size) return 0;
+    int code = rc;
+    MPI_Bcast(&code, 1, MPI_INT, first, comm);
+    if (first != 0) {
+        char buf[1024] = "";
+        if (rank == first) snprintf(buf, sizeof buf, "%s", msg);
+        if (rank == first) MPI_Send(buf, sizeof buf, MPI_CHAR, 0, 77, comm);
+        if (rank == 0) {
+            MPI_Recv(buf, sizeof buf, MPI_CHAR, first, 77, comm, MPI_STATUS_IGNORE);
+            snprintf(msg, len, "%s", buf);
+        }
+    }
+    return code;
+}
+
+int fs_sweep_save(const fs_sweep_env *env, bool complete, char *errmsg, size_t len)
+{
+    int rc = 0;
+    if (env->opt->output) rc = fs_results_write(env->doc, env->opt->output, complete, errmsg, len);
+    if (!rc && env->opt->csv) rc = fs_results_write_csv(env->doc, env->opt->csv, errmsg, len);
+    return rc;
+}
+
+static const char *dtype_name(fs_dtype t)
+{
+    return t == FS_FLOAT64 ? "float64" : t == FS_BFLOAT16 ? "bfloat16" : "float32";
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s && *s ? json_string(s) : json_null();
+}
+
+static json_t *run_json(const fs_sweep_env *env, fs_transport *tp, const fs_bench *b,
+                        const fs_bench_ctx *c)
+{
+    json_t *run = json_object();
+    json_object_set_new(run, "benchmark", json_string(b->name));
+    json_object_set_new(run, "transport", json_string(tp->ops->name));
+    json_object_set_new(run, "provider", str_or_null(tp->provider));
+    json_object_set_new(run, "fabric", str_or_null(tp->fabric));
+    json_object_set_new(run, "domain", str_or_null(tp->domain));
+    json_object_set_new(run, "algorithm", str_or_null(c->algorithm));
+    json_object_set_new(run, "dtype",
+                        b->kind == FS_BENCH_COLLECTIVE ? json_string(dtype_name(c->dtype))
+                                                       : json_null());
+    json_object_set_new(run, "ranks", json_integer(c->nranks));
+    json_object_set_new(run, "pairs",
+                        b->kind == FS_BENCH_PAIRS ? json_integer(c->pairs) : json_null());
+    json_object_set_new(run, "window", b->windowed ? json_integer(c->window) : json_null());
+    if (b->kind == FS_BENCH_PAIRS) {
+        json_t *ph = json_array();
+        json_array_append_new(ph, json_string(env->hosts->name[0]));
+        json_array_append_new(ph, json_string(env->hosts->name[c->nranks / 2]));
+        json_object_set_new(run, "peer_hosts", ph);
+    } else {
+        json_object_set_new(run, "peer_hosts", json_null());
+    }
+    json_object_set_new(run, "validated", json_boolean(env->opt->validate));
+    json_t *attrs = json_object();
+    if (tp->ops->describe) tp->ops->describe(tp, attrs);
+    json_object_set_new(run, "attributes", attrs);
+    json_object_set_new(run, "notes", json_array());
+    json_object_set_new(run, "points", json_array());
+    return run;
+}
+
+/* Pair ranks [0,n/2) with [n/2,2(n/2)); only the first pair unless all_pairs. */
+static void pair_up(const fs_bench *b, fs_bench_ctx *c)
+{
+    int half = c->nranks / 2, r = c->rank;
+    c->pairs = b->all_pairs ? half : 1;
+    c->peer = -1;
+    c->initiator = false;
+    if (b->kind != FS_BENCH_PAIRS) return;
+    if (r < c->pairs) {
+        c->peer = r + half;
+        c->initiator = true;
+    } else if (r >= half && r < half + c->pairs) {
+        c->peer = r - half;
+    }
+}
+
+static int check_runnable(const fs_sweep_env *env, fs_transport *tp, const fs_bench *b,
+                          fs_bench_ctx *c)
+{
+    if (c->nranks < b->min_ranks) {
+        fs_bench_fail(c, "%s needs at least %d ranks (this launch has %d)", b->name, b->min_ranks,
+                      c->nranks);
+        return FS_EINPUT;
+    }
+    if (b->needs_rma && !tp->caps.rma) {
+        fs_bench_fail(c, "%s needs RMA write, which transport %s (provider %s) does not offer",
+                      b->name, tp->ops->name, tp->provider);
+        return FS_EINPUT;
+    }
+    (void)env;
+    return 0;
+}
+
+static void progress(const fs_sweep_env *env, const fs_bench *b, fs_transport *tp, const char *alg,
+                     size_t k, size_t n, const fs_point *p)
+{
+    if (env->opt->quiet) return;
+    fprintf(stderr,
+            "[fabscale-bench] %s%s%s %s/%s: size %zu/%zu (%zu B) %ld iters, %.2f s; "
+            "elapsed %.1f s\n",
+            b->name, alg ? ":" : "", alg ? alg : "", tp->ops->name, tp->provider, k, n, p->bytes,
+            p->iterations, p->elapsed_s, fs_now_s() - env->t_launch);
+}
+
+int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const char *algorithm,
+                 char *errmsg, size_t len)
+{
+    const fs_options *o = env->opt;
+    fs_bench_ctx c = {
+        .tp = tp,
+        .rank = tp->rank,
+        .nranks = tp->nranks,
+        .algorithm = algorithm,
+        .dtype = o->dtype,
+        .errmsg = errmsg,
+        .errmsg_len = len,
+    };
+    pair_up(b, &c);
+    int rc = check_runnable(env, tp, b, &c);
+    if (rc) return fs_agree_error(env->comm, rc, errmsg, len);
+
+    c.window = b->windowed ? o->window : 1;
+    json_t *notes = json_array();
+    if (b->windowed) {
+        size_t depth =
+            tp->caps.tx_depth < tp->caps.rx_depth ? tp->caps.tx_depth : tp->caps.rx_depth;
+        if ((size_t)c.window > depth) {
+            char note[160];
+            snprintf(note, sizeof note, "window %d capped at the provider's queue depth %zu",
+                     c.window, depth);
+            json_array_append_new(notes, json_string(note));
+            c.window = (int)depth;
+        }
+    }
+    size_t max_bytes = o->sizes.v[o->sizes.n - 1];
+    c.buf_bytes = b->buffer_bytes ? b->buffer_bytes(max_bytes, c.nranks, c.window) : max_bytes;
+    if (c.buf_bytes == 0) c.buf_bytes = 1;
+    c.reqs = calloc((size_t)(2 * c.window + 2), sizeof *c.reqs);
+    c.rkeys = calloc((size_t)c.nranks, sizeof *c.rkeys);
+    if (posix_memalign(&c.sbuf, 4096, c.buf_bytes) || posix_memalign(&c.rbuf, 4096, c.buf_bytes) ||
+        !c.reqs || !c.rkeys) {
+        rc = fs_bench_fail(&c, "cannot allocate %zu-byte buffers", c.buf_bytes);
+    }
+    if (!rc) {
+        memset(c.sbuf, 0, c.buf_bytes);
+        memset(c.rbuf, 0, c.buf_bytes);
+        rc = tp->ops->mr_reg(tp, c.sbuf, c.buf_bytes, &c.smr);
+        if (!rc) rc = tp->ops->mr_reg(tp, c.rbuf, c.buf_bytes, &c.rmr);
+        if (rc) snprintf(errmsg, len, "%s", tp->errmsg);
+    }
+    rc = fs_agree_error(env->comm, rc, errmsg, len);
+    if (!rc && b->needs_rma) {
+        rc = tp->ops->rma_expose(tp, c.rmr, c.rkeys);
+        if (rc) snprintf(errmsg, len, "%s", tp->errmsg);
+        rc = fs_agree_error(env->comm, rc, errmsg, len);
+    }
+    if (!rc && b->algorithm_ok) rc = fs_agree_error(env->comm, b->algorithm_ok(&c), errmsg, len);
+    bool set_up = false;
+    if (!rc && b->setup) {
+        rc = fs_agree_error(env->comm, b->setup(&c), errmsg, len);
+        set_up = rc == 0;
+    }
+
+    json_t *run = NULL;
+    if (!rc && env->harness->rank == 0) {
+        run = run_json(env, tp, b, &c);
+        json_array_extend(json_object_get(run, "notes"), notes);
+        json_array_append_new(json_object_get(env->doc, "runs"), run);
+        char title[512];
+        snprintf(title, sizeof title, "transport %s, provider %s%s%s, %d ranks, %d pair%s%s%s",
+                 tp->ops->name, tp->provider, tp->fabric[0] ? ", fabric " : "", tp->fabric,
+                 c.nranks, c.pairs, c.pairs == 1 ? "" : "s", algorithm ? ", algorithm " : "",
+                 algorithm ? algorithm : "");
+        if (b->kind == FS_BENCH_COLLECTIVE)
+            snprintf(title, sizeof title, "transport %s, provider %s, %d ranks, algorithm %s",
+                     tp->ops->name, tp->provider, c.nranks, algorithm ? algorithm : "-");
+        fs_table_header(stdout, b, title);
+    }
+    json_decref(notes);
+
+    fs_harness_cfg cfg = {
+        .precision = o->precision,
+        .time_per_size = o->time_per_size,
+        .min_iters = o->min_iters,
+        .max_iters = o->max_iters,
+        .fixed_iters = o->fixed_iters,
+        .warmup = o->warmup,
+        .validate = o->validate,
+    };
+    for (size_t k = 0; !rc && k < o->sizes.n; k++) {
+        c.bytes = o->sizes.v[k];
+        fs_point p;
+        rc = fs_harness_point(env->harness, b, &c, &cfg, &p);
+        if (rc) {
+            if (!errmsg[0] && tp->errmsg[0]) snprintf(errmsg, len, "%s", tp->errmsg);
+            if (!errmsg[0]) snprintf(errmsg, len, "%s failed at %zu bytes", b->name, c.bytes);
+            break;
+        }
+        if (env->harness->rank == 0) {
+            json_array_append_new(json_object_get(run, "points"), fs_point_json(&p));
+            fs_table_row(stdout, b, &p);
+            progress(env, b, tp, algorithm, k + 1, o->sizes.n, &p);
+            /* Save after every size: a crash later loses nothing measured. */
+            char werr[512];
+            if (fs_sweep_save(env, false, werr, sizeof werr))
+                fprintf(stderr, "fabscale-bench: %s\n", werr);
+        }
+    }
+    if (set_up && b->teardown) b->teardown(&c);
+    if (c.smr) tp->ops->mr_dereg(tp, c.smr);
+    if (c.rmr) tp->ops->mr_dereg(tp, c.rmr);
+    free(c.sbuf);
+    free(c.rbuf);
+    free(c.reqs);
+    free(c.rkeys);
+    return rc;
+}
