@@ -1,0 +1,129 @@
+/*
+ * ofi_attr.c - what was negotiated, recorded with every run: libfabric
+ * versions (runtime and headers), provider, fabric, domain, the attributes
+ * that shape the numbers (mr_mode, inject size, message and queue limits,
+ * progress, CQ data), what the transport did about them (chunking,
+ * emulation, -FI_EAGAIN retries) and, where the headers define them,
+ * whether EFA emulates RDMA read/write in software.
+ */
+#include "ofi_priv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#if FI_VERSION_GE(OFI_API_VERSION, FI_VERSION(1, 18))
+#include <rdma/fi_ext.h>
+#define OFI_HAVE_EFA_EMULATED_OPTS 1
+#endif
+
+void ofi_query_efa_opts(ofi_state *st)
+{
+#ifdef OFI_HAVE_EFA_EMULATED_OPTS
+    if (!st->efa) return;
+    bool v = false;
+    size_t len = sizeof v;
+    if (fi_getopt(&st->ep->fid, FI_OPT_ENDPOINT, FI_OPT_EFA_EMULATED_READ, &v, &len) == 0)
+        st->emulated_read = v;
+    len = sizeof v;
+    if (fi_getopt(&st->ep->fid, FI_OPT_ENDPOINT, FI_OPT_EFA_EMULATED_WRITE, &v, &len) == 0)
+        st->emulated_write = v;
+#else
+    (void)st;
+#endif
+}
+
+static const char *progress_name(enum fi_progress p)
+{
+    switch (p) {
+    case FI_PROGRESS_AUTO:
+        return "auto";
+    case FI_PROGRESS_MANUAL:
+        return "manual";
+    default:
+        return "unspecified";
+    }
+}
+
+static const char *threading_name(enum fi_threading t)
+{
+    /* fi_tostr prints the enum's name with whichever values the runtime knows. */
+    const char *s = fi_tostr(&t, FI_TYPE_THREADING);
+    return s ? s : "?";
+}
+
+/* "FI_MR_LOCAL, FI_MR_PROV_KEY" -> ["FI_MR_LOCAL", "FI_MR_PROV_KEY"]. */
+static json_t *mr_mode_names(uint64_t mr_mode)
+{
+    char text[512];
+    ofi_mr_mode_str(mr_mode, text, sizeof text);
+    json_t *a = json_array();
+    char *save = NULL;
+    for (char *t = strtok_r(text, ", []|", &save); t; t = strtok_r(NULL, ", []|", &save))
+        json_array_append_new(a, json_string(t));
+    return a;
+}
+
+static json_t *size_or_null(size_t v)
+{
+    /* SIZE_MAX means "no limit" in libfabric's attributes. */
+    return v == SIZE_MAX ? json_null() : json_integer((json_int_t)v);
+}
+
+static json_t *tristate(int v)
+{
+    return v < 0 ? json_null() : json_boolean(v);
+}
+
+void ofi_describe(fs_transport *tp, json_t *run)
+{
+    ofi_state *st = tp->priv;
+    if (!st || !run) return;
+    struct fi_info *fi = st->info;
+    char ver[32];
+
+    json_object_set_new(run, "provider", json_string(tp->provider));
+    json_object_set_new(run, "fabric", json_string(tp->fabric));
+    json_object_set_new(run, "domain", json_string(tp->domain));
+
+    json_t *a = json_object();
+    uint32_t rt = fi_version();
+    snprintf(ver, sizeof ver, "%u.%u", FI_MAJOR(rt), FI_MINOR(rt));
+    json_object_set_new(a, "libfabric_runtime", json_string(ver));
+    snprintf(ver, sizeof ver, "%d.%d", FI_MAJOR_VERSION, FI_MINOR_VERSION);
+    json_object_set_new(a, "libfabric_headers", json_string(ver));
+    snprintf(ver, sizeof ver, "%u.%u", FI_MAJOR(fi->fabric_attr->prov_version),
+             FI_MINOR(fi->fabric_attr->prov_version));
+    json_object_set_new(a, "provider_version", json_string(ver));
+    json_object_set_new(a, "mr_mode", mr_mode_names(fi->domain_attr->mr_mode));
+    json_object_set_new(a, "mr_key_size", json_integer((json_int_t)fi->domain_attr->mr_key_size));
+    json_object_set_new(a, "rma_addressing",
+                        st->rma ? json_string(st->virt_addr ? "virtual" : "offset") : json_null());
+    json_object_set_new(a, "inject_size", json_integer((json_int_t)fi->tx_attr->inject_size));
+    json_object_set_new(a, "max_msg_size", size_or_null(fi->ep_attr->max_msg_size));
+    json_object_set_new(a, "tx_size", json_integer((json_int_t)fi->tx_attr->size));
+    json_object_set_new(a, "rx_size", json_integer((json_int_t)fi->rx_attr->size));
+    json_object_set_new(a, "cq_data_size", json_integer((json_int_t)fi->domain_attr->cq_data_size));
+    json_t *prog = json_object();
+    json_object_set_new(prog, "data", json_string(progress_name(fi->domain_attr->data_progress)));
+    json_object_set_new(prog, "control",
+                        json_string(progress_name(fi->domain_attr->control_progress)));
+    json_object_set_new(a, "progress", prog);
+    json_object_set_new(a, "threading", json_string(threading_name(fi->domain_attr->threading)));
+    json_object_set_new(a, "tagged", json_boolean(st->tagged));
+    json_object_set_new(a, "rma", json_boolean(st->rma));
+    json_object_set_new(a, "emulate_efa", json_boolean(st->emulate));
+
+    /* What the transport does with those attributes. */
+    json_object_set_new(a, "descriptors_passed", json_boolean(st->pass_desc));
+    json_object_set_new(a, "inject_used_up_to", json_integer((json_int_t)st->inject));
+    json_object_set_new(a, "chunk_bytes", size_or_null(st->chunk));
+    json_object_set_new(a, "chunked", json_boolean(st->max_bytes > st->chunk));
+    json_object_set_new(a, "chunked_messages", json_integer((json_int_t)st->chunked));
+    json_object_set_new(a, "injected_messages", json_integer((json_int_t)st->injected));
+    json_object_set_new(a, "eagain_retries", json_integer((json_int_t)st->eagain));
+    json_object_set_new(a, "emulated_tx_queue",
+                        st->emulate ? json_integer(OFI_EMU_TX_QUEUE) : json_null());
+    json_object_set_new(a, "efa_emulated_read", tristate(st->emulated_read));
+    json_object_set_new(a, "efa_emulated_write", tristate(st->emulated_write));
+    json_object_set_new(run, "attributes", a);
+}

@@ -1,0 +1,267 @@
+/*
+ * ofi_info.c - choose the fi_info the endpoint is built from.
+ *
+ * The hints are what EFA needs (REFERENCE.md, "libfabric / AWS EFA"): an
+ * RDM endpoint with tagged messages and RMA, FI_CONTEXT/FI_CONTEXT2, the
+ * four mr_mode bits EFA may return, an FI_AV_TABLE.  Whatever comes back is
+ * then obeyed by the other files.  When nothing matches, this file works
+ * out why and says it in one line: the provider is absent (and which are
+ * present), the fabric or domain named does not exist, the fabric has no
+ * tagged messages (efa-direct), or which single hint the provider refuses.
+ */
+#include "ofi_priv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Hint groups that can be dropped one at a time to find the one a
+ * provider refuses. */
+enum {
+    RELAX_MODE = 1u << 0,
+    RELAX_MR_MODE = 1u << 1,
+    RELAX_AV = 1u << 2,
+    RELAX_ORDER = 1u << 3,
+    RELAX_CQ_DATA = 1u << 4,
+    RELAX_THREAD = 1u << 5,
+};
+
+static const struct {
+    unsigned bit;
+    const char *what;
+} relax_names[] = {
+    {RELAX_MODE, "mode FI_CONTEXT|FI_CONTEXT2 (it requires other mode bits)"},
+    {RELAX_MR_MODE, "mr_mode FI_MR_LOCAL|FI_MR_VIRT_ADDR|FI_MR_ALLOCATED|FI_MR_PROV_KEY"},
+    {RELAX_AV, "av_type FI_AV_TABLE"},
+    {RELAX_ORDER, "msg_order FI_ORDER_SAS (in-order matching of tagged messages)"},
+    {RELAX_CQ_DATA, "cq_data_size >= 4 (remote CQ data for RMA write notification)"},
+    {RELAX_THREAD, "threading FI_THREAD_DOMAIN"},
+};
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static struct fi_info *make_hints(const char *prov, uint64_t caps, unsigned relax)
+{
+    struct fi_info *h = fi_allocinfo();
+    if (!h) return NULL;
+    h->ep_attr->type = FI_EP_RDM;
+    h->caps = caps;
+    if (!(relax & RELAX_MODE)) {
+        h->mode = FI_CONTEXT2;
+#ifdef FI_CONTEXT
+        h->mode |= FI_CONTEXT; /* deprecated in 2.x; still accepted */
+#endif
+    }
+    if (!(relax & RELAX_MR_MODE))
+        h->domain_attr->mr_mode = FI_MR_LOCAL | FI_MR_VIRT_ADDR | FI_MR_ALLOCATED | FI_MR_PROV_KEY;
+    if (!(relax & RELAX_AV)) h->domain_attr->av_type = FI_AV_TABLE;
+    if (!(relax & RELAX_THREAD)) h->domain_attr->threading = FI_THREAD_DOMAIN;
+    if ((caps & FI_TAGGED) && !(relax & RELAX_ORDER)) {
+        /* A chunked message and the messages of a window share a tag:
+         * they must match in the order they were sent. */
+        h->tx_attr->msg_order = FI_ORDER_SAS;
+        h->rx_attr->msg_order = FI_ORDER_SAS;
+    }
+    if ((caps & FI_RMA) && !(relax & RELAX_CQ_DATA)) h->domain_attr->cq_data_size = 4;
+    h->fabric_attr->prov_name = dup_or_null(prov);
+    return h;
+}
+
+static bool name_ok(const char *want, const char *have)
+{
+    return !want || (have && strcmp(want, have) == 0);
+}
+
+/* fi_getinfo with our hints, then keep the first entry whose fabric and
+ * domain names match exactly (names are filtered here, not in the hints:
+ * layered providers do not all filter on them). */
+static int query(const fs_transport_opts *o, uint64_t caps, unsigned relax, struct fi_info **out)
+{
+    *out = NULL;
+    struct fi_info *h = make_hints(o->provider, caps, relax), *list = NULL;
+    if (!h) return -FI_ENOMEM;
+    int rc = fi_getinfo(OFI_API_VERSION, NULL, NULL, 0, h, &list);
+    fi_freeinfo(h);
+    if (rc) return rc;
+    for (struct fi_info *i = list; i; i = i->next) {
+        if (!name_ok(o->fabric, i->fabric_attr->name) || !name_ok(o->domain, i->domain_attr->name))
+            continue;
+        struct fi_info *next = i->next;
+        i->next = NULL;
+        *out = fi_dupinfo(i);
+        i->next = next;
+        break;
+    }
+    fi_freeinfo(list);
+    if (!*out) return -FI_ENODATA;
+    return 0;
+}
+
+/* Append "a, b, c" of the distinct values get() returns over `list`. */
+static void list_names(struct fi_info *list, const char *(*get)(const struct fi_info *), char *buf,
+                       size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (struct fi_info *i = list; i; i = i->next) {
+        const char *n = get(i);
+        if (!n) continue;
+        bool seen = false;
+        for (struct fi_info *j = list; j != i; j = j->next)
+            if (get(j) && strcmp(get(j), n) == 0) seen = true;
+        if (seen) continue;
+        int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", n);
+        if (w < 0 || (size_t)w >= len - used) break;
+        used += (size_t)w;
+    }
+}
+
+static const char *get_prov(const struct fi_info *i)
+{
+    return i->fabric_attr->prov_name;
+}
+static const char *get_fabric(const struct fi_info *i)
+{
+    return i->fabric_attr->name;
+}
+static const char *get_domain(const struct fi_info *i)
+{
+    return i->domain_attr->name;
+}
+
+/* All RDM entries of `prov` (NULL: every provider). */
+static struct fi_info *bare_rdm(const char *prov, int *rc)
+{
+    struct fi_info *h = fi_allocinfo(), *list = NULL;
+    if (!h) {
+        *rc = -FI_ENOMEM;
+        return NULL;
+    }
+    h->ep_attr->type = FI_EP_RDM;
+    h->fabric_attr->prov_name = dup_or_null(prov);
+    *rc = fi_getinfo(OFI_API_VERSION, NULL, NULL, 0, h, &list);
+    fi_freeinfo(h);
+    return *rc ? NULL : list;
+}
+
+static const char *prov_label(const fs_transport_opts *o)
+{
+    return o->provider ? o->provider : "(any)";
+}
+
+/* Nothing satisfied the hints: say why in one line. */
+static int diagnose(fs_transport *tp, const fs_transport_opts *o, uint64_t caps)
+{
+    char names[256];
+    int rc;
+    struct fi_info *mine = bare_rdm(o->provider, &rc);
+    if (!mine) {
+        int missing_rc = rc;
+        struct fi_info *all = bare_rdm(NULL, &rc);
+        list_names(all, get_prov, names, sizeof names);
+        fi_freeinfo(all);
+        return fs_transport_fail(tp, FS_EINPUT,
+                                 "provider \"%s\" not available on this host (fi_getinfo: %s); "
+                                 "available RDM providers: %s",
+                                 prov_label(o), fi_strerror(-missing_rc),
+                                 names[0] ? names : "none");
+    }
+    bool fabric_found = false, domain_found = false;
+    for (struct fi_info *i = mine; i; i = i->next) {
+        if (!name_ok(o->fabric, i->fabric_attr->name)) continue;
+        fabric_found = true;
+        if (name_ok(o->domain, i->domain_attr->name)) domain_found = true;
+    }
+    if (!fabric_found) {
+        list_names(mine, get_fabric, names, sizeof names);
+        fi_freeinfo(mine);
+        return fs_transport_fail(
+            tp, FS_EINPUT, "provider \"%s\" has no fabric \"%s\" on this host; its fabrics: %s",
+            prov_label(o), o->fabric, names);
+    }
+    if (!domain_found) {
+        list_names(mine, get_domain, names, sizeof names);
+        fi_freeinfo(mine);
+        return fs_transport_fail(tp, FS_EINPUT,
+                                 "provider \"%s\" has no domain \"%s\"%s%s; its domains: %s",
+                                 prov_label(o), o->domain, o->fabric ? " in fabric " : "",
+                                 o->fabric ? o->fabric : "", names);
+    }
+    fi_freeinfo(mine);
+    struct fi_info *got = NULL;
+    for (size_t k = 0; k < sizeof relax_names / sizeof relax_names[0]; k++) {
+        if (query(o, caps, relax_names[k].bit, &got) == 0) {
+            fi_freeinfo(got);
+            return fs_transport_fail(tp, FS_EINPUT, "provider \"%s\" cannot satisfy the hint %s",
+                                     prov_label(o), relax_names[k].what);
+        }
+    }
+    return fs_transport_fail(tp, FS_EINPUT,
+                             "provider \"%s\" offers no RDM endpoint with tagged messages "
+                             "(FI_TAGGED|FI_MSG) under the hints this transport needs",
+                             prov_label(o));
+}
+
+int ofi_select(fs_transport *tp, ofi_state *st, const fs_transport_opts *o)
+{
+    const uint64_t tagged = FI_TAGGED | FI_MSG;
+    struct fi_info *info = NULL;
+    bool have_rma = true, have_tagged = true;
+
+    int rc = query(o, tagged | FI_RMA, 0, &info);
+    if (rc == -FI_ENODATA) {
+        /* RMA is optional for the two-sided benchmarks. */
+        have_rma = false;
+        rc = query(o, tagged, 0, &info);
+    }
+    if (rc == -FI_ENODATA) {
+        /* efa-direct: messages and RMA but no tag matching. */
+        struct fi_info *direct = NULL;
+        int drc = query(o, FI_MSG | FI_RMA, 0, &direct);
+        if (drc == 0 && !o->need_rma) {
+            int r = fs_transport_fail(
+                tp, FS_EINPUT,
+                "fabric \"%s\" of provider \"%s\" offers no tagged messages (FI_TAGGED), which the "
+                "two-sided benchmarks need; use --fabric efa (or another fabric) for them, "
+                "\"%s\" only for the RMA benchmarks (write_lat, write_bw)",
+                direct->fabric_attr->name, direct->fabric_attr->prov_name,
+                direct->fabric_attr->name);
+            fi_freeinfo(direct);
+            return r;
+        }
+        if (drc == 0) {
+            info = direct;
+            have_rma = true;
+            have_tagged = false;
+            rc = 0;
+        }
+    }
+    if (rc == -FI_ENODATA) return diagnose(tp, o, tagged | FI_RMA);
+    if (rc)
+        return fs_transport_fail(tp, FS_ERUNTIME, "fi_getinfo for provider \"%s\" failed: %s",
+                                 prov_label(o), fi_strerror(-rc));
+    if (o->need_rma && !have_rma) {
+        int r = fs_transport_fail(tp, FS_EINPUT,
+                                  "provider \"%s\" (fabric \"%s\") has no RMA write with remote CQ "
+                                  "data (FI_RMA, cq_data_size >= 4); write_lat and write_bw "
+                                  "cannot run on it",
+                                  info->fabric_attr->prov_name, info->fabric_attr->name);
+        fi_freeinfo(info);
+        return r;
+    }
+    st->info = info;
+    st->tagged = have_tagged;
+    st->rma = have_rma && info->domain_attr->cq_data_size >= 4;
+    return 0;
+}
+
+void ofi_mr_mode_str(uint64_t mr_mode, char *buf, size_t len)
+{
+    /* fi_tostr knows every bit of the library it runs with. */
+    int m = (int)mr_mode;
+    const char *s = fi_tostr(&m, FI_TYPE_MR_MODE);
+    snprintf(buf, len, "%s", s ? s : "");
+}

@@ -1,0 +1,171 @@
+/*
+ * ofi_priv.h - state shared by the files of the libfabric transport:
+ *   ofi.c       endpoint life cycle and the ops table
+ *   ofi_info.c  hints, provider/fabric/domain selection, --list-providers
+ *   ofi_mr.c    registration and RMA key exchange
+ *   ofi_xfer.c  posting, chunking, queue limits, completion progress
+ *   ofi_attr.c  negotiated attributes for the results (describe)
+ *   ofi_boot.c  the MPI bootstrap (address exchange only, never data)
+ */
+#ifndef FS_OFI_PRIV_H
+#define FS_OFI_PRIV_H
+
+#include "transport.h"
+
+#include <rdma/fabric.h>
+#include <rdma/fi_cm.h>
+#include <rdma/fi_domain.h>
+#include <rdma/fi_endpoint.h>
+#include <rdma/fi_eq.h>
+#include <rdma/fi_errno.h>
+#include <rdma/fi_rma.h>
+#include <rdma/fi_tagged.h>
+
+/* The API version we compile against: 1.17 on Debian, 2.x from AWS. */
+#define OFI_API_VERSION FI_VERSION(FI_MAJOR_VERSION, FI_MINOR_VERSION)
+
+/* --emulate-efa: the limits EFA imposes, forced on local providers. */
+#define OFI_EMU_CHUNK    8192u /* efa-direct max_msg_size (one MTU) */
+#define OFI_EMU_TX_QUEUE 8u    /* device queue: the 9th send gets -FI_EAGAIN */
+
+/* Consecutive -FI_EAGAIN answers tolerated inside one post attempt before
+ * the operation is left queued for the next progress call. */
+#define OFI_EAGAIN_SPINS 64
+
+/* Distinct chunk counts of RMA writes that may be partly arrived at once. */
+#define OFI_PARTIAL_SLOTS 32
+
+enum ofi_kind { OFI_SEND = 1, OFI_RECV = 2, OFI_WRITE = 3 };
+
+struct ofi_req;
+
+/* One libfabric operation in flight.  The context must come first: the
+ * completion's op_context points at it. */
+typedef struct ofi_op {
+    struct fi_context2 ctx;
+    struct ofi_req *req;
+    struct ofi_op *next_free; /* pool free list */
+    size_t len;               /* bytes this operation carries */
+    bool pooled;              /* from the pool, else embedded in the request */
+} ofi_op;
+
+/* What lives in the caller's fs_req.  The embedded op serves an unchunked
+ * message; extra chunks in flight take ops from the preallocated pool, so
+ * posting never allocates. */
+typedef struct ofi_req {
+    ofi_op op;
+    struct ofi_req *next; /* pending FIFO link */
+    char *buf;
+    void *desc;
+    size_t len;
+    size_t nchunks, posted, done; /* counted in chunks */
+    uint64_t tag;
+    uint64_t raddr, rkey; /* writes */
+    fi_addr_t addr;
+    int peer;
+    int err; /* 0 or negative FS_E* */
+    uint8_t kind;
+    bool queued;  /* on a pending FIFO */
+    bool op_busy; /* the embedded op is in flight */
+} ofi_req;
+
+_Static_assert(sizeof(ofi_req) <= sizeof(((fs_req *)0)->priv), "fs_req too small for ofi_req");
+_Static_assert(_Alignof(ofi_req) <= 16, "fs_req alignment too small for ofi_req");
+
+typedef struct ofi_fifo {
+    ofi_req *head, *tail;
+} ofi_fifo;
+
+struct fs_mr {
+    struct fid_mr *mr; /* NULL for an empty buffer */
+    void *desc;        /* fi_mr_desc, passed when needed */
+    char *buf;
+    size_t len;
+    uint64_t key; /* fi_mr_key: what peers must use */
+};
+
+typedef struct ofi_state {
+    struct fi_info *info; /* the selected entry (owned copy) */
+    struct fid_fabric *fabric;
+    struct fid_domain *domain;
+    struct fid_av *av;
+    struct fid_cq *cq;
+    struct fid_ep *ep;
+    fi_addr_t *addrs; /* addrs[r]: rank r */
+    int rank, nranks;
+
+    /* Decisions taken from the returned attributes. */
+    bool tagged;       /* FI_TAGGED available (not on efa-direct) */
+    bool rma;          /* FI_RMA and >= 4 bytes of remote CQ data */
+    bool virt_addr;    /* FI_MR_VIRT_ADDR: RMA targets are addresses */
+    bool pass_desc;    /* FI_MR_LOCAL (or emulation): descriptors required */
+    bool emulate;      /* --emulate-efa */
+    bool efa;          /* provider is efa: error hints apply */
+    size_t chunk;      /* largest single operation (min over ranks) */
+    size_t inject;     /* sends up to this size are injected */
+    size_t tx_depth;   /* tx_attr->size */
+    size_t rx_depth;   /* rx_attr->size */
+    size_t max_bytes;  /* largest message the run declared */
+    uint64_t next_key; /* unique requested keys when the provider takes ours */
+    double timeout_s;
+
+    /* Runtime. */
+    size_t tx_out, rx_out; /* operations posted and not completed */
+    ofi_fifo txq, rxq;     /* requests with chunks still to post */
+    ofi_op *pool, *free_ops;
+    size_t pool_len;
+    long notified; /* whole RMA writes arrived, not yet consumed */
+    struct {
+        uint32_t n, cnt;
+    } partial[OFI_PARTIAL_SLOTS];
+    int fatal;        /* sticky error not tied to one request */
+    char cq_err[400]; /* last completion error, for waitall's message */
+
+    /* Counters reported in the attributes. */
+    uint64_t eagain;  /* -FI_EAGAIN answers seen */
+    uint64_t chunked; /* messages split into several operations */
+    uint64_t injected;
+
+    /* EFA: emulated RDMA (fi_getopt, libfabric >= 1.18), -1 unknown. */
+    int emulated_read, emulated_write;
+} ofi_state;
+
+/* ofi_info.c */
+int ofi_select(fs_transport *tp, ofi_state *st, const fs_transport_opts *opts);
+/* "FI_MR_LOCAL|FI_MR_PROV_KEY" style text of mr_mode bits, via fi_tostr. */
+void ofi_mr_mode_str(uint64_t mr_mode, char *buf, size_t len);
+
+/* ofi_mr.c */
+int ofi_mr_reg(fs_transport *tp, void *buf, size_t len, fs_mr **mr);
+void ofi_mr_dereg(fs_transport *tp, fs_mr *mr);
+int ofi_rma_expose(fs_transport *tp, fs_mr *mr, fs_rkey *peers);
+
+/* ofi_xfer.c */
+int ofi_isend(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr, uint32_t tag,
+              fs_req *req);
+int ofi_irecv(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint32_t tag,
+              fs_req *req);
+int ofi_write_notify(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr,
+                     const fs_rkey *dst, uint64_t offset, uint32_t data, fs_req *req);
+int ofi_waitall(fs_transport *tp, fs_req *reqs, int n);
+int ofi_wait_notify(fs_transport *tp, long count);
+/* Build the operation pool once the queue depths are known. */
+int ofi_pool_init(ofi_state *st);
+
+/* ofi_attr.c */
+void ofi_describe(fs_transport *tp, json_t *run);
+void ofi_query_efa_opts(ofi_state *st);
+
+/* ofi_boot.c: the launcher's collectives (MPI). */
+int ofi_boot_rank(int *rank, int *nranks);
+int ofi_boot_allgather(const void *mine, void *all, size_t len);
+/* Every rank learns the worst (most negative) of the ranks' codes. */
+int ofi_boot_agree(int rc);
+size_t ofi_boot_min_size(size_t v);
+void ofi_boot_fini(void);
+
+/* One-line message for a libfabric error code, with the likely cause for
+ * EFA's well-known failures. */
+const char *ofi_hint(const ofi_state *st, int fi_err, int prov_errno);
+
+#endif
