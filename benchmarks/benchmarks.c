@@ -4,9 +4,11 @@
 #include <string.h>
 
 extern const fs_bench fs_bench_latency, fs_bench_bw, fs_bench_bibw, fs_bench_msgrate;
+extern const fs_bench fs_bench_write_lat, fs_bench_write_bw;
 
 const fs_bench *const fs_benches[] = {
-    &fs_bench_latency, &fs_bench_bw, &fs_bench_bibw, &fs_bench_msgrate, NULL,
+    &fs_bench_latency, &fs_bench_bw, &fs_bench_bibw, &fs_bench_msgrate, &fs_bench_write_lat,
+    &fs_bench_write_bw, NULL,
 };
 
 const fs_bench *fs_bench_find(const char *name)

@@ -51,18 +51,6 @@ static const char *threading_name(enum fi_threading t)
     return s ? s : "?";
 }
 
-/* "FI_MR_LOCAL, FI_MR_PROV_KEY" -> ["FI_MR_LOCAL", "FI_MR_PROV_KEY"]. */
-static json_t *mr_mode_names(uint64_t mr_mode)
-{
-    char text[512];
-    ofi_mr_mode_str(mr_mode, text, sizeof text);
-    json_t *a = json_array();
-    char *save = NULL;
-    for (char *t = strtok_r(text, ", []|", &save); t; t = strtok_r(NULL, ", []|", &save))
-        json_array_append_new(a, json_string(t));
-    return a;
-}
-
 static json_t *size_or_null(size_t v)
 {
     /* SIZE_MAX means "no limit" in libfabric's attributes. */
@@ -74,18 +62,17 @@ static json_t *tristate(int v)
     return v < 0 ? json_null() : json_boolean(v);
 }
 
-void ofi_describe(fs_transport *tp, json_t *run)
+/* The harness hands over the run's "attributes" object (it records
+ * provider, fabric and domain itself from tp).  Counters are totals since
+ * the transport was opened, so a call after a run's points shows what the
+ * run (and those before it on this transport) did. */
+void ofi_describe(fs_transport *tp, json_t *a)
 {
     ofi_state *st = tp->priv;
-    if (!st || !run) return;
+    if (!st || !a) return;
     struct fi_info *fi = st->info;
     char ver[32];
 
-    json_object_set_new(run, "provider", json_string(tp->provider));
-    json_object_set_new(run, "fabric", json_string(tp->fabric));
-    json_object_set_new(run, "domain", json_string(tp->domain));
-
-    json_t *a = json_object();
     uint32_t rt = fi_version();
     snprintf(ver, sizeof ver, "%u.%u", FI_MAJOR(rt), FI_MINOR(rt));
     json_object_set_new(a, "libfabric_runtime", json_string(ver));
@@ -94,7 +81,7 @@ void ofi_describe(fs_transport *tp, json_t *run)
     snprintf(ver, sizeof ver, "%u.%u", FI_MAJOR(fi->fabric_attr->prov_version),
              FI_MINOR(fi->fabric_attr->prov_version));
     json_object_set_new(a, "provider_version", json_string(ver));
-    json_object_set_new(a, "mr_mode", mr_mode_names(fi->domain_attr->mr_mode));
+    json_object_set_new(a, "mr_mode", ofi_mr_mode_json(fi->domain_attr->mr_mode));
     json_object_set_new(a, "mr_key_size", json_integer((json_int_t)fi->domain_attr->mr_key_size));
     json_object_set_new(a, "rma_addressing",
                         st->rma ? json_string(st->virt_addr ? "virtual" : "offset") : json_null());
@@ -125,5 +112,4 @@ void ofi_describe(fs_transport *tp, json_t *run)
                         st->emulate ? json_integer(OFI_EMU_TX_QUEUE) : json_null());
     json_object_set_new(a, "efa_emulated_read", tristate(st->emulated_read));
     json_object_set_new(a, "efa_emulated_write", tristate(st->emulated_write));
-    json_object_set_new(run, "attributes", a);
 }

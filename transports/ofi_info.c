@@ -265,3 +265,14 @@ void ofi_mr_mode_str(uint64_t mr_mode, char *buf, size_t len)
     const char *s = fi_tostr(&m, FI_TYPE_MR_MODE);
     snprintf(buf, len, "%s", s ? s : "");
 }
+
+json_t *ofi_mr_mode_json(uint64_t mr_mode)
+{
+    char text[512];
+    ofi_mr_mode_str(mr_mode, text, sizeof text);
+    json_t *a = json_array();
+    char *save = NULL;
+    for (char *t = strtok_r(text, ", []|", &save); t; t = strtok_r(NULL, ", []|", &save))
+        json_array_append_new(a, json_string(t));
+    return a;
+}

@@ -19,6 +19,22 @@ static bool seen_before(struct fi_info *list, struct fi_info *i)
     return false;
 }
 
+static int all_mr_bits(void)
+{
+    int m = FI_MR_LOCAL | FI_MR_RAW | FI_MR_VIRT_ADDR | FI_MR_ALLOCATED | FI_MR_PROV_KEY |
+            FI_MR_MMU_NOTIFY | FI_MR_RMA_EVENT | FI_MR_ENDPOINT;
+#ifdef FI_MR_HMEM
+    m |= FI_MR_HMEM;
+#endif
+    return m;
+}
+
+static void mode_str(uint64_t mode, char *buf, size_t len)
+{
+    const char *s = fi_tostr(&mode, FI_TYPE_MODE);
+    snprintf(buf, len, "%s", s && *s ? s : "-");
+}
+
 static const char *progress_str(enum fi_progress p)
 {
     return p == FI_PROGRESS_MANUAL ? "manual" : p == FI_PROGRESS_AUTO ? "auto" : "unspec";
@@ -34,8 +50,6 @@ static void caps_str(uint64_t caps, char *buf, size_t len)
 
 static json_t *entry_json(const struct fi_info *i)
 {
-    char mr[256];
-    ofi_mr_mode_str(i->domain_attr->mr_mode, mr, sizeof mr);
     json_t *o = json_object();
     json_object_set_new(o, "provider", json_string(i->fabric_attr->prov_name));
     json_object_set_new(o, "fabric", json_string(i->fabric_attr->name));
@@ -43,7 +57,10 @@ static json_t *entry_json(const struct fi_info *i)
     json_object_set_new(o, "tagged", json_boolean(i->caps & FI_TAGGED));
     json_object_set_new(o, "msg", json_boolean(i->caps & FI_MSG));
     json_object_set_new(o, "rma", json_boolean(i->caps & FI_RMA));
-    json_object_set_new(o, "mr_mode", json_string(mr));
+    json_object_set_new(o, "mr_mode", ofi_mr_mode_json(i->domain_attr->mr_mode));
+    char mode[256];
+    mode_str(i->mode, mode, sizeof mode);
+    json_object_set_new(o, "mode", json_string(mode));
     json_object_set_new(o, "inject_size", json_integer((json_int_t)i->tx_attr->inject_size));
     json_object_set_new(o, "max_msg_size",
                         i->ep_attr->max_msg_size == SIZE_MAX
@@ -65,8 +82,10 @@ int fs_ofi_list_providers(FILE *out, bool json)
         return FS_ERUNTIME;
     }
     hints->ep_attr->type = FI_EP_RDM;
-    /* Show what each provider can do, not what our hints would keep. */
-    hints->caps = 0;
+    /* Accept every mode and mr_mode bit (as fi_info does), so each provider
+     * shows what it requires rather than what our hints would filter. */
+    hints->mode = ~0ULL;
+    hints->domain_attr->mr_mode = all_mr_bits();
     int rc = fi_getinfo(OFI_API_VERSION, NULL, NULL, 0, hints, &list);
     fi_freeinfo(hints);
     if (rc && rc != -FI_ENODATA) {

@@ -134,6 +134,8 @@ typedef struct ofi_state {
 int ofi_select(fs_transport *tp, ofi_state *st, const fs_transport_opts *opts);
 /* "FI_MR_LOCAL|FI_MR_PROV_KEY" style text of mr_mode bits, via fi_tostr. */
 void ofi_mr_mode_str(uint64_t mr_mode, char *buf, size_t len);
+/* The same as a JSON array of names. */
+json_t *ofi_mr_mode_json(uint64_t mr_mode);
 
 /* ofi_mr.c */
 int ofi_mr_reg(fs_transport *tp, void *buf, size_t len, fs_mr **mr);
@@ -153,7 +155,7 @@ int ofi_wait_notify(fs_transport *tp, long count);
 int ofi_pool_init(ofi_state *st);
 
 /* ofi_attr.c */
-void ofi_describe(fs_transport *tp, json_t *run);
+void ofi_describe(fs_transport *tp, json_t *attributes);
 void ofi_query_efa_opts(ofi_state *st);
 
 /* ofi_boot.c: the launcher's collectives (MPI). */
