@@ -1,0 +1,81 @@
+/*
+ * collectives_data.c - validation data whose sums are exact.
+ *
+ * Rank r's value for element i is a non-negative integer below M, with M
+ * chosen so that p*(M-1) stays within the integers the type represents
+ * exactly (bfloat16 2^8, float32 2^24, float64 2^53).  Every partial sum
+ * any algorithm forms, in any order, is then an exact integer, so the
+ * result must equal the expected sum bit for bit.  When p exceeds that bound
+ * (bfloat16 beyond 256 ranks) the values become sparse 0/1 so the per-element
+ * total still fits.  Values vary with both i and r, so a block sent to the
+ * wrong place or summed twice shows up.
+ */
+#include "collectives.h"
+
+#include <string.h>
+
+static double exact_limit(fs_coll_dtype dt)
+{
+    switch (dt) {
+    case FS_COLL_BFLOAT16:
+        return 256.0;
+    case FS_COLL_FLOAT32:
+        return 16777216.0;
+    case FS_COLL_FLOAT64:
+        return 9007199254740992.0;
+    }
+    return 256.0;
+}
+
+double fs_coll_value(fs_coll_dtype dt, size_t i, int rank, int nranks)
+{
+    double p = nranks > 0 ? nranks : 1;
+    double m = exact_limit(dt) / p + 1.0;
+    if (m > 1024.0) m = 1024.0;
+    if (m >= 2.0) {
+        size_t mm = (size_t)m;
+        return (double)((i * 7u + (size_t)rank * 13u + 1u) % mm);
+    }
+    size_t k = (size_t)(p / exact_limit(dt)) + 1u;
+    return ((i + (size_t)rank) % k) == 0 ? 1.0 : 0.0;
+}
+
+double fs_coll_sum_value(fs_coll_dtype dt, size_t i, int nranks)
+{
+    double s = 0;
+    for (int r = 0; r < nranks; r++) s += fs_coll_value(dt, i, r, nranks);
+    return s;
+}
+
+static void put(fs_coll_dtype dt, void *buf, size_t j, double v)
+{
+    switch (dt) {
+    case FS_COLL_FLOAT32:
+        ((float *)buf)[j] = (float)v;
+        break;
+    case FS_COLL_FLOAT64:
+        ((double *)buf)[j] = v;
+        break;
+    case FS_COLL_BFLOAT16:
+        ((uint16_t *)buf)[j] = fs_float_to_bf16((float)v);
+        break;
+    }
+}
+
+void fs_coll_fill(fs_coll_dtype dt, void *buf, size_t n, size_t first, int rank, int nranks)
+{
+    for (size_t j = 0; j < n; j++) put(dt, buf, j, fs_coll_value(dt, first + j, rank, nranks));
+}
+
+double fs_coll_get(fs_coll_dtype dt, const void *buf, size_t i)
+{
+    switch (dt) {
+    case FS_COLL_FLOAT32:
+        return ((const float *)buf)[i];
+    case FS_COLL_FLOAT64:
+        return ((const double *)buf)[i];
+    case FS_COLL_BFLOAT16:
+        return fs_bf16_to_float(((const uint16_t *)buf)[i]);
+    }
+    return 0;
+}
