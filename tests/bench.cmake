@@ -1,0 +1,42 @@
+# fabscale-bench: unit tests of the harness modules and mpirun integration tests.
+fs_add_unit_test(test_stats SOURCES bench/test_stats.c LIBS fs_bench)
+fs_add_unit_test(test_sizes SOURCES bench/test_sizes.c LIBS fs_bench)
+fs_add_unit_test(test_options SOURCES bench/test_options.c LIBS fs_bench)
+fs_add_unit_test(test_results SOURCES bench/test_results.c LIBS fs_bench)
+
+add_executable(check_results bench/check_results.c)
+target_link_libraries(check_results PRIVATE PkgConfig::JANSSON ${MATH_LIB})
+
+set(FS_RUN_CHECK ${CMAKE_CURRENT_SOURCE_DIR}/bench/run_and_check.sh)
+set(FS_BENCH_BIN $<TARGET_FILE:fabscale-bench>)
+set(FS_CHECK_BIN $<TARGET_FILE:check_results>)
+
+# fs_add_mpi_test(NAME NP "bench args" "check args")
+function(fs_add_mpi_test name np bench_args check_args)
+  separate_arguments(bargs UNIX_COMMAND "${bench_args}")
+  separate_arguments(cargs UNIX_COMMAND "${check_args}")
+  add_test(NAME ${name}
+           COMMAND ${FS_RUN_CHECK} ${MPIEXEC_EXECUTABLE} ${np}
+                   ${CMAKE_CURRENT_BINARY_DIR}/${name}.json
+                   -- ${FS_BENCH_BIN} ${bargs} -- ${FS_CHECK_BIN} ${cargs})
+  set_tests_properties(${name} PROPERTIES LABELS integration ENVIRONMENT "${FS_MPIEXEC_ENV}"
+                       TIMEOUT 300 RUN_SERIAL TRUE)
+endfunction()
+
+foreach(b latency bw bibw msgrate)
+  fs_add_mpi_test(bench_mpi_${b} 2
+    "-t mpi -b ${b} --sizes 1:1M --time-per-size 0.05 --validate"
+    "--run ${b}:mpi:mpi --points 21 --ranks 2 --validated")
+endforeach()
+fs_add_mpi_test(bench_mpi_msgrate_4ranks 4
+  "-t mpi -b msgrate,latency --sizes 8,64K --time-per-size 0.05 --validate"
+  "--run msgrate:mpi --run latency:mpi --points 2 --ranks 4 --pairs 2 --validated")
+fs_add_mpi_test(bench_mpi_fixed_iterations 2
+  "-t mpi -b latency,bw --sizes 1K:4K --half-steps --iterations 50 --window 8"
+  "--run latency:mpi --run bw:mpi --points 5")
+
+add_test(NAME bench_bad_input
+         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/bench/bad_input.sh ${MPIEXEC_EXECUTABLE}
+                 ${FS_BENCH_BIN} ${FS_CHECK_BIN})
+set_tests_properties(bench_bad_input PROPERTIES LABELS integration ENVIRONMENT "${FS_MPIEXEC_ENV}"
+                     TIMEOUT 300 RUN_SERIAL TRUE)
