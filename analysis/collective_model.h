@@ -55,14 +55,20 @@ typedef struct fs_link {
 
 /* Everything a collective prediction needs besides p and n. */
 typedef struct fs_coll_model {
-    fs_link inter;        /* between nodes (the fitted network link) */
-    fs_link intra;        /* inside a node (nseg == 0: same as inter) */
-    int ranks_per_node;   /* g; <= 1 means one rank per node */
-    int nics_per_node;    /* NICs a node's ranks share (<= 0: 1) */
+    fs_link inter;            /* between nodes (the fitted network link) */
+    fs_link intra;            /* inside a node (nseg == 0: same as inter) */
+    int ranks_per_node;       /* g; <= 1 means one rank per node */
+    int nics_per_node;        /* NICs a node's ranks share (<= 0: 1) */
     double gamma_us_per_byte; /* reduction cost; 0 ignores it */
 } fs_coll_model;
 
-typedef enum fs_coll { FS_ALLREDUCE, FS_REDUCE_SCATTER, FS_ALLGATHER, FS_COLL_COUNT } fs_coll;
+/* (Named fs_collective: transports/collectives.h owns the name fs_coll.) */
+typedef enum fs_collective {
+    FS_ALLREDUCE,
+    FS_REDUCE_SCATTER,
+    FS_ALLGATHER,
+    FS_COLL_COUNT
+} fs_collective;
 
 typedef enum fs_algo {
     FS_ALGO_RING,         /* ring: reduce-scatter + all-gather */
@@ -80,7 +86,7 @@ typedef enum fs_algo {
  * the usual aliases (recursive_doubling, hierarchical, all_reduce, ...). */
 const char *fs_algo_name(fs_algo a);
 int fs_algo_parse(const char *name);
-const char *fs_coll_name(fs_coll c);
+const char *fs_coll_name(fs_collective c);
 int fs_coll_parse(const char *name);
 
 /* Time of one m-byte message on the link, us.  nseg == 0 gives NAN. */
@@ -94,13 +100,13 @@ fs_link fs_link_scaled(const fs_link *l, double f);
  * in us.  For FS_ALGO_AUTO, *chosen (when not NULL) receives the winner;
  * otherwise it receives a.  Returns NAN when the algorithm cannot run
  * there: hier needs ranks_per_node > 1 dividing p. */
-double fs_coll_time_us(const fs_coll_model *m, fs_coll c, fs_algo a, int p, double n,
+double fs_coll_time_us(const fs_coll_model *m, fs_collective c, fs_algo a, int p, double n,
                        fs_algo *chosen);
 
 /* nccl-tests bus-bandwidth factor: 2(p-1)/p all-reduce, (p-1)/p RS and AG. */
-double fs_busbw_factor(fs_coll c, int p);
+double fs_busbw_factor(fs_collective c, int p);
 /* busbw in GB/s for n bytes in t_us (algbw = n / t). */
-double fs_busbw_GBps(fs_coll c, int p, double n, double t_us);
+double fs_busbw_GBps(fs_collective c, int p, double n, double t_us);
 
 /* A link of one segment (convenience for tests and --link options). */
 fs_link fs_link_hockney(double alpha_us, double bandwidth_GBps);

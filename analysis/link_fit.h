@@ -32,13 +32,13 @@ typedef struct fs_fit_point {
 } fs_fit_point;
 
 typedef struct fs_fit_opts {
-    int max_segments;   /* <= FS_LINK_MAX_SEGMENTS; 0: 4 */
-    int min_sizes;      /* distinct sizes per segment, 0: 3 */
+    int max_segments; /* <= FS_LINK_MAX_SEGMENTS; 0: 4 */
+    int min_sizes;    /* distinct sizes per segment, 0: 3 */
 } fs_fit_opts;
 
 typedef struct fs_fit {
     fs_link link; /* alpha from latency points (or the gap when there are none) */
-    double gap_us[FS_LINK_MAX_SEGMENTS];  /* streaming intercept, NAN without bw points */
+    double gap_us[FS_LINK_MAX_SEGMENTS];   /* streaming intercept, NAN without bw points */
     double to_bytes[FS_LINK_MAX_SEGMENTS]; /* largest measured size in the segment */
     size_t seg_points[FS_LINK_MAX_SEGMENTS];
     double rms_rel_residual, max_rel_residual;
@@ -57,19 +57,19 @@ typedef struct fs_link_fit {
     char host_a[256], host_b[256]; /* "" when the runs do not say */
     char source[512];              /* first file the link's runs came from */
     fs_fit fit;
-    double n_half_bytes;   /* size at which the latency model reaches half the peak bandwidth */
-    double peak_GBps;      /* largest measured bandwidth of one message stream */
-    double msg_rate_Mps;   /* from msgrate runs, else from the smallest bw size; NAN */
+    double n_half_bytes;       /* size at which the latency model reaches half the peak bandwidth */
+    double peak_GBps;          /* largest measured bandwidth of one message stream */
+    double msg_rate_Mps;       /* from msgrate runs, else from the smallest bw size; NAN */
     const char *msg_rate_from; /* "msgrate", "bw" or NULL */
     size_t npoints;
-    fs_fit_point *points;  /* what was fitted, sorted by kind then bytes */
-    double *residual;      /* (measured - model) / model per point */
+    fs_fit_point *points; /* what was fitted, sorted by kind then bytes */
+    double *residual;     /* (measured - model) / model per point */
 } fs_link_fit;
 
 /* Group the runs of all files by link and fit each.  Returns 0 with
  * *nout >= 1, FS_EXIT_INPUT when no run can be fitted (message says why). */
-int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o,
-                          fs_link_fit **out, size_t *nout, fs_err *err);
+int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o, fs_link_fit **out,
+                          size_t *nout, fs_err *err);
 void fs_links_free(fs_link_fit *l, size_t n);
 /* True when both ends are the same known host. */
 int fs_link_is_intra(const fs_link_fit *l);

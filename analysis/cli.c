@@ -1,0 +1,225 @@
+/* cli.c - argument parsing helpers (see cli.h). */
+#include "cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int fs_cli_fail(const fs_err *err)
+{
+    fprintf(stderr, "fabscale: %s\n", err->msg[0] ? err->msg : "failed");
+    return err->status ? err->status : FS_EXIT_RUNTIME;
+}
+
+static int parse_size(const char *s, double *bytes)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || !isfinite(v) || v < 0) return -1;
+    double mul = 1;
+    if (*end) {
+        char u = (char)toupper((unsigned char)*end);
+        const char *rest = end + 1;
+        if (u == 'K')
+            mul = 1024.0;
+        else if (u == 'M')
+            mul = 1048576.0;
+        else if (u == 'G')
+            mul = 1073741824.0;
+        else if (u == 'T')
+            mul = 1099511627776.0;
+        else if (u == 'B' && !*rest)
+            rest = end + 1;
+        else
+            return -1;
+        if (strcasecmp(rest, "") != 0 && strcasecmp(rest, "B") != 0 && strcasecmp(rest, "iB") != 0)
+            return -1;
+    }
+    *bytes = v * mul;
+    return 0;
+}
+
+int fs_cli_size(const char *opt, const char *s, double *bytes, fs_err *err)
+{
+    if (parse_size(s, bytes))
+        return fs_err_set(err, FS_EXIT_INPUT,
+                          "%s: \"%s\" is not a size (bytes, or with K/M/G suffix)", opt, s);
+    return 0;
+}
+
+static int push(double **a, size_t *n, double v)
+{
+    if (*n >= 100000) return -1;
+    double *na = realloc(*a, (*n + 1) * sizeof *na);
+    if (!na) return -1;
+    *a = na;
+    (*a)[(*n)++] = v;
+    return 0;
+}
+
+/* Shared by sizes and ints: list or MIN:MAX[:FACTOR]. */
+static int parse_list(const char *opt, const char *s, bool ints, double **out, size_t *n,
+                      fs_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    char *copy = strdup(s), *save = NULL;
+    if (!copy) return fs_err_set(err, FS_EXIT_RUNTIME, "out of memory");
+    int rc = 0;
+    const char *what =
+        ints ? "a list of integers (2,4,8 or 2:1024)" : "a list of sizes (8,1K,1M or 8:1G)";
+    if (strchr(copy, ':')) {
+        char *a = strtok_r(copy, ":", &save), *b = strtok_r(NULL, ":", &save),
+             *c = strtok_r(NULL, ":", &save);
+        double lo, hi, f = 2;
+        char *e;
+        if (!a || !b || strtok_r(NULL, ":", &save) || parse_size(a, &lo) || parse_size(b, &hi) ||
+            (c && ((f = strtod(c, &e)), *e || !(f > 1))) || lo > hi || (lo <= 0)) {
+            rc = fs_err_set(err, FS_EXIT_INPUT,
+                            "%s: \"%s\" is not %s (range needs 0 < MIN <= MAX, FACTOR > 1)", opt, s,
+                            what);
+        } else {
+            for (double v = lo; v <= hi * (1 + 1e-12) && rc == 0; v *= f)
+                if (push(out, n, ints ? floor(v + 0.5) : v))
+                    rc = fs_err_set(err, FS_EXIT_INPUT, "%s: \"%s\": too many values", opt, s);
+        }
+    } else {
+        for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0;
+             tok = strtok_r(NULL, ",", &save)) {
+            double v;
+            if (parse_size(tok, &v) || (ints && v != floor(v)))
+                rc = fs_err_set(err, FS_EXIT_INPUT, "%s: \"%s\" in \"%s\" is not %s", opt, tok, s,
+                                ints ? "an integer" : "a size");
+            else if (push(out, n, v))
+                rc = fs_err_set(err, FS_EXIT_INPUT, "%s: \"%s\": too many values", opt, s);
+        }
+        if (rc == 0 && *n == 0) rc = fs_err_set(err, FS_EXIT_INPUT, "%s: empty list", opt);
+    }
+    free(copy);
+    if (rc) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+int fs_cli_sizes(const char *opt, const char *s, double **out, size_t *n, fs_err *err)
+{
+    return parse_list(opt, s, false, out, n, err);
+}
+
+int fs_cli_ints(const char *opt, const char *s, long lo, long hi, long **out, size_t *n,
+                fs_err *err)
+{
+    double *v;
+    int rc = parse_list(opt, s, true, &v, n, err);
+    if (rc) return rc;
+    *out = malloc(*n * sizeof **out);
+    if (!*out) {
+        free(v);
+        return fs_err_set(err, FS_EXIT_RUNTIME, "out of memory");
+    }
+    for (size_t i = 0; i < *n; i++) {
+        if (v[i] < lo || v[i] > hi) {
+            rc = fs_err_set(err, FS_EXIT_INPUT, "%s: %.0f is out of range (%ld..%ld)", opt, v[i],
+                            lo, hi);
+            break;
+        }
+        (*out)[i] = (long)v[i];
+    }
+    free(v);
+    if (rc) {
+        free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int fs_cli_number(const char *opt, const char *s, bool allow_zero, double *v, fs_err *err)
+{
+    char *e;
+    errno = 0;
+    double d = strtod(s, &e);
+    if (e == s || *e || errno || !isfinite(d) || d < 0 || (!allow_zero && d == 0))
+        return fs_err_set(err, FS_EXIT_INPUT, "%s: \"%s\" is not a number %s", opt, s,
+                          allow_zero ? ">= 0" : "> 0");
+    *v = d;
+    return 0;
+}
+
+int fs_cli_words(const char *opt, const char *s, const char *const *allowed, int *out, size_t max,
+                 size_t *n, fs_err *err)
+{
+    char *copy = strdup(s), *save = NULL;
+    if (!copy) return fs_err_set(err, FS_EXIT_RUNTIME, "out of memory");
+    int rc = 0;
+    *n = 0;
+    for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0; tok = strtok_r(NULL, ",", &save)) {
+        int k = -1;
+        for (int i = 0; allowed[i]; i++)
+            if (strcasecmp(tok, allowed[i]) == 0) k = i;
+        if (k < 0) {
+            char list[300] = "";
+            for (int i = 0; allowed[i]; i++) {
+                size_t l = strlen(list);
+                snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", allowed[i]);
+            }
+            rc = fs_err_set(err, FS_EXIT_INPUT, "%s: unknown \"%s\" (known: %s)", opt, tok, list);
+        } else if (*n < max) {
+            out[(*n)++] = k;
+        }
+    }
+    if (rc == 0 && *n == 0) rc = fs_err_set(err, FS_EXIT_INPUT, "%s: empty list", opt);
+    free(copy);
+    return rc;
+}
+
+#include <jansson.h>
+
+#include "results.h"
+
+int fs_cli_bad_option(const char *cmd, int c, int optopt_, char **argv, int optind_)
+{
+    const char *arg = optind_ > 0 ? argv[optind_ - 1] : "?";
+    if (c == ':')
+        fprintf(stderr, "fabscale %s: option %s needs a value (see fabscale %s --help)\n", cmd, arg,
+                cmd);
+    else if (optopt_ && optopt_ != '?')
+        fprintf(stderr, "fabscale %s: unknown option -%c (see fabscale %s --help)\n", cmd, optopt_,
+                cmd);
+    else
+        fprintf(stderr, "fabscale %s: unknown option %s (see fabscale %s --help)\n", cmd, arg, cmd);
+    return FS_EXIT_INPUT;
+}
+
+int fs_cli_load(const char *cmd, char **paths, int n, fs_results **out, fs_err *err)
+{
+    if (n <= 0)
+        return fs_err_set(err, FS_EXIT_INPUT, "%s: no RESULTS file given (see fabscale %s --help)",
+                          cmd, cmd);
+    return fs_results_load_all(paths, (size_t)n, out, err);
+}
+
+int fs_cli_print_json(void *json)
+{
+    json_t *j = json;
+    if (!j) {
+        fprintf(stderr, "fabscale: out of memory building JSON\n");
+        return FS_EXIT_RUNTIME;
+    }
+    int rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(8));
+    fputc('\n', stdout);
+    json_decref(j);
+    return rc ? FS_EXIT_RUNTIME : 0;
+}
+
+void *fs_cli_num(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}

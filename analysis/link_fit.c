@@ -1,0 +1,260 @@
+/*
+ * link_fit.c - piecewise Hockney fit of one link's points (see link_fit.h).
+ *
+ * Model per segment: t = a_kind + m * s, a_kind being alpha for latency
+ * points and the streaming gap for bw points, s = 1/bandwidth shared.
+ * Weighted least squares with w = 1/t^2 (relative errors).  The search
+ * over breakpoints uses closed-form normal equations on prefix sums (cheap:
+ * O(segments * candidates^2)); the chosen segments are then fitted with
+ * GSL, with alpha >= 0 and bandwidth > 0 enforced by dropping the column
+ * that broke the bound.
+ */
+#include "link_fit.h"
+
+#include <gsl/gsl_multifit.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_CAND 64 /* breakpoint candidates: distinct sizes, bucketed beyond this */
+
+typedef struct sums {
+    double w[2], wm[2], wmm[2], wt[2], wmt[2];
+    double n;
+} sums;
+
+static void sums_add(sums *a, const sums *b, double sign)
+{
+    for (int k = 0; k < 2; k++) {
+        a->w[k] += sign * b->w[k];
+        a->wm[k] += sign * b->wm[k];
+        a->wmm[k] += sign * b->wmm[k];
+        a->wt[k] += sign * b->wt[k];
+        a->wmt[k] += sign * b->wmt[k];
+    }
+    a->n += sign * b->n;
+}
+
+/* Weighted RSS of the best unconstrained fit of a range (normal equations). */
+static double range_rss(const sums *S)
+{
+    double Q = S->wmm[0] + S->wmm[1], MT = S->wmt[0] + S->wmt[1];
+    double den = Q, num = MT;
+    for (int k = 0; k < 2; k++)
+        if (S->w[k] > 0) {
+            den -= S->wm[k] * S->wm[k] / S->w[k];
+            num -= S->wm[k] * S->wt[k] / S->w[k];
+        }
+    double s = den > 1e-300 ? num / den : 0;
+    double rss = S->n - 2 * s * MT + s * s * Q; /* sum w t^2 = n since w = 1/t^2 */
+    for (int k = 0; k < 2; k++)
+        if (S->w[k] > 0) {
+            double a = (S->wt[k] - S->wm[k] * s) / S->w[k];
+            rss += -2 * a * S->wt[k] + a * a * S->w[k] + 2 * a * s * S->wm[k];
+        }
+    return rss > 0 ? rss : 0;
+}
+
+static int cmp_pt(const void *a, const void *b)
+{
+    const fs_fit_point *x = a, *y = b;
+    return (x->bytes > y->bytes) - (x->bytes < y->bytes);
+}
+
+/* GSL fit of pts[0..n): fills alpha/gap/slope; returns weighted RSS. */
+static double segment_fit(const fs_fit_point *pts, size_t n, double *alpha, double *gap,
+                          double *slope)
+{
+    bool has[2] = {false, false};
+    for (size_t i = 0; i < n; i++) has[pts[i].kind] = true;
+    bool use[3] = {has[0], has[1], true}; /* columns: alpha, gap, slope */
+    double coef[3] = {NAN, NAN, 0}, chisq = 0;
+    for (int attempt = 0; attempt < 4; attempt++) {
+        int p = use[0] + use[1] + use[2];
+        if (p == 0 || (size_t)p > n) break;
+        gsl_matrix *X = gsl_matrix_alloc(n, (size_t)p);
+        gsl_vector *y = gsl_vector_alloc(n), *w = gsl_vector_alloc(n),
+                   *c = gsl_vector_alloc((size_t)p);
+        gsl_matrix *cov = gsl_matrix_alloc((size_t)p, (size_t)p);
+        gsl_multifit_linear_workspace *ws = gsl_multifit_linear_alloc(n, (size_t)p);
+        if (!X || !y || !w || !c || !cov || !ws) {
+            /* allocation failed: report a fit that says so */
+            chisq = NAN;
+        } else {
+            for (size_t i = 0; i < n; i++) {
+                int col = 0;
+                if (use[0]) gsl_matrix_set(X, i, (size_t)col++, pts[i].kind == FS_FIT_LATENCY);
+                if (use[1]) gsl_matrix_set(X, i, (size_t)col++, pts[i].kind == FS_FIT_STREAM);
+                if (use[2]) gsl_matrix_set(X, i, (size_t)col++, pts[i].bytes);
+                gsl_vector_set(y, i, pts[i].time_us);
+                gsl_vector_set(w, i, 1.0 / (pts[i].time_us * pts[i].time_us));
+            }
+            gsl_multifit_wlinear(X, w, y, c, cov, &chisq, ws);
+            int col = 0;
+            for (int k = 0; k < 3; k++)
+                coef[k] = use[k] ? gsl_vector_get(c, (size_t)col++) : (k == 2 ? 0 : NAN);
+        }
+        gsl_multifit_linear_free(ws);
+        gsl_matrix_free(cov);
+        gsl_vector_free(c);
+        gsl_vector_free(w);
+        gsl_vector_free(y);
+        gsl_matrix_free(X);
+        if (isnan(chisq)) break;
+        /* Bounds: a negative bandwidth means the segment is flat; a
+         * negative intercept is fixed at zero. */
+        if (use[2] && coef[2] <= 0) {
+            use[2] = false;
+            continue;
+        }
+        if (use[0] && coef[0] < 0) {
+            use[0] = false;
+            continue;
+        }
+        if (use[1] && coef[1] < 0) {
+            use[1] = false;
+            continue;
+        }
+        break;
+    }
+    *alpha = has[0] ? (use[0] ? coef[0] : 0) : NAN;
+    *gap = has[1] ? (use[1] ? coef[1] : 0) : NAN;
+    *slope = use[2] ? coef[2] : 0;
+    return chisq;
+}
+
+double fs_fit_time_us(const fs_fit *f, fs_fit_kind kind, double bytes)
+{
+    int s = fs_link_segment(&f->link, bytes);
+    double B = f->link.seg[s].bandwidth_GBps;
+    double a =
+        kind == FS_FIT_STREAM && isfinite(f->gap_us[s]) ? f->gap_us[s] : f->link.seg[s].alpha_us;
+    return isinf(B) ? a : a + bytes / (B * 1e3);
+}
+
+int fs_fit_piecewise(const fs_fit_point *in, size_t n, const fs_fit_opts *o, fs_fit *out,
+                     fs_err *err)
+{
+    memset(out, 0, sizeof *out);
+    int kmax = o && o->max_segments > 0 ? o->max_segments : 4;
+    if (kmax > FS_LINK_MAX_SEGMENTS) kmax = FS_LINK_MAX_SEGMENTS;
+    int minsz = o && o->min_sizes > 0 ? o->min_sizes : 3;
+
+    fs_fit_point *pts = malloc((n ? n : 1) * sizeof *pts);
+    if (!pts) return fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (in[i].time_us > 0 && isfinite(in[i].time_us) && in[i].bytes >= 0 &&
+            isfinite(in[i].bytes))
+            pts[m++] = in[i];
+    qsort(pts, m, sizeof *pts, cmp_pt);
+
+    /* Distinct sizes and their prefix sums. */
+    size_t K = 0;
+    size_t *start = malloc((m + 1) * sizeof *start);
+    sums *pre = calloc(m + 1, sizeof *pre);
+    if (!start || !pre) {
+        free(pts);
+        free(start);
+        free(pre);
+        return fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
+    }
+    for (size_t i = 0; i < m; i++) {
+        if (i == 0 || pts[i].bytes != pts[i - 1].bytes) {
+            start[K] = i;
+            pre[K + 1] = pre[K];
+            K++;
+        }
+        sums *S = &pre[K];
+        int k = pts[i].kind;
+        double w = 1.0 / (pts[i].time_us * pts[i].time_us), b = pts[i].bytes, t = pts[i].time_us;
+        S->w[k] += w;
+        S->wm[k] += w * b;
+        S->wmm[k] += w * b * b;
+        S->wt[k] += w * t;
+        S->wmt[k] += w * b * t;
+        S->n += 1;
+    }
+    start[K] = m;
+    int rc = 0;
+    if (K < 2) {
+        rc = fs_err_set(err, FS_EXIT_INPUT, "%zu distinct message size(s): a fit needs at least 2",
+                        K);
+        goto done;
+    }
+
+    /* Candidate boundaries (indices into the distinct sizes). */
+    size_t C = K <= MAX_CAND ? K : MAX_CAND;
+    size_t cb[MAX_CAND + 1];
+    for (size_t c = 0; c <= C; c++) cb[c] = K <= MAX_CAND ? c : (c * K + C / 2) / C;
+    if (kmax > (int)(K / (size_t)minsz)) kmax = (int)(K / (size_t)minsz);
+    if (kmax < 1) kmax = 1;
+
+    /* DP: best[k][j] = least RSS covering sizes [0, cb[j]) with k segments. */
+    static const double INF = 1e300;
+    double best[FS_LINK_MAX_SEGMENTS + 1][MAX_CAND + 1];
+    int from[FS_LINK_MAX_SEGMENTS + 1][MAX_CAND + 1];
+    for (int k = 0; k <= kmax; k++)
+        for (size_t j = 0; j <= C; j++) best[k][j] = INF, from[k][j] = -1;
+    best[0][0] = 0;
+    for (int k = 1; k <= kmax; k++)
+        for (size_t j = 1; j <= C; j++)
+            for (size_t i = 0; i < j; i++) {
+                size_t len = cb[j] - cb[i];
+                /* one segment may use any >= 2 sizes; several need minsz each */
+                if (len < (size_t)(kmax == 1 ? 2 : minsz) || best[k - 1][i] >= INF) continue;
+                sums S = pre[cb[j]];
+                sums_add(&S, &pre[cb[i]], -1);
+                double v = best[k - 1][i] + range_rss(&S);
+                if (v < best[k][j]) best[k][j] = v, from[k][j] = (int)i;
+            }
+    /* Model selection by BIC on relative residuals. */
+    int nk = (pre[K].w[0] > 0) + (pre[K].w[1] > 0);
+    double N = (double)m, bic_best = INF;
+    int kbest = 0;
+    for (int k = 1; k <= kmax; k++) {
+        if (best[k][C] >= INF) continue;
+        double rss = fmax(best[k][C], N * 1e-12);
+        double bic = N * log(rss / N) + (double)(k * (nk + 1) + (k - 1)) * log(N);
+        if (bic < bic_best - 1e-9) bic_best = bic, kbest = k;
+    }
+    if (kbest == 0) {
+        rc = fs_err_set(err, FS_EXIT_INPUT, "could not fit %zu sizes", K);
+        goto done;
+    }
+    size_t bounds[FS_LINK_MAX_SEGMENTS + 1];
+    for (int k = kbest, j = (int)C; k >= 0; k--) {
+        bounds[k] = cb[j];
+        if (k) j = from[k][j];
+    }
+
+    /* Final per-segment fits. */
+    out->link.nseg = kbest;
+    double sq = 0, mx = 0;
+    for (int sgi = 0; sgi < kbest; sgi++) {
+        size_t a = start[bounds[sgi]], b = start[bounds[sgi + 1]];
+        double alpha, gap, slope;
+        segment_fit(pts + a, b - a, &alpha, &gap, &slope);
+        fs_segment *sg = &out->link.seg[sgi];
+        sg->from_bytes = pts[a].bytes;
+        sg->alpha_us = isfinite(alpha) ? alpha : gap;
+        sg->bandwidth_GBps = slope > 0 ? 1.0 / (slope * 1e3) : INFINITY;
+        out->gap_us[sgi] = gap;
+        out->to_bytes[sgi] = pts[b - 1].bytes;
+        out->seg_points[sgi] = b - a;
+    }
+    for (size_t i = 0; i < m; i++) {
+        double f = fs_fit_time_us(out, pts[i].kind, pts[i].bytes);
+        double r = (pts[i].time_us - f) / f;
+        sq += r * r;
+        if (fabs(r) > mx) mx = fabs(r);
+    }
+    out->npoints = m;
+    out->rms_rel_residual = sqrt(sq / (double)m);
+    out->max_rel_residual = mx;
+done:
+    free(pts);
+    free(start);
+    free(pre);
+    return rc;
+}

@@ -1,0 +1,250 @@
+/*
+ * links.c - from measured runs to fitted links: group latency / bw /
+ * msgrate runs by (transport, provider, host pair), fit each group
+ * piecewise, and derive n1/2, peak bandwidth, message rate and residuals.
+ * Pure: no I/O.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "link_fit.h"
+
+static double point_time(const fs_point *p)
+{
+    return isfinite(p->time_us.p50) ? p->time_us.p50 : p->time_us.mean;
+}
+
+/* The link a run measures; false for runs that do not describe one. */
+static bool run_key(const fs_results *r, const fs_run *run, fs_link_fit *k)
+{
+    memset(k, 0, sizeof *k);
+    snprintf(k->transport, sizeof k->transport, "%s", run->transport ? run->transport : "?");
+    snprintf(k->provider, sizeof k->provider, "%s", run->provider ? run->provider : "?");
+    const char *a = run->peer_hosts[0] ? run->peer_hosts[0] : "";
+    const char *b = run->peer_hosts[1] ? run->peer_hosts[1] : "";
+    if (strcmp(a, b) > 0) {
+        const char *t = a;
+        a = b;
+        b = t;
+    }
+    snprintf(k->host_a, sizeof k->host_a, "%s", a);
+    snprintf(k->host_b, sizeof k->host_b, "%s", b);
+    /* Without hosts, runs from different files may be different clusters:
+     * keep them apart. */
+    snprintf(k->source, sizeof k->source, "%s", r->path ? r->path : "");
+    return true;
+}
+
+static bool same_link(const fs_link_fit *x, const fs_link_fit *y)
+{
+    bool hosts = x->host_a[0] || x->host_b[0];
+    return strcmp(x->transport, y->transport) == 0 && strcmp(x->provider, y->provider) == 0 &&
+           strcmp(x->host_a, y->host_a) == 0 && strcmp(x->host_b, y->host_b) == 0 &&
+           (hosts || strcmp(x->source, y->source) == 0);
+}
+
+static bool is_fit_run(const fs_run *run)
+{
+    return (strcmp(run->benchmark, "latency") == 0 || strcmp(run->benchmark, "bw") == 0) &&
+           run->pairs <= 1;
+}
+
+static int push_point(fs_link_fit *l, size_t *cap, fs_fit_point p)
+{
+    if (l->npoints == *cap) {
+        size_t nc = *cap ? 2 * *cap : 64;
+        fs_fit_point *np = realloc(l->points, nc * sizeof *np);
+        if (!np) return -1;
+        l->points = np;
+        *cap = nc;
+    }
+    l->points[l->npoints++] = p;
+    return 0;
+}
+
+static int cmp_kind_bytes(const void *a, const void *b)
+{
+    const fs_fit_point *x = a, *y = b;
+    if (x->kind != y->kind) return (int)x->kind - (int)y->kind;
+    return (x->bytes > y->bytes) - (x->bytes < y->bytes);
+}
+
+/* Smallest size where the latency model reaches half of `peak` GB/s. */
+static double n_half(const fs_fit *f, double peak, double max_bytes)
+{
+    if (!(peak > 0)) return NAN;
+    double target = peak / 2, prev = 0;
+    for (double m = 1; m <= max_bytes * 1.0001; m *= 1.0442737824274138 /* 2^(1/16) */) {
+        double bw = m / (fs_fit_time_us(f, FS_FIT_LATENCY, m) * 1e3);
+        if (bw >= target) {
+            double lo = prev, hi = m;
+            for (int i = 0; i < 60; i++) {
+                double mid = 0.5 * (lo + hi);
+                if (mid / (fs_fit_time_us(f, FS_FIT_LATENCY, mid) * 1e3) >= target)
+                    hi = mid;
+                else
+                    lo = mid;
+            }
+            return hi;
+        }
+        prev = m;
+    }
+    return NAN;
+}
+
+int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o, fs_link_fit **out,
+                          size_t *nout, fs_err *err)
+{
+    *out = NULL;
+    *nout = 0;
+    fs_link_fit *links = NULL;
+    size_t nl = 0, *caps = NULL;
+    size_t fit_runs = 0;
+    int rc = 0;
+    for (size_t f = 0; f < nr && rc == 0; f++)
+        for (size_t i = 0; i < r[f].nruns && rc == 0; i++) {
+            const fs_run *run = &r[f].runs[i];
+            if (!is_fit_run(run)) continue;
+            fit_runs++;
+            fs_link_fit key;
+            run_key(&r[f], run, &key);
+            size_t li = 0;
+            while (li < nl && !same_link(&links[li], &key)) li++;
+            if (li == nl) {
+                fs_link_fit *nlinks = realloc(links, (nl + 1) * sizeof *nlinks);
+                size_t *ncaps = realloc(caps, (nl + 1) * sizeof *ncaps);
+                if (nlinks) links = nlinks;
+                if (ncaps) caps = ncaps;
+                if (!nlinks || !ncaps) {
+                    rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
+                    break;
+                }
+                links[nl] = key;
+                links[nl].peak_GBps = links[nl].msg_rate_Mps = NAN;
+                caps[nl] = 0;
+                nl++;
+            }
+            fs_link_fit *l = &links[li];
+            bool lat = strcmp(run->benchmark, "latency") == 0;
+            for (size_t j = 0; j < run->npoints; j++) {
+                const fs_point *p = &run->points[j];
+                double t = point_time(p);
+                if (!lat) {
+                    if (run->window > 0 && isfinite(t))
+                        t /= run->window;
+                    else if (p->bandwidth_GBps > 0)
+                        t = p->bytes / (p->bandwidth_GBps * 1e3);
+                    else
+                        t = NAN;
+                }
+                if (!(t > 0) || !isfinite(p->bytes)) continue;
+                if (push_point(l, &caps[li],
+                               (fs_fit_point){p->bytes, t, lat ? FS_FIT_LATENCY : FS_FIT_STREAM})) {
+                    rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
+                    break;
+                }
+                double bw = p->bytes / (t * 1e3); /* one stream's bandwidth */
+                if (p->bytes > 0 && (isnan(l->peak_GBps) || bw > l->peak_GBps)) l->peak_GBps = bw;
+                if (!lat && (isnan(l->msg_rate_Mps) || 1.0 / t > l->msg_rate_Mps)) {
+                    l->msg_rate_Mps = 1.0 / t; /* messages per us = 10^6/s */
+                    l->msg_rate_from = "bw";
+                }
+            }
+        }
+    free(caps);
+    /* Message rate: msgrate runs of the same link win over bw's estimate. */
+    for (size_t f = 0; f < nr && rc == 0; f++)
+        for (size_t i = 0; i < r[f].nruns; i++) {
+            const fs_run *run = &r[f].runs[i];
+            if (strcmp(run->benchmark, "msgrate") != 0) continue;
+            fs_link_fit key;
+            run_key(&r[f], run, &key);
+            for (size_t li = 0; li < nl; li++) {
+                if (!same_link(&links[li], &key)) continue;
+                if (links[li].msg_rate_from && strcmp(links[li].msg_rate_from, "bw") == 0)
+                    links[li].msg_rate_Mps = NAN;
+                for (size_t j = 0; j < run->npoints; j++) {
+                    double mr = run->points[j].msg_rate_Mps;
+                    if (isfinite(mr) &&
+                        (isnan(links[li].msg_rate_Mps) || mr > links[li].msg_rate_Mps)) {
+                        links[li].msg_rate_Mps = mr;
+                        links[li].msg_rate_from = "msgrate";
+                    }
+                }
+            }
+        }
+    /* Fit every link that has enough sizes; drop the others. */
+    size_t kept = 0;
+    char why[600] = "";
+    for (size_t li = 0; li < nl && rc == 0; li++) {
+        fs_link_fit *l = &links[li];
+        fs_err fe = {0};
+        if (fs_fit_piecewise(l->points, l->npoints, o, &l->fit, &fe) != 0) {
+            if (fe.status == FS_EXIT_RUNTIME) rc = fs_err_set(err, FS_EXIT_RUNTIME, "%s", fe.msg);
+            char lab[200];
+            if (!why[0])
+                snprintf(why, sizeof why, "%.190s: %.400s", fs_link_label(l, lab, sizeof lab),
+                         fe.msg);
+            free(l->points);
+            continue;
+        }
+        qsort(l->points, l->npoints, sizeof *l->points, cmp_kind_bytes);
+        l->residual = malloc((l->npoints ? l->npoints : 1) * sizeof *l->residual);
+        if (!l->residual) {
+            free(l->points);
+            rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
+            continue;
+        }
+        double maxb = 0;
+        for (size_t j = 0; j < l->npoints; j++) {
+            double f = fs_fit_time_us(&l->fit, l->points[j].kind, l->points[j].bytes);
+            l->residual[j] = (l->points[j].time_us - f) / f;
+            if (l->points[j].bytes > maxb) maxb = l->points[j].bytes;
+        }
+        l->n_half_bytes = n_half(&l->fit, l->peak_GBps, maxb);
+        links[kept++] = *l;
+    }
+    if (rc == 0 && kept == 0) {
+        if (fit_runs == 0)
+            rc = fs_err_set(err, FS_EXIT_INPUT,
+                            "%s%s: no latency or bw runs (one pair) to fit a link from",
+                            nr ? r[0].path : "(no files)", nr > 1 ? " and the other files" : "");
+        else
+            rc = fs_err_set(err, FS_EXIT_INPUT, "%s: no link could be fitted: %s",
+                            nr ? r[0].path : "(no files)", why);
+    }
+    if (rc) {
+        fs_links_free(links, kept);
+        return rc;
+    }
+    *out = links;
+    *nout = kept;
+    return 0;
+}
+
+void fs_links_free(fs_link_fit *l, size_t n)
+{
+    if (!l) return;
+    for (size_t i = 0; i < n; i++) {
+        free(l[i].points);
+        free(l[i].residual);
+    }
+    free(l);
+}
+
+int fs_link_is_intra(const fs_link_fit *l)
+{
+    return l->host_a[0] && strcmp(l->host_a, l->host_b) == 0;
+}
+
+const char *fs_link_label(const fs_link_fit *l, char *buf, size_t len)
+{
+    if (l->host_a[0] || l->host_b[0])
+        snprintf(buf, len, "%s/%s %s<->%s", l->transport, l->provider,
+                 l->host_a[0] ? l->host_a : "?", l->host_b[0] ? l->host_b : "?");
+    else
+        snprintf(buf, len, "%s/%s (%s)", l->transport, l->provider, l->source);
+    return buf;
+}

@@ -1,0 +1,628 @@
+/*
+ * report.c - the report's content: sources, fitted links, point-to-point
+ * and collective measurements, measured vs model, predictions at scale;
+ * charts (latency, bandwidth, busbw vs size, fit and model vs measured,
+ * every file overlaid) drawn by gnuplot into SVG.
+ */
+#include "report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "gnuplot.h"
+#include "link_fit.h"
+#include "predict.h"
+#include "report_doc.h"
+#include "table.h"
+
+/* ---- chart data ---- */
+
+typedef struct series {
+    char label[240];
+    double *x, *y;
+    size_t n, cap;
+    bool lines; /* model curves: lines; measurements: linespoints */
+} series;
+
+typedef struct chart {
+    const char *name, *title, *xlabel, *ylabel;
+    bool logy;
+    series *s;
+    size_t ns;
+} chart;
+
+static series *chart_series(chart *c, const char *label, bool lines)
+{
+    series *ns = realloc(c->s, (c->ns + 1) * sizeof *ns);
+    if (!ns) return NULL;
+    c->s = ns;
+    series *s = &ns[c->ns++];
+    memset(s, 0, sizeof *s);
+    snprintf(s->label, sizeof s->label, "%s", label);
+    s->lines = lines;
+    return s;
+}
+
+static int series_add(series *s, double x, double y)
+{
+    if (!(x > 0) || !isfinite(y) || !(y > 0)) return 0; /* log axes */
+    if (s->n == s->cap) {
+        size_t nc = s->cap ? 2 * s->cap : 32;
+        double *nx = realloc(s->x, nc * sizeof *nx);
+        if (nx) s->x = nx;
+        double *ny = realloc(s->y, nc * sizeof *ny);
+        if (ny) s->y = ny;
+        if (!nx || !ny) return -1;
+        s->cap = nc;
+    }
+    s->x[s->n] = x;
+    s->y[s->n] = y;
+    s->n++;
+    return 0;
+}
+
+static void chart_free(chart *c)
+{
+    for (size_t i = 0; i < c->ns; i++) {
+        free(c->s[i].x);
+        free(c->s[i].y);
+    }
+    free(c->s);
+    c->s = NULL;
+    c->ns = 0;
+}
+
+static size_t chart_points(const chart *c)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->ns; i++) n += c->s[i].n;
+    return n;
+}
+
+static const char *base(const char *p)
+{
+    const char *b = strrchr(p, '/');
+    return b ? b + 1 : p;
+}
+
+static double run_time(const fs_point *p)
+{
+    return isfinite(p->time_us.p50) ? p->time_us.p50 : p->time_us.mean;
+}
+
+static bool is_coll(const char *b)
+{
+    return fs_coll_parse(b) >= 0;
+}
+
+/* ---- writing ---- */
+
+typedef struct rep {
+    const fs_report_opts *o;
+    const fs_results *r;
+    size_t nr;
+    fs_link_fit *links;
+    size_t nl;
+    char fit_note[600];
+    fs_coll_model model;
+    size_t model_link;
+    fs_check *checks;
+    size_t nchecks, skipped;
+    fs_report_out *out;
+    fs_err *err;
+    char gnuplot[1024];
+} rep;
+
+static void path_in(char *buf, size_t len, const char *dir, const char *file)
+{
+    snprintf(buf, len, "%s/%s", dir, file);
+}
+
+static void note_file(rep *R, const char *f)
+{
+    if (R->out->nfiles < FS_REPORT_MAX_FILES)
+        snprintf(R->out->files[R->out->nfiles++], 64, "%s", f);
+}
+
+/* Write chart c's data and gnuplot commands; the script is run once for all. */
+static int chart_script(rep *R, const chart *c, FILE *gp)
+{
+    char dat[4200], svg[4200], fn[64];
+    snprintf(fn, sizeof fn, "%s.dat", c->name);
+    path_in(dat, sizeof dat, R->o->dir, fn);
+    FILE *f = fopen(dat, "w");
+    if (!f)
+        return fs_err_set(R->err, FS_EXIT_RUNTIME, "%s: cannot write: %s", dat, strerror(errno));
+    size_t used = 0;
+    for (size_t i = 0; i < c->ns; i++) {
+        if (c->s[i].n == 0) continue;
+        if (used++) fputs("\n\n", f);
+        fprintf(f, "# %s\n", c->s[i].label);
+        for (size_t k = 0; k < c->s[i].n; k++)
+            fprintf(f, "%.10g %.10g\n", c->s[i].x[k], c->s[i].y[k]);
+    }
+    if (fclose(f)) return fs_err_set(R->err, FS_EXIT_RUNTIME, "%s: cannot write", dat);
+    note_file(R, fn);
+    snprintf(fn, sizeof fn, "%s.svg", c->name);
+    path_in(svg, sizeof svg, R->o->dir, fn);
+    fputs("set terminal svg size 860,500 dynamic enhanced font 'sans,11' background rgb "
+          "'white'\nset output ",
+          gp);
+    fs_gnuplot_quote(gp, svg);
+    fprintf(gp, "\nreset\nset title '%s' noenhanced\nset xlabel '%s'\nset ylabel '%s'\n", c->title,
+            c->xlabel, c->ylabel);
+    fprintf(gp,
+            "set logscale x 2\nset format x '%%.0b%%B'\n%s\nset grid\nset key outside below "
+            "noenhanced\n",
+            c->logy ? "set logscale y\nset format y '%g'" : "unset logscale y");
+    fputs("plot ", gp);
+    size_t idx = 0;
+    for (size_t i = 0; i < c->ns; i++) {
+        if (c->s[i].n == 0) continue;
+        fputs(idx ? ", \\\n  " : "", gp);
+        fs_gnuplot_quote(gp, dat);
+        fprintf(gp, " index %zu using 1:2 with %s title ", idx,
+                c->s[i].lines ? "lines lw 2" : "linespoints pt 7 ps 0.6");
+        fs_gnuplot_quote(gp, c->s[i].label);
+        idx++;
+    }
+    fputs("\nunset output\n", gp);
+    return 0;
+}
+
+static void build_charts(rep *R, chart *ch)
+{
+    const fs_results *r = R->r;
+    char lab[400];
+    for (size_t f = 0; f < R->nr; f++)
+        for (size_t i = 0; i < r[f].nruns; i++) {
+            const fs_run *run = &r[f].runs[i];
+            const char *b = run->benchmark;
+            int which = strcmp(b, "latency") == 0 || strcmp(b, "write_lat") == 0 ? 0
+                        : (strcmp(b, "bw") == 0 || strcmp(b, "bibw") == 0 ||
+                           strcmp(b, "msgrate") == 0 || strcmp(b, "write_bw") == 0)
+                            ? 1
+                        : is_coll(b) ? 2
+                                     : -1;
+            if (which < 0) continue;
+            if (which == 2)
+                snprintf(lab, sizeof lab, "%s: %s %s %s p=%d%s", base(r[f].path), b,
+                         run->transport ? run->transport : "?",
+                         run->algorithm ? run->algorithm : "native", run->ranks,
+                         run->in_place ? " in-place" : "");
+            else
+                snprintf(lab, sizeof lab, "%s: %s %s/%s%s", base(r[f].path), b,
+                         run->transport ? run->transport : "?", run->provider ? run->provider : "?",
+                         run->pairs > 1 ? " (pairs)" : "");
+            series *s = chart_series(&ch[which], lab, false);
+            if (!s) return;
+            for (size_t j = 0; j < run->npoints; j++) {
+                const fs_point *p = &run->points[j];
+                double y;
+                if (which == 0)
+                    y = run_time(p);
+                else if (which == 1)
+                    y = isfinite(p->bandwidth_GBps)
+                            ? p->bandwidth_GBps
+                            : p->bytes * (run->window ? run->window : 1) / (run_time(p) * 1e3);
+                else
+                    y = isfinite(p->busbw_GBps)
+                            ? p->busbw_GBps
+                            : (run->ranks > 0 ? fs_busbw_GBps((fs_collective)fs_coll_parse(b),
+                                                              run->ranks, p->bytes, run_time(p))
+                                              : NAN);
+                series_add(s, p->bytes, y);
+            }
+        }
+    /* fit: measured latency / per-message points and the model curves */
+    for (size_t li = 0; li < R->nl; li++) {
+        const fs_link_fit *l = &R->links[li];
+        char ll[360];
+        fs_link_label(l, ll, sizeof ll);
+        double lo = INFINITY, hi = 0;
+        for (int kind = 0; kind < 2; kind++) {
+            snprintf(lab, sizeof lab, "link %zu %.200s measured (%s)", li + 1, ll,
+                     kind ? "bw: time/message" : "latency");
+            series *s = NULL;
+            for (size_t k = 0; k < l->npoints; k++) {
+                if ((int)l->points[k].kind != kind) continue;
+                if (!s && !(s = chart_series(&ch[3], lab, false))) return;
+                series_add(s, l->points[k].bytes, l->points[k].time_us);
+                if (l->points[k].bytes > 0) lo = fmin(lo, l->points[k].bytes);
+                hi = fmax(hi, l->points[k].bytes);
+            }
+            if (!s) continue;
+            snprintf(lab, sizeof lab, "link %zu model (%s, %d segment%s)", li + 1,
+                     kind ? "bw" : "latency", l->fit.link.nseg, l->fit.link.nseg > 1 ? "s" : "");
+            series *m = chart_series(&ch[3], lab, true);
+            if (!m) return;
+            for (int k = 0; k <= 200 && hi > 0; k++) {
+                double x = lo * pow(hi / lo, k / 200.0);
+                series_add(m, x, fs_fit_time_us(&l->fit, (fs_fit_kind)kind, x));
+            }
+        }
+    }
+    /* model vs measured collectives */
+    const fs_run *last = NULL;
+    series *ms = NULL, *mm = NULL;
+    for (size_t i = 0; i < R->nchecks; i++) {
+        const fs_check *c = &R->checks[i];
+        if (c->run != last) {
+            last = c->run;
+            snprintf(lab, sizeof lab, "%s: %s %s p=%d%s measured", base(R->r[c->file].path),
+                     fs_coll_name(c->coll), c->run->algorithm ? c->run->algorithm : "native",
+                     c->ranks, c->run->in_place ? " in-place" : "");
+            ms = chart_series(&ch[4], lab, false);
+            snprintf(lab, sizeof lab, "  model (%s)", fs_algo_name(c->algo));
+            mm = chart_series(&ch[4], lab, true);
+            if (!ms || !mm) return;
+        }
+        series_add(ms, c->bytes, c->measured_busbw);
+        series_add(mm, c->bytes, c->model_busbw);
+    }
+}
+
+static void sources_table(rep *R, fs_doc *d)
+{
+    static const char *const head[] = {"file", "format", "runs", "points", "hosts", "recorded by"};
+    fs_table t;
+    if (fs_table_init(&t, 6, head)) return;
+    t.right[0] = t.right[1] = t.right[4] = t.right[5] = false;
+    for (size_t f = 0; f < R->nr; f++) {
+        const fs_results *r = &R->r[f];
+        size_t pts = 0;
+        for (size_t i = 0; i < r->nruns; i++) pts += r->runs[i].npoints;
+        char nr[32], np[32], hosts[300] = "", by[400];
+        snprintf(nr, sizeof nr, "%zu", r->nruns);
+        snprintf(np, sizeof np, "%zu", pts);
+        for (size_t h = 0; h < r->meta.nhosts; h++) {
+            size_t l = strlen(hosts);
+            snprintf(hosts + l, sizeof hosts - l, "%s%s", h ? ", " : "", r->meta.hosts[h]);
+        }
+        snprintf(by, sizeof by, "%s%s%s%s%s", r->meta.version ? r->meta.version : "",
+                 r->meta.mpi_library ? "; " : "", r->meta.mpi_library ? r->meta.mpi_library : "",
+                 r->meta.libfabric_version ? "; libfabric " : "",
+                 r->meta.libfabric_version ? r->meta.libfabric_version : "");
+        const char *cells[] = {r->path, fs_format_name(r->format), nr,
+                               np,      hosts[0] ? hosts : NULL,   by[0] ? by : NULL};
+        fs_table_row(&t, cells);
+    }
+    fs_doc_table(d, &t);
+    fs_table_free(&t);
+    for (size_t f = 0; f < R->nr; f++)
+        if (R->r[f].format == FS_FORMAT_FABSCALE && !R->r[f].meta.complete)
+            fs_doc_para(d, "Note: %s is marked incomplete (the run was cut short).", R->r[f].path);
+}
+
+static void links_table(rep *R, fs_doc *d)
+{
+    static const char *const head[] = {"link",         "segment",        "from", "to",
+                                       "alpha_us",     "bandwidth_GBps", "n1/2", "peak_GBps",
+                                       "msg_rate_M/s", "rms residual"};
+    fs_table t;
+    if (fs_table_init(&t, 10, head)) return;
+    t.right[0] = false;
+    for (size_t li = 0; li < R->nl; li++) {
+        const fs_link_fit *l = &R->links[li];
+        for (int s = 0; s < l->fit.link.nseg; s++) {
+            char b[10][48], ll[400];
+            snprintf(ll, sizeof ll, "%zu: %s", li + 1, fs_link_label(l, b[0], 48));
+            snprintf(b[1], 48, "%d", s + 1);
+            const fs_segment *sg = &l->fit.link.seg[s];
+            const char *cells[] = {
+                s ? "" : ll,
+                b[1],
+                fs_fmt_bytes(b[2], 48, sg->from_bytes, false),
+                fs_fmt_bytes(b[3], 48, l->fit.to_bytes[s], false),
+                fs_fmt(b[4], 48, "%.3f", sg->alpha_us),
+                isinf(sg->bandwidth_GBps) ? "inf" : fs_fmt(b[5], 48, "%.4g", sg->bandwidth_GBps),
+                s ? "" : fs_fmt_bytes(b[6], 48, round(l->n_half_bytes), false),
+                s ? "" : fs_fmt(b[7], 48, "%.4g", l->peak_GBps),
+                s ? "" : fs_fmt(b[8], 48, "%.4g", l->msg_rate_Mps),
+                s ? "" : fs_fmt(b[9], 48, "%.1f%%", 100 * l->fit.rms_rel_residual)};
+            fs_table_row(&t, cells);
+        }
+    }
+    fs_doc_table(d, &t);
+    fs_table_free(&t);
+}
+
+static void runs_table(rep *R, fs_doc *d, bool coll)
+{
+    static const char *const hp[] = {
+        "file",      "benchmark", "transport/provider", "sizes", "time at smallest (us)",
+        "peak GB/s", "timing"};
+    static const char *const hc[] = {"file",
+                                     "collective",
+                                     "algorithm",
+                                     "ranks",
+                                     "sizes",
+                                     "busbw at largest (GB/s)",
+                                     "model median |error|"};
+    fs_table t;
+    if (fs_table_init(&t, 7, coll ? hc : hp)) return;
+    t.right[0] = t.right[1] = t.right[2] = false;
+    for (size_t f = 0; f < R->nr; f++)
+        for (size_t i = 0; i < R->r[f].nruns; i++) {
+            const fs_run *run = &R->r[f].runs[i];
+            if (is_coll(run->benchmark) != coll || run->npoints == 0) continue;
+            if (!coll && strcmp(run->benchmark, "latency") && strcmp(run->benchmark, "bw") &&
+                strcmp(run->benchmark, "bibw") && strcmp(run->benchmark, "msgrate") &&
+                strncmp(run->benchmark, "write", 5))
+                continue;
+            const fs_point *p0 = &run->points[0], *pn = &run->points[run->npoints - 1];
+            char b[8][64];
+            snprintf(b[0], 64, "%.28s..%.28s",
+                     fs_fmt_bytes(b[6], 32, p0->bytes, false) ? b[6] : "?",
+                     fs_fmt_bytes(b[7], 32, pn->bytes, false) ? b[7] : "?");
+            if (coll) {
+                double bus = pn->busbw_GBps;
+                if (!isfinite(bus) && run->ranks > 0)
+                    bus = fs_busbw_GBps((fs_collective)fs_coll_parse(run->benchmark), run->ranks,
+                                        pn->bytes, run_time(pn));
+                snprintf(b[1], 64, "%d", run->ranks);
+                double med = fs_check_median_abs(R->checks, R->nchecks, run);
+                char alg[64];
+                snprintf(alg, sizeof alg, "%s%s", run->algorithm ? run->algorithm : "native",
+                         run->in_place ? " (in-place)" : "");
+                const char *cells[] = {R->r[f].path,
+                                       run->benchmark,
+                                       alg,
+                                       run->ranks ? b[1] : NULL,
+                                       b[0],
+                                       fs_fmt(b[2], 64, "%.4g", bus),
+                                       fs_fmt(b[3], 64, "%.1f%%", 100 * med)};
+                fs_table_row(&t, cells);
+            } else {
+                double peak = NAN;
+                for (size_t j = 0; j < run->npoints; j++) {
+                    const fs_point *p = &run->points[j];
+                    double bw = isfinite(p->bandwidth_GBps) ? p->bandwidth_GBps
+                                                            : p->bytes / (run_time(p) * 1e3);
+                    if (isfinite(bw) && !(bw <= peak)) peak = bw;
+                }
+                char tp[160];
+                snprintf(tp, sizeof tp, "%s/%s", run->transport ? run->transport : "?",
+                         run->provider ? run->provider : "?");
+                const char *cells[] = {R->r[f].path,
+                                       run->benchmark,
+                                       tp,
+                                       b[0],
+                                       fs_fmt(b[2], 64, "%.4g", run_time(p0)),
+                                       fs_fmt(b[3], 64, "%.4g", peak),
+                                       isfinite(p0->time_us.p50) ? "p50" : "mean"};
+                fs_table_row(&t, cells);
+            }
+        }
+    if (t.nrows)
+        fs_doc_table(d, &t);
+    else
+        fs_doc_para(d, "None in these files.");
+    fs_table_free(&t);
+}
+
+static void checks_table(rep *R, fs_doc *d)
+{
+    static const char *const head[] = {"file",           "collective",  "algorithm", "ranks",
+                                       "size",           "measured_us", "model_us",  "error",
+                                       "measured busbw", "model busbw"};
+    fs_table t;
+    if (fs_table_init(&t, 10, head)) return;
+    t.right[0] = t.right[1] = t.right[2] = false;
+    for (size_t i = 0; i < R->nchecks; i++) {
+        const fs_check *c = &R->checks[i];
+        char b[8][48], alg[80];
+        snprintf(alg, sizeof alg, "%s -> %s", c->run->algorithm ? c->run->algorithm : "native",
+                 fs_algo_name(c->chosen));
+        snprintf(b[0], 48, "%d", c->ranks);
+        const char *cells[] = {base(R->r[c->file].path),
+                               fs_coll_name(c->coll),
+                               alg,
+                               b[0],
+                               fs_fmt_bytes(b[1], 48, c->bytes, false),
+                               fs_fmt(b[2], 48, "%.4g", c->measured_us),
+                               fs_fmt(b[3], 48, "%.4g", c->model_us),
+                               fs_fmt(b[4], 48, "%+.1f%%", 100 * c->rel_err),
+                               fs_fmt(b[5], 48, "%.4g", c->measured_busbw),
+                               fs_fmt(b[6], 48, "%.4g", c->model_busbw)};
+        fs_table_row(&t, cells);
+    }
+    fs_doc_table(d, &t);
+    fs_table_free(&t);
+}
+
+static void scale_table(rep *R, fs_doc *d)
+{
+    static const int ranks[] = {8, 64, 512, 4096, 32768};
+    static const double sizes[] = {1048576.0, 16777216.0, 268435456.0};
+    static const char *const head[] = {"ranks",   "size",       "fastest",
+                                       "time_us", "busbw_GBps", "ring busbw_GBps"};
+    fs_table t;
+    if (fs_table_init(&t, 6, head)) return;
+    for (size_t i = 0; i < sizeof ranks / sizeof ranks[0]; i++)
+        for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+            fs_algo ch;
+            double tu =
+                fs_coll_time_us(&R->model, FS_ALLREDUCE, FS_ALGO_AUTO, ranks[i], sizes[k], &ch);
+            double tr =
+                fs_coll_time_us(&R->model, FS_ALLREDUCE, FS_ALGO_RING, ranks[i], sizes[k], NULL);
+            char b[6][48];
+            snprintf(b[0], 48, "%d", ranks[i]);
+            const char *cells[] = {
+                b[0],
+                fs_fmt_bytes(b[1], 48, sizes[k], false),
+                fs_algo_name(ch),
+                fs_fmt(b[2], 48, "%.4g", tu),
+                fs_fmt(b[3], 48, "%.4g", fs_busbw_GBps(FS_ALLREDUCE, ranks[i], sizes[k], tu)),
+                fs_fmt(b[4], 48, "%.4g", fs_busbw_GBps(FS_ALLREDUCE, ranks[i], sizes[k], tr))};
+            fs_table_row(&t, cells);
+        }
+    fs_doc_table(d, &t);
+    fs_table_free(&t);
+}
+
+static int draw(rep *R, chart *ch, size_t nch)
+{
+    char script[4200], log[4200];
+    path_in(script, sizeof script, R->o->dir, "charts.gp");
+    path_in(log, sizeof log, R->o->dir, "gnuplot.log");
+    FILE *gp = fopen(script, "w");
+    if (!gp)
+        return fs_err_set(R->err, FS_EXIT_RUNTIME, "%s: cannot write: %s", script, strerror(errno));
+    int rc = 0;
+    for (size_t i = 0; i < nch && rc == 0; i++)
+        if (chart_points(&ch[i])) rc = chart_script(R, &ch[i], gp);
+    if (fclose(gp) && rc == 0) rc = fs_err_set(R->err, FS_EXIT_RUNTIME, "%s: cannot write", script);
+    note_file(R, "charts.gp");
+    if (rc == 0) rc = fs_gnuplot_run(R->gnuplot, script, log, R->err);
+    if (rc == 0)
+        for (size_t i = 0; i < nch; i++)
+            if (chart_points(&ch[i])) {
+                char fn[64];
+                snprintf(fn, sizeof fn, "%s.svg", ch[i].name);
+                note_file(R, fn);
+                R->out->charts++;
+            }
+    return rc;
+}
+
+static void chart_here(rep *R, fs_doc *d, const chart *c)
+{
+    if (!R->out->charts || !chart_points(c)) return;
+    char fn[64], path[4200];
+    snprintf(fn, sizeof fn, "%s.svg", c->name);
+    path_in(path, sizeof path, R->o->dir, fn);
+    fs_doc_chart(d, fn, path, c->title);
+}
+
+int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_report_out *out,
+                    fs_err *err)
+{
+    memset(out, 0, sizeof *out);
+    if (mkdir(o->dir, 0777) != 0 && errno != EEXIST)
+        return fs_err_set(err, errno == ENOENT || errno == EACCES ? FS_EXIT_INPUT : FS_EXIT_RUNTIME,
+                          "--out %s: cannot create: %s", o->dir, strerror(errno));
+    struct stat st;
+    if (stat(o->dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return fs_err_set(err, FS_EXIT_INPUT, "--out %s: not a directory", o->dir);
+    rep R;
+    memset(&R, 0, sizeof R);
+    R.o = o;
+    R.r = r;
+    R.nr = nr;
+    R.out = out;
+    R.err = err;
+    fs_err fe = {0};
+    int rc = fs_links_from_results(r, nr, NULL, &R.links, &R.nl, &fe);
+    if (rc == FS_EXIT_RUNTIME) return fs_err_set(err, rc, "%s", fe.msg);
+    if (rc) snprintf(R.fit_note, sizeof R.fit_note, "%.590s", fe.msg);
+    fs_model_opts mo = {NULL, 0, 0, NAN, NAN, NAN};
+    size_t ii;
+    bool have_model =
+        R.nl && fs_model_build(R.links, R.nl, &mo, &R.model, &R.model_link, &ii, &fe) == 0;
+    if (have_model && (rc = fs_predict_check(r, nr, R.links, R.nl, R.model_link, &R.model,
+                                             o->osu_ranks, &R.checks, &R.nchecks, &R.skipped, err)))
+        goto done;
+
+    chart ch[5] = {
+        {"latency", "Latency vs message size", "message size (bytes)", "time (us)", true, NULL, 0},
+        {"bandwidth", "Bandwidth vs message size", "message size (bytes)", "GB/s", false, NULL, 0},
+        {"busbw", "Collective bus bandwidth vs size", "vector size (bytes)", "busbw (GB/s)", false,
+         NULL, 0},
+        {"fit", "Point-to-point: measured and fitted model", "message size (bytes)", "time (us)",
+         true, NULL, 0},
+        {"model", "Collectives: measured vs model busbw", "vector size (bytes)", "busbw (GB/s)",
+         false, NULL, 0}};
+    build_charts(&R, ch);
+    if (!o->charts) {
+        snprintf(out->note, sizeof out->note, "charts not drawn (--no-charts)");
+    } else if (!fs_gnuplot_find(R.gnuplot, sizeof R.gnuplot)) {
+        snprintf(out->note, sizeof out->note,
+                 "charts not drawn: gnuplot not found%s (install gnuplot-nox)",
+                 getenv("FS_GNUPLOT") ? " at $FS_GNUPLOT" : " on PATH");
+    } else if ((rc = draw(&R, ch, 5))) {
+        for (size_t i = 0; i < 5; i++) chart_free(&ch[i]);
+        goto done;
+    }
+
+    char md[4200], html[4200];
+    path_in(md, sizeof md, o->dir, "report.md");
+    path_in(html, sizeof html, o->dir, "report.html");
+    fs_doc d = {fopen(md, "w"), fopen(html, "w")};
+    if (!d.md || !d.html) {
+        rc = fs_err_set(err, FS_EXIT_RUNTIME, "%s: cannot write: %s", o->dir, strerror(errno));
+        if (d.md) fclose(d.md);
+        if (d.html) fclose(d.html);
+        for (size_t i = 0; i < 5; i++) chart_free(&ch[i]);
+        goto done;
+    }
+    fs_doc_begin(&d, o->title ? o->title : "fabscale report");
+    fs_doc_para(&d,
+                "Generated by fabscale %s. Times are p50 where the file records percentiles "
+                "(fabscale), else "
+                "averages (OSU, nccl-tests); GB/s = 10^9 bytes/s.%s%s",
+                FS_VERSION, out->note[0] ? " Note: " : "", out->note);
+    fs_doc_heading(&d, 2, "Sources");
+    sources_table(&R, &d);
+    fs_doc_heading(&d, 2, "Fitted links");
+    if (R.nl) {
+        fs_doc_para(
+            &d,
+            "Piecewise Hockney T(m) = alpha + m / bandwidth per protocol segment, fitted to "
+            "latency "
+            "p50 and bw time per message with relative weights; n1/2 is the size reaching half the "
+            "peak bandwidth.");
+        links_table(&R, &d);
+        chart_here(&R, &d, &ch[3]);
+    } else {
+        fs_doc_para(&d, "No link fitted: %s", R.fit_note);
+    }
+    fs_doc_heading(&d, 2, "Point-to-point");
+    runs_table(&R, &d, false);
+    chart_here(&R, &d, &ch[0]);
+    chart_here(&R, &d, &ch[1]);
+    fs_doc_heading(&d, 2, "Collectives");
+    runs_table(&R, &d, true);
+    chart_here(&R, &d, &ch[2]);
+    if (R.nchecks) {
+        fs_doc_heading(&d, 2, "Measured vs model");
+        fs_doc_para(&d, "Error = (model - measured) / measured at every measured collective point; "
+                        "the model uses "
+                        "the link fitted from the same file's point-to-point runs and the run's "
+                        "algorithm (native "
+                        "/ auto: the fastest modelled one).");
+        chart_here(&R, &d, &ch[4]);
+        checks_table(&R, &d);
+    }
+    if (R.skipped)
+        fs_doc_para(
+            &d,
+            "%zu collective run(s) without a rank count were not compared (give --osu-ranks N).",
+            R.skipped);
+    if (have_model) {
+        fs_doc_heading(&d, 2, "All-reduce at scale (model)");
+        char ll[400];
+        fs_doc_para(&d,
+                    "From link %zu (%s), one rank per node, reduction cost ignored; `fabscale "
+                    "predict` takes "
+                    "other rank counts, algorithms and the hierarchical model.",
+                    R.model_link + 1, fs_link_label(&R.links[R.model_link], ll, sizeof ll));
+        scale_table(&R, &d);
+    }
+    fs_doc_end(&d);
+    int bad = ferror(d.md) || ferror(d.html);
+    bad |= fclose(d.md) != 0;
+    bad |= fclose(d.html) != 0;
+    if (bad) rc = fs_err_set(err, FS_EXIT_RUNTIME, "%s: cannot write the report", o->dir);
+    note_file(&R, "report.md");
+    note_file(&R, "report.html");
+    for (size_t i = 0; i < 5; i++) chart_free(&ch[i]);
+done:
+    free(R.checks);
+    fs_links_free(R.links, R.nl);
+    return rc;
+}

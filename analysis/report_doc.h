@@ -1,0 +1,25 @@
+/*
+ * report_doc.h - write the same document as Markdown and as one
+ * self-contained HTML page (charts inlined as SVG) side by side.
+ */
+#ifndef FS_REPORT_DOC_H
+#define FS_REPORT_DOC_H
+
+#include <stdio.h>
+
+#include "table.h"
+
+typedef struct fs_doc {
+    FILE *md, *html;
+} fs_doc;
+
+void fs_doc_begin(fs_doc *d, const char *title);
+void fs_doc_end(fs_doc *d);
+void fs_doc_heading(fs_doc *d, int level, const char *text);
+/* A paragraph of plain text (escaped for both). */
+void fs_doc_para(fs_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void fs_doc_table(fs_doc *d, const fs_table *t);
+/* A chart: Markdown links the SVG file; HTML inlines its content. */
+void fs_doc_chart(fs_doc *d, const char *file, const char *path, const char *alt);
+
+#endif

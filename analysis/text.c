@@ -1,0 +1,87 @@
+/* text.c - line and token helpers for the text readers (see text.h). */
+#include "text.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void fs_lines_init(fs_lines *l, const char *text, size_t len)
+{
+    l->p = text;
+    l->end = text + len;
+    l->lineno = 0;
+}
+
+int fs_lines_next(fs_lines *l, const char **s, size_t *len)
+{
+    if (l->p >= l->end) return 0;
+    const char *nl = memchr(l->p, '\n', (size_t)(l->end - l->p));
+    const char *e = nl ? nl : l->end;
+    *s = l->p;
+    *len = (size_t)(e - l->p);
+    if (*len > 0 && (*s)[*len - 1] == '\r') (*len)--;
+    l->p = nl ? nl + 1 : l->end;
+    l->lineno++;
+    return 1;
+}
+
+int fs_tokens(const char *s, size_t len, char *buf, size_t buflen, char **tok, int max)
+{
+    int n = 0;
+    size_t i = 0, o = 0;
+    while (i < len) {
+        while (i < len && isspace((unsigned char)s[i])) i++;
+        if (i >= len) break;
+        if (n == max) return max + 1;
+        size_t st = i;
+        while (i < len && !isspace((unsigned char)s[i])) i++;
+        size_t tl = i - st;
+        if (o + tl + 1 > buflen) return max + 1; /* absurdly long line */
+        memcpy(buf + o, s + st, tl);
+        buf[o + tl] = '\0';
+        tok[n++] = buf + o;
+        o += tl + 1;
+    }
+    return n;
+}
+
+int fs_parse_double(const char *tok, double *v)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(tok, &end);
+    if (end == tok || *end != '\0' || errno == ERANGE || !isfinite(d)) return 0;
+    *v = d;
+    return 1;
+}
+
+int fs_parse_size(const char *tok, double *v)
+{
+    for (const char *c = tok; *c; c++)
+        if (!isdigit((unsigned char)*c)) return 0;
+    return *tok && fs_parse_double(tok, v);
+}
+
+int fs_line_of(const char *text, const char *s)
+{
+    int line = 1;
+    for (const char *c = text; c < s; c++)
+        if (*c == '\n') line++;
+    return line;
+}
+
+const char *fs_excerpt(const char *s, size_t len, char *buf, size_t buflen)
+{
+    size_t n = len < 40 ? len : 40;
+    if (n + 4 > buflen) n = buflen > 4 ? buflen - 4 : 0;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) buf[o++] = isprint((unsigned char)s[i]) ? s[i] : '?';
+    if (n < len) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o] = '\0';
+    return buf;
+}

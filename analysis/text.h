@@ -1,0 +1,34 @@
+/*
+ * text.h - small helpers the text readers share: walking lines with their
+ * numbers, splitting whitespace tokens, strict number parsing.
+ */
+#ifndef FS_TEXT_H
+#define FS_TEXT_H
+
+#include <stddef.h>
+
+typedef struct fs_lines {
+    const char *p, *end;
+    int lineno; /* number of the line last returned, 1-based */
+} fs_lines;
+
+void fs_lines_init(fs_lines *l, const char *text, size_t len);
+/* Next line without its end-of-line (\n, \r\n); 0 at the end. */
+int fs_lines_next(fs_lines *l, const char **s, size_t *len);
+
+#define FS_MAX_TOKENS 64
+/* Whitespace tokens of a line, copied into buf; returns the count (at most
+ * max; more tokens than that return max + 1). */
+int fs_tokens(const char *s, size_t len, char *buf, size_t buflen, char **tok, int max);
+
+/* The whole token is a finite number. */
+int fs_parse_double(const char *tok, double *v);
+/* The whole token is a non-negative integer. */
+int fs_parse_size(const char *tok, double *v);
+
+/* Line of s (by start of text) for messages: counts newlines. */
+int fs_line_of(const char *text, const char *s);
+/* A printable excerpt of a line (at most 40 chars, control bytes as '?'). */
+const char *fs_excerpt(const char *s, size_t len, char *buf, size_t buflen);
+
+#endif
