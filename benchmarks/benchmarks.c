@@ -5,10 +5,14 @@
 
 extern const fs_bench fs_bench_latency, fs_bench_bw, fs_bench_bibw, fs_bench_msgrate;
 extern const fs_bench fs_bench_write_lat, fs_bench_write_bw;
+extern const fs_bench fs_bench_allreduce, fs_bench_reduce_scatter, fs_bench_allgather;
 
 const fs_bench *const fs_benches[] = {
-    &fs_bench_latency, &fs_bench_bw, &fs_bench_bibw, &fs_bench_msgrate, &fs_bench_write_lat,
-    &fs_bench_write_bw, NULL,
+    &fs_bench_latency,   &fs_bench_bw,
+    &fs_bench_bibw,      &fs_bench_msgrate,
+    &fs_bench_write_lat, &fs_bench_write_bw,
+    &fs_bench_allreduce, &fs_bench_reduce_scatter,
+    &fs_bench_allgather, NULL,
 };
 
 const fs_bench *fs_bench_find(const char *name)

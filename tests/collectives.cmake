@@ -12,3 +12,30 @@ if(TARGET test_collectives)
   # 1,600 small worlds of up to 9 threads: seconds normally, longer under ASan.
   set_tests_properties(test_collectives PROPERTIES TIMEOUT 600)
 endif()
+
+# Integration: each collective, every algorithm that applies (and native on
+# mpi), validated, over MPI, libfabric shm and tcp;ofi_rxm at 2, 3 (not a
+# power of two: the fold) and 4 ranks; each type on each transport once.
+set(FS_COLL_IT ${CMAKE_CURRENT_SOURCE_DIR}/collectives/integration.py)
+function(fs_coll_test name tr prov np dt)
+  add_test(NAME ${name}
+           COMMAND python3 ${FS_COLL_IT} ${MPIEXEC_EXECUTABLE} $<TARGET_FILE:fabscale-bench>
+                   ${np} ${tr} "${prov}" ${dt} ${CMAKE_CURRENT_BINARY_DIR}/${name})
+  set_tests_properties(${name} PROPERTIES LABELS integration ENVIRONMENT "${FS_MPIEXEC_ENV}"
+                       TIMEOUT 600 RUN_SERIAL TRUE)
+endfunction()
+fs_coll_test(coll_mpi_n2 mpi - 2 float32)
+fs_coll_test(coll_mpi_n3 mpi - 3 bfloat16)
+fs_coll_test(coll_mpi_n4 mpi - 4 float64)
+fs_coll_test(coll_ofi_shm_n2 ofi shm 2 float32)
+fs_coll_test(coll_ofi_shm_n3 ofi shm 3 float64)
+fs_coll_test(coll_ofi_shm_n4 ofi shm 4 bfloat16)
+fs_coll_test(coll_ofi_tcp_n2 ofi tcp$<SEMICOLON>ofi_rxm 2 bfloat16)
+fs_coll_test(coll_ofi_tcp_n3 ofi tcp$<SEMICOLON>ofi_rxm 3 float32)
+fs_coll_test(coll_ofi_tcp_n4 ofi tcp$<SEMICOLON>ofi_rxm 4 float64)
+
+add_test(NAME coll_bad_input
+         COMMAND python3 ${CMAKE_CURRENT_SOURCE_DIR}/collectives/bad_input.py
+                 ${MPIEXEC_EXECUTABLE} $<TARGET_FILE:fabscale-bench>)
+set_tests_properties(coll_bad_input PROPERTIES LABELS integration ENVIRONMENT "${FS_MPIEXEC_ENV}"
+                     TIMEOUT 300 RUN_SERIAL TRUE)

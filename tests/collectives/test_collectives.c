@@ -383,8 +383,8 @@ static void check_schedule(fake_world *w, elist *L, int p, const char *what)
         const fake_rec *rec = fake_world_sends(w, r, &n);
         for (size_t k = 0; k < n; k++) {
             int step = fs_coll_tag_step(rec[k].tag);
-            size_t i0, i1;
-            uint32_t m0, m1;
+            size_t i0 = 0, i1 = 0;
+            uint32_t m0 = 0, m1 = 0;
             if (rec[k].len % 8 || !decode(rec[k].head, &i0, &m0) || !decode(rec[k].tail, &i1, &m1))
                 fail_msg("%s p=%d: rank %d step %d sent undecodable data", what, p, r, step);
             if (i1 < i0 || i1 - i0 + 1 != rec[k].len / 8)
@@ -435,8 +435,8 @@ static void check_owners(fake_world *w, int p, size_t count, const char *what)
         size_t n;
         const fake_rec *rec = fake_world_sends(w, r, &n);
         for (size_t k = 0; k < n; k++) {
-            size_t i;
-            uint32_t m;
+            size_t i = 0;
+            uint32_t m = 0;
             assert_true(decode(rec[k].head, &i, &m));
             if (m != 1u << (i / blk)) fail_msg("%s p=%d: element %zu carries %#x", what, p, i, m);
             assert_true(decode(rec[k].tail, &i, &m));
@@ -624,9 +624,9 @@ static void test_sum_kernels(void **state)
     (void)state;
     /* Lengths around the 64-byte vector body, in place and not. */
     for (size_t n = 0; n < 70; n++) {
-        float a[70], b[70], d[70];
-        double da[70], db[70], dd[70];
-        uint16_t ha[70], hb[70], hd[70];
+        float a[70] = {0}, b[70] = {0}, d[70] = {0};
+        double da[70] = {0}, db[70] = {0}, dd[70] = {0};
+        uint16_t ha[70] = {0}, hb[70] = {0}, hd[70] = {0};
         for (size_t i = 0; i < n; i++) {
             a[i] = (float)i * 0.5f, b[i] = 3.0f - (float)i;
             da[i] = (double)i * 0.25, db[i] = 1e10 + (double)i;
