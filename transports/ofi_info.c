@@ -49,14 +49,19 @@ static struct fi_info *make_hints(const char *prov, uint64_t caps, unsigned rela
     if (!h) return NULL;
     h->ep_attr->type = FI_EP_RDM;
     h->caps = caps;
-    if (!(relax & RELAX_MODE)) {
+    /* Relaxing mode or mr_mode means accepting every bit: a provider that
+     * then matches needs one we do not offer. */
+    if (relax & RELAX_MODE) {
+        h->mode = ~0ULL;
+    } else {
         h->mode = FI_CONTEXT2;
 #ifdef FI_CONTEXT
         h->mode |= FI_CONTEXT; /* deprecated in 2.x; still accepted */
 #endif
     }
-    if (!(relax & RELAX_MR_MODE))
-        h->domain_attr->mr_mode = FI_MR_LOCAL | FI_MR_VIRT_ADDR | FI_MR_ALLOCATED | FI_MR_PROV_KEY;
+    h->domain_attr->mr_mode =
+        (relax & RELAX_MR_MODE) ? ofi_all_mr_bits()
+                                : FI_MR_LOCAL | FI_MR_VIRT_ADDR | FI_MR_ALLOCATED | FI_MR_PROV_KEY;
     if (!(relax & RELAX_AV)) h->domain_attr->av_type = FI_AV_TABLE;
     if (!(relax & RELAX_THREAD)) h->domain_attr->threading = FI_THREAD_DOMAIN;
     if ((caps & FI_TAGGED) && !(relax & RELAX_ORDER)) {
@@ -141,6 +146,8 @@ static struct fi_info *bare_rdm(const char *prov, int *rc)
         return NULL;
     }
     h->ep_attr->type = FI_EP_RDM;
+    h->mode = ~0ULL;
+    h->domain_attr->mr_mode = ofi_all_mr_bits();
     h->fabric_attr->prov_name = dup_or_null(prov);
     *rc = fi_getinfo(OFI_API_VERSION, NULL, NULL, 0, h, &list);
     fi_freeinfo(h);
@@ -193,7 +200,8 @@ static int diagnose(fs_transport *tp, const fs_transport_opts *o, uint64_t caps)
     fi_freeinfo(mine);
     struct fi_info *got = NULL;
     for (size_t k = 0; k < sizeof relax_names / sizeof relax_names[0]; k++) {
-        if (query(o, caps, relax_names[k].bit, &got) == 0) {
+        /* RMA is optional: diagnose what the tagged path needs. */
+        if (query(o, caps & ~(uint64_t)FI_RMA, relax_names[k].bit, &got) == 0) {
             fi_freeinfo(got);
             return fs_transport_fail(tp, FS_EINPUT, "provider \"%s\" cannot satisfy the hint %s",
                                      prov_label(o), relax_names[k].what);
@@ -275,4 +283,14 @@ json_t *ofi_mr_mode_json(uint64_t mr_mode)
     for (char *t = strtok_r(text, ", []|", &save); t; t = strtok_r(NULL, ", []|", &save))
         json_array_append_new(a, json_string(t));
     return a;
+}
+
+int ofi_all_mr_bits(void)
+{
+    int m = FI_MR_LOCAL | FI_MR_RAW | FI_MR_VIRT_ADDR | FI_MR_ALLOCATED | FI_MR_PROV_KEY |
+            FI_MR_MMU_NOTIFY | FI_MR_RMA_EVENT | FI_MR_ENDPOINT;
+#ifdef FI_MR_HMEM
+    m |= FI_MR_HMEM;
+#endif
+    return m;
 }

@@ -19,16 +19,6 @@ static bool seen_before(struct fi_info *list, struct fi_info *i)
     return false;
 }
 
-static int all_mr_bits(void)
-{
-    int m = FI_MR_LOCAL | FI_MR_RAW | FI_MR_VIRT_ADDR | FI_MR_ALLOCATED | FI_MR_PROV_KEY |
-            FI_MR_MMU_NOTIFY | FI_MR_RMA_EVENT | FI_MR_ENDPOINT;
-#ifdef FI_MR_HMEM
-    m |= FI_MR_HMEM;
-#endif
-    return m;
-}
-
 static void mode_str(uint64_t mode, char *buf, size_t len)
 {
     const char *s = fi_tostr(&mode, FI_TYPE_MODE);
@@ -85,7 +75,7 @@ int fs_ofi_list_providers(FILE *out, bool json)
     /* Accept every mode and mr_mode bit (as fi_info does), so each provider
      * shows what it requires rather than what our hints would filter. */
     hints->mode = ~0ULL;
-    hints->domain_attr->mr_mode = all_mr_bits();
+    hints->domain_attr->mr_mode = ofi_all_mr_bits();
     int rc = fi_getinfo(OFI_API_VERSION, NULL, NULL, 0, hints, &list);
     fi_freeinfo(hints);
     if (rc && rc != -FI_ENODATA) {

@@ -134,6 +134,9 @@ typedef struct ofi_state {
 int ofi_select(fs_transport *tp, ofi_state *st, const fs_transport_opts *opts);
 /* "FI_MR_LOCAL|FI_MR_PROV_KEY" style text of mr_mode bits, via fi_tostr. */
 void ofi_mr_mode_str(uint64_t mr_mode, char *buf, size_t len);
+/* Every mr_mode bit these headers define (to accept whatever a provider
+ * requires when listing or diagnosing). */
+int ofi_all_mr_bits(void);
 /* The same as a JSON array of names. */
 json_t *ofi_mr_mode_json(uint64_t mr_mode);
 

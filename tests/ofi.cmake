@@ -1,0 +1,61 @@
+# libfabric transport tests (issue 3).
+#
+# Unit: the transport's decisions against EFA's attribute sets, with
+# fi_getinfo / fi_fabric / fi_version replaced at link time by a scripted
+# libfabric (tests/ofi/fake_fabric.c) and the MPI launcher faked.
+set(FS_OFI_SRC ${CMAKE_SOURCE_DIR}/transports)
+fs_add_unit_test(test_ofi_efa
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/ofi/test_ofi_efa.c ${CMAKE_CURRENT_SOURCE_DIR}/ofi/fake_fabric.c
+          ${FS_OFI_SRC}/ofi.c ${FS_OFI_SRC}/ofi_info.c ${FS_OFI_SRC}/ofi_mr.c
+          ${FS_OFI_SRC}/ofi_xfer.c ${FS_OFI_SRC}/ofi_attr.c ${FS_OFI_SRC}/ofi_list.c
+          ${FS_OFI_SRC}/transport.c ${FS_OFI_SRC}/mpi.c
+  LIBS PkgConfig::FABRIC PkgConfig::JANSSON MPI::MPI_C)
+if(TARGET test_ofi_efa)
+  target_include_directories(test_ofi_efa PRIVATE ${FS_OFI_SRC} ${CMAKE_CURRENT_SOURCE_DIR}/ofi)
+  target_link_options(test_ofi_efa PRIVATE
+    -Wl,--wrap=fi_getinfo -Wl,--wrap=fi_fabric -Wl,--wrap=fi_version)
+endif()
+
+# Integration: the transport on its own (tests/ofi/driver.c) and through
+# fabscale-bench, with `mpirun -n 2` on this host's providers, with and
+# without --emulate-efa.  "tcp$<SEMICOLON>ofi_rxm" keeps the ';' out of
+# CMake's list splitting.
+find_package(Python3 COMPONENTS Interpreter)
+add_executable(ofi_driver ${CMAKE_CURRENT_SOURCE_DIR}/ofi/driver.c)
+target_link_libraries(ofi_driver PRIVATE fs_transport)
+set(FS_OFI_PROVIDERS shm "tcp$<SEMICOLON>ofi_rxm")
+set(FS_OFI_NAMES shm tcp_rxm)
+foreach(i RANGE 1)
+  list(GET FS_OFI_PROVIDERS ${i} prov)
+  list(GET FS_OFI_NAMES ${i} name)
+  foreach(emu "" "--emulate-efa")
+    set(suffix "")
+    if(emu)
+      set(suffix "_emulate_efa")
+    endif()
+    add_test(NAME ofi_driver_${name}${suffix}
+             COMMAND ${MPIEXEC_EXECUTABLE} -n 2 $<TARGET_FILE:ofi_driver> --provider ${prov} ${emu})
+    set_tests_properties(ofi_driver_${name}${suffix} PROPERTIES
+                         ENVIRONMENT "${FS_MPIEXEC_ENV}" LABELS integration TIMEOUT 300)
+    if(Python3_FOUND)
+      add_test(NAME ofi_bench_${name}${suffix}
+               COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/ofi/bench_check.py
+                       results ${MPIEXEC_EXECUTABLE} $<TARGET_FILE:fabscale-bench> ${prov} ${emu})
+      set_tests_properties(ofi_bench_${name}${suffix} PROPERTIES
+                           LABELS integration TIMEOUT 600)
+    endif()
+  endforeach()
+endforeach()
+
+# Bad input: one clear line and exit status 2.
+if(Python3_FOUND)
+  set(FS_OFI_CHECK ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/ofi/bench_check.py bad
+      ${MPIEXEC_EXECUTABLE} $<TARGET_FILE:fabscale-bench> 2)
+  add_test(NAME ofi_bad_provider
+           COMMAND ${FS_OFI_CHECK} "provider \"efa\" not available on this host"
+                   --transport ofi --provider efa --bench latency)
+  add_test(NAME ofi_bad_fabric
+           COMMAND ${FS_OFI_CHECK} "provider \"shm\" has no fabric \"efa-direct\""
+                   --transport ofi --provider shm --fabric efa-direct --bench latency)
+  set_tests_properties(ofi_bad_provider ofi_bad_fabric PROPERTIES LABELS integration TIMEOUT 120)
+endif()
