@@ -4,13 +4,20 @@
  * Iterations run in batches.  Within a batch each rank reads the clock once
  * per iteration (the end of one iteration is the start of the next), so the
  * per-iteration samples cost one clock read.  After a batch the samples are
- * reduced elementwise with MPI_MAXLOC over the ranks whose clocks count
+ * reduced elementwise with MPI_MAX over the ranks whose clocks count
  * (initiators of pairs, every rank of a collective): an iteration lasts as
- * long as its slowest rank, and MAXLOC tells which rank that was.  Rank 0
+ * long as its slowest rank.  Which rank that was cannot be read from the
+ * durations (in a collective everyone waits for the straggler, so every
+ * rank's duration is the same); it is the rank that entered the iteration
+ * last, measured from the batch's common start (a barrier), reduced with
+ * MPI_MAXLOC.  Rank 0
  * then decides - the same decision for all, by broadcast - whether the mean
  * is known to the requested precision or the budget is spent.  All MPI
  * traffic of the harness is between batches, never inside the timed loop. */
 #include "harness.h"
+
+#include "fault.h"
+#include "watchdog.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -38,6 +45,8 @@ int fs_harness_init(fs_harness *h, MPI_Comm comm, long max_iters)
     MPI_Comm_rank(comm, &h->rank);
     MPI_Comm_size(comm, &h->nranks);
     h->local = malloc(BATCH_MAX * sizeof(double));
+    h->arrive = malloc(BATCH_MAX * sizeof(double));
+    h->tmax = malloc(BATCH_MAX * sizeof(double));
     h->contrib = malloc(BATCH_MAX * sizeof(double_int));
     h->reduced = malloc(BATCH_MAX * sizeof(double_int));
     h->capacity = max_iters;
@@ -45,7 +54,7 @@ int fs_harness_init(fs_harness *h, MPI_Comm comm, long max_iters)
         h->samples = malloc((size_t)max_iters * sizeof(double));
         h->slow_count = calloc((size_t)h->nranks, sizeof(long));
     }
-    if (!h->local || !h->contrib || !h->reduced ||
+    if (!h->local || !h->arrive || !h->tmax || !h->contrib || !h->reduced ||
         (h->rank == 0 && (!h->samples || !h->slow_count)))
         return FS_ERUNTIME;
     return 0;
@@ -54,6 +63,8 @@ int fs_harness_init(fs_harness *h, MPI_Comm comm, long max_iters)
 void fs_harness_fini(fs_harness *h)
 {
     free(h->local);
+    free(h->arrive);
+    free(h->tmax);
     free(h->contrib);
     free(h->reduced);
     free(h->samples);
@@ -104,6 +115,7 @@ static int warm_up(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs_h
                 return rc;
             }
         }
+        fs_watchdog_beat();
         if (h->rank == 0) stop = (i + 1 >= want) || (fs_now_s() - t0 > limit);
         MPI_Bcast(&stop, 1, MPI_INT, 0, h->comm);
     }
@@ -129,6 +141,7 @@ static int validate(fs_harness *h, const fs_bench *b, fs_bench_ctx *c)
 {
     int rc = 0;
     memset(c->rbuf, 0xA5, c->buf_bytes);
+    fs_fault_before_validate(c);
     MPI_Barrier(h->comm);
     if (is_active(b, c)) rc = b->iteration(c);
     rc = agree(h, rc);
@@ -164,6 +177,8 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
     if (b->prepare && (rc = agree(h, b->prepare(c)))) return rc;
 
     MPI_Barrier(h->comm);
+    fs_fault_point_start(c->bytes);
+    unsigned delay_us = fs_fault_delay_us(c->bytes);
     if ((rc = warm_up(h, b, c, cfg, &out->warmup))) return rc;
     if (h->rank == 0) memset(h->slow_count, 0, (size_t)h->nranks * sizeof(long));
 
@@ -172,24 +187,32 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
     double start = fs_now_s();
     while (batch > 0) {
         MPI_Barrier(h->comm);
-        double prev = fs_now_s();
+        double epoch = fs_now_s(), prev = epoch;
         for (long i = 0; i < batch; i++) {
+            double entry = prev;
+            if (delay_us) { /* fault injection (tests only) */
+                fs_fault_sleep_us(delay_us);
+                entry = fs_now_s();
+            }
             if (active && (rc = b->iteration(c))) {
                 h->failed_alone = true; /* see warm_up() */
                 return rc;
             }
             double t = fs_now_s();
-            h->local[i] = (t - prev) * 1e6 * b->time_scale;
+            h->local[i] = timer ? (t - prev) * 1e6 * b->time_scale : -1.0;
+            h->arrive[i] = entry - epoch;
             prev = t;
         }
         for (long i = 0; i < batch; i++)
-            contrib[i] = (double_int){timer ? h->local[i] : -1.0, h->rank};
+            contrib[i] = (double_int){timer ? h->arrive[i] : -1.0, h->rank};
+        fs_watchdog_beat();
+        MPI_Reduce(h->local, h->tmax, (int)batch, MPI_DOUBLE, MPI_MAX, 0, h->comm);
         MPI_Reduce(contrib, reduced, (int)batch, MPI_DOUBLE_INT, MPI_MAXLOC, 0, h->comm);
         long next = 0;
         if (h->rank == 0) {
             for (long i = 0; i < batch; i++) {
-                h->samples[n + i] = reduced[i].v;
-                fs_running_add(&run, reduced[i].v);
+                h->samples[n + i] = h->tmax[i];
+                fs_running_add(&run, h->tmax[i]);
                 h->slow_count[reduced[i].rank]++;
             }
             n += batch;

@@ -35,8 +35,10 @@ typedef struct fs_harness {
     MPI_Comm comm;
     int rank, nranks;
     double *local;    /* this rank's samples for one batch */
-    void *reduced;    /* MPI_DOUBLE_INT batch buffers (root) */
-    void *contrib;    /* MPI_DOUBLE_INT batch buffers (every rank) */
+    double *arrive;   /* when this rank entered each iteration of the batch */
+    double *tmax;     /* root: samples reduced with MPI_MAX */
+    void *reduced;    /* root: arrivals reduced with MPI_MAXLOC (double_int) */
+    void *contrib;    /* arrivals tagged with this rank (double_int) */
     double *samples;  /* root: every aggregated sample of the point */
     long *slow_count; /* root: per rank, how often it was the slowest */
     long capacity;    /* samples' size */

@@ -12,9 +12,9 @@
 #include "options.h"
 #include "results.h"
 #include "sweep.h"
-#ifdef FS_HAVE_OFI
+#include "fault.h"
+#include "watchdog.h"
 #include "ofi.h"
-#endif
 
 #define EXIT_USAGE 2
 
@@ -45,6 +45,19 @@ static int finish(fs_sweep_env *env, int rc, const char *msg)
     return rc == 0 ? 0 : rc == FS_EINPUT ? EXIT_USAGE : 1;
 }
 
+/* Watchdog, rank 0: keep what was measured before the job is aborted. */
+static void save_partial(void *arg)
+{
+    fs_sweep_env *env = arg;
+    char err[512];
+    if (env->doc && env->opt->output) {
+        if (fs_sweep_save(env, false, err, sizeof err))
+            fprintf(stderr, "fabscale-bench: %s\n", err);
+        else
+            fprintf(stderr, "fabscale-bench: results so far are in %s\n", env->opt->output);
+    }
+}
+
 /* Output file policy, decided on rank 0 and shared. */
 static int check_output(const fs_options *o, json_t **appended, char *msg, size_t len)
 {
@@ -64,7 +77,9 @@ static int check_output(const fs_options *o, json_t **appended, char *msg, size_
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
+    /* The watchdog thread makes one MPI call, MPI_Abort, when it fires. */
+    int provided;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
     int rank;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     fs_options opt;
@@ -78,17 +93,16 @@ int main(int argc, char **argv)
 
     if (opt.list_providers) {
         int rc = 0;
-#ifdef FS_HAVE_OFI
         if (rank == 0) rc = fs_ofi_list_providers(stdout, opt.json);
-#else
-        rc = FS_EINPUT;
-#endif
         MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
         return finish(&env, rc, rc ? "fi_getinfo found no RDM provider on this host" : NULL);
     }
 
+    int rc = fs_fault_init(rank, msg, sizeof msg) ? FS_EINPUT : 0;
+    if ((rc = fs_agree_error(MPI_COMM_WORLD, rc, msg, sizeof msg))) return finish(&env, rc, msg);
+
     json_t *appended = NULL;
-    int rc = rank == 0 ? check_output(&opt, &appended, msg, sizeof msg) : 0;
+    rc = rank == 0 ? check_output(&opt, &appended, msg, sizeof msg) : 0;
     MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
     if (rc) return finish(&env, rc, msg);
 
@@ -127,6 +141,10 @@ int main(int argc, char **argv)
     }
     if ((rc = fs_agree_error(MPI_COMM_WORLD, rc, msg, sizeof msg))) return finish(&env, rc, msg);
     env.harness = &harness;
+    if (fs_watchdog_start(opt.timeout, rank, save_partial, &env)) {
+        snprintf(msg, sizeof msg, "cannot start the watchdog thread");
+        return finish(&env, FS_ERUNTIME, msg);
+    }
 
     for (int t = 0; !rc && t < opt.ntransports; t++) {
         const struct fs_transport_ops *ops = fs_transport_find(opt.transports[t]);
@@ -166,7 +184,8 @@ int main(int argc, char **argv)
                     if (rc && harness.failed_alone) {
                         /* Peers are blocked on this rank: say why and end the job. */
                         fprintf(stderr, "fabscale-bench: rank %d: %s\n", rank, msg);
-                        if (rank == 0) fs_sweep_save(&env, false, msg, sizeof msg);
+                        if (rank == 0) save_partial(&env);
+                        fflush(NULL);
                         MPI_Abort(MPI_COMM_WORLD, 1);
                     }
                 }
@@ -177,6 +196,7 @@ int main(int argc, char **argv)
     if (rank == 0 && !opt.quiet && !rc)
         fprintf(stderr, "[fabscale-bench] done in %.1f s%s%s\n", fs_now_s() - env.t_launch,
                 opt.output ? ", results in " : "", opt.output ? opt.output : "");
+    fs_watchdog_stop();
     fs_harness_fini(&harness);
     fs_hostmap_free(&hosts);
     return finish(&env, rc, msg);

@@ -8,6 +8,7 @@
 
 #include "results.h"
 #include "table.h"
+#include "watchdog.h"
 
 int fs_agree_error(MPI_Comm comm, int rc, char *msg, size_t len)
 {
@@ -188,9 +189,11 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
 
     json_t *run = NULL;
     if (!rc && env->harness->rank == 0) {
+        fs_watchdog_lock();
         run = run_json(env, tp, b, &c);
         json_array_extend(json_object_get(run, "notes"), notes);
         json_array_append_new(json_object_get(env->doc, "runs"), run);
+        fs_watchdog_unlock();
         char title[512];
         snprintf(title, sizeof title, "transport %s, provider %s%s%s, %d ranks, %d pair%s%s%s",
                  tp->ops->name, tp->provider, tp->fabric[0] ? ", fabric " : "", tp->fabric,
@@ -215,13 +218,26 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
     for (size_t k = 0; !rc && k < o->sizes.n; k++) {
         c.bytes = o->sizes.v[k];
         fs_point p;
+        fs_watchdog_context(b->name, tp->ops->name, tp->provider, c.bytes,
+                            b->kind == FS_BENCH_PAIRS ? c.peer : -1);
         rc = fs_harness_point(env->harness, b, &c, &cfg, &p);
         if (rc) {
-            if (!errmsg[0] && tp->errmsg[0]) snprintf(errmsg, len, "%s", tp->errmsg);
-            if (!errmsg[0]) snprintf(errmsg, len, "%s failed at %zu bytes", b->name, c.bytes);
+            /* Say what was being measured and, for a pair, who went quiet. */
+            char why[512];
+            snprintf(why, sizeof why, "%s", errmsg[0] ? errmsg : tp->errmsg);
+            if (!env->harness->failed_alone) {
+                snprintf(errmsg, len, "%s", why);
+            } else if (b->kind == FS_BENCH_PAIRS && rc == FS_ETIMEOUT) {
+                snprintf(errmsg, len, "%s over %s/%s at %zu bytes: %s; rank %d did not answer",
+                         b->name, tp->ops->name, tp->provider, c.bytes, why, c.peer);
+            } else {
+                snprintf(errmsg, len, "%s over %s/%s at %zu bytes: %s", b->name, tp->ops->name,
+                         tp->provider, c.bytes, why);
+            }
             break;
         }
         if (env->harness->rank == 0) {
+            fs_watchdog_lock();
             json_array_append_new(json_object_get(run, "points"), fs_point_json(&p));
             fs_table_row(stdout, b, &p);
             progress(env, b, tp, algorithm, k + 1, o->sizes.n, &p);
@@ -229,6 +245,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
             char werr[512];
             if (fs_sweep_save(env, false, werr, sizeof werr))
                 fprintf(stderr, "fabscale-bench: %s\n", werr);
+            fs_watchdog_unlock();
         }
     }
     if (set_up && b->teardown) b->teardown(&c);

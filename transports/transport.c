@@ -9,9 +9,7 @@ const struct fs_transport_ops *fs_transport_find(const char *name)
 {
     static const struct fs_transport_ops *const all[] = {
         &fs_transport_mpi,
-#ifdef FS_HAVE_OFI
         &fs_transport_ofi,
-#endif
     };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (strcmp(all[i]->name, name) == 0) return all[i];
