@@ -40,3 +40,7 @@ add_test(NAME bench_bad_input
                  ${FS_BENCH_BIN} ${FS_CHECK_BIN})
 set_tests_properties(bench_bad_input PROPERTIES LABELS integration ENVIRONMENT "${FS_MPIEXEC_ENV}"
                      TIMEOUT 300 RUN_SERIAL TRUE)
+
+# The minimal MPI loops of osu_latency / osu_bw, for scripts/bench-mpi.
+add_executable(fs_mpi_loops perf/mpi_loops.c)
+target_link_libraries(fs_mpi_loops PRIVATE MPI::MPI_C)
