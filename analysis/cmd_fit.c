@@ -95,7 +95,7 @@ static void print_text(const fs_link_fit *links, size_t n, bool points)
         if (fs_table_init(&t, 7, head)) return;
         for (int s = 0; s < l->fit.link.nseg; s++) {
             const fs_segment *sg = &l->fit.link.seg[s];
-            char idx[8], np[16];
+            char idx[16], np[24];
             snprintf(idx, sizeof idx, "%d", s + 1);
             snprintf(np, sizeof np, "%zu", l->fit.seg_points[s]);
             const char *cells[] = {idx,

@@ -196,17 +196,19 @@ static int predictions_rows(const popts *o, const fs_coll_model *m, json_t *jarr
 }
 
 static int checks(const popts *o, const fs_results *r, size_t nr, const fs_link_fit *links,
-                  size_t nl, size_t fallback, const fs_coll_model *m, json_t *jarr)
+                  size_t nl, const fs_coll_model *m, json_t *jarr)
 {
     fs_check *c;
-    size_t n, skipped;
+    size_t n, no_ranks, no_link;
     fs_err err = {0};
-    if (fs_predict_check(r, nr, links, nl, fallback == FS_NO_LINK ? 0 : fallback, m,
-                         (int)o->osu_ranks, &c, &n, &skipped, &err))
+    /* --link names the model for every run; else each run uses the link
+     * measured with its own transport and provider */
+    if (fs_predict_check(r, nr, links, nl, m, o->mo.link != NULL, (int)o->osu_ranks, &c, &n,
+                         &no_ranks, &no_link, &err))
         return fs_cli_fail(&err);
     bool csv = o->out == FS_OUT_CSV;
     if (o->out == FS_OUT_TEXT) {
-        if (n == 0 && skipped == 0) {
+        if (n == 0 && no_ranks == 0 && no_link == 0) {
             printf("\nno measured collectives in the results to check the model against\n");
             free(c);
             return 0;
@@ -281,10 +283,14 @@ static int checks(const popts *o, const fs_results *r, size_t nr, const fs_link_
                    fs_coll_name(c[i].coll), last->algorithm ? last->algorithm : "native",
                    c[i].ranks, 100 * fs_check_median_abs(c, n, last));
         }
-        if (skipped)
-            printf("%zu measured collective run(s) without a rank count skipped (give --osu-ranks "
-                   "N)\n",
-                   skipped);
+        if (no_ranks)
+            printf("%zu measured collective run(s) without a rank count not compared (give "
+                   "--osu-ranks N)\n",
+                   no_ranks);
+        if (no_link)
+            printf("%zu measured collective run(s) not compared: no point-to-point link measured "
+                   "with their transport/provider (choose one with --link)\n",
+                   no_link);
     }
     free(c);
     return 0;
@@ -444,7 +450,7 @@ int fs_cmd_predict(int argc, char **argv)
     json_t *jcheck = o.out == FS_OUT_JSON ? json_array() : NULL;
     if (o.out == FS_OUT_TEXT) printf("model: %s\n\n", desc);
     rc = o.out == FS_OUT_TEXT ? predictions_text(&o, &m) : predictions_rows(&o, &m, jpred);
-    if (rc == 0 && o.check && r) rc = checks(&o, r, (size_t)nf, links, nl, li, &m, jcheck);
+    if (rc == 0 && o.check && r) rc = checks(&o, r, (size_t)nf, links, nl, &m, jcheck);
     if (o.out == FS_OUT_JSON) {
         json_t *root = json_pack("{s:s,s:o,s:o}", "model", desc, "predictions", jpred,
                                  "measured_vs_model", jcheck);

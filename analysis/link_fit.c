@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CAND 64 /* breakpoint candidates: distinct sizes, bucketed beyond this */
+#define MAX_CAND 256 /* breakpoint candidates: distinct sizes, bucketed beyond this */
 
 typedef struct sums {
     double w[2], wm[2], wmm[2], wt[2], wmt[2];
@@ -227,6 +227,23 @@ int fs_fit_piecewise(const fs_fit_point *in, size_t n, const fs_fit_opts *o, fs_
         bounds[k] = cb[j];
         if (k) j = from[k][j];
     }
+
+    /* With bucketed candidates, move each breakpoint to the best distinct
+     * size between its neighbours (one pass of exact coordinate descent). */
+    if (K > MAX_CAND)
+        for (int k = 1; k < kbest; k++) {
+            size_t lo = bounds[k - 1] + (size_t)minsz, hi = bounds[k + 1] - (size_t)minsz;
+            double bestv = INF;
+            size_t bestb = bounds[k];
+            for (size_t b = lo; b <= hi; b++) {
+                sums A = pre[b], B = pre[bounds[k + 1]];
+                sums_add(&A, &pre[bounds[k - 1]], -1);
+                sums_add(&B, &pre[b], -1);
+                double v = range_rss(&A) + range_rss(&B);
+                if (v < bestv) bestv = v, bestb = b;
+            }
+            bounds[k] = bestb;
+        }
 
     /* Final per-segment fits. */
     out->link.nseg = kbest;

@@ -33,7 +33,7 @@ static bool run_key(const fs_results *r, const fs_run *run, fs_link_fit *k)
     snprintf(k->host_b, sizeof k->host_b, "%s", b);
     /* Without hosts, runs from different files may be different clusters:
      * keep them apart. */
-    snprintf(k->source, sizeof k->source, "%s", r->path ? r->path : "");
+    snprintf(k->source, sizeof k->source, "%s", run->source ? run->source : r->path ? r->path : "");
     return true;
 }
 

@@ -109,7 +109,8 @@ int fs_read_nccl_json(const fs_src *s, json_t *root, fs_results *out, fs_err *er
     if (!prov) prov = env_value(env, "NCCL_NET");
 
     json_t *results = json_object_get(root, "results");
-    fs_run *runs[2] = {NULL, NULL};
+    /* indices, not pointers: new runs move the array */
+    size_t runs[2] = {(size_t)-1, (size_t)-1};
     size_t i;
     json_t *row;
     json_array_foreach(results, i, row)
@@ -139,12 +140,13 @@ int fs_read_nccl_json(const fs_src *s, json_t *root, fs_results *out, fs_err *er
                 jnum(o, "alg_bw", &alg) || jnum(o, "bus_bw", &bus) || jnum(o, "nwrong", &wrong))
                 return bad(s, err, path, "time, alg_bw, bus_bw and nwrong must be numbers");
             /* Rows of one table share a run per (type, redop, in/out of place). */
-            fs_run *r = runs[g];
+            fs_run *r = runs[g] == (size_t)-1 ? NULL : &out->runs[runs[g]];
             if (!r || strcmp(r->benchmark, bench) != 0 ||
                 strcmp(r->dtype ? r->dtype : "", fs_nccl_dtype(type ? type : "")) != 0 ||
                 strcmp(r->domain ? r->domain : "", redop ? redop : "") != 0) {
-                r = runs[g] = fs_results_new_run(out, bench, err);
+                r = fs_results_new_run(out, bench, err);
                 if (!r) return FS_EXIT_RUNTIME;
+                runs[g] = out->nruns - 1;
                 r->in_place = g == 1;
                 r->ranks = m->ranks;
                 r->validated = true;
@@ -154,7 +156,7 @@ int fs_read_nccl_json(const fs_src *s, json_t *root, fs_results *out, fs_err *er
                     (prov && !(r->provider = fs_strdup(prov))))
                     return fs_oom(err);
                 /* the other kind's run must not be appended to across types */
-                if (g == 0) runs[1] = NULL;
+                if (g == 0) runs[1] = (size_t)-1;
             }
             fs_point *p = fs_run_new_point(r, err);
             if (!p) return FS_EXIT_RUNTIME;

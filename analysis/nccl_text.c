@@ -258,7 +258,9 @@ int fs_read_nccl_text(const fs_src *s, fs_results *out, fs_err *err)
                 }
             } else if (strncmp(line, "# nThread ", 10) == 0) {
                 if ((rc = end_table(&t))) return rc;
-                if ((c = strstr(line, " iters: ")) && sscanf(c + 8, "%d", &iters) == 1)
+                int warm;
+                if ((c = strstr(line, "warmup iters: ")) &&
+                    sscanf(c, "warmup iters: %d iters: %d", &warm, &iters) == 2)
                     t.iters = iters;
                 if (!out->meta.command && !(out->meta.command = fs_strdup(line + 2)))
                     return fs_oom(err);

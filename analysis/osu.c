@@ -136,6 +136,27 @@ static int title(osu *o, const char *body, int line)
     return 0;
 }
 
+/* A run for the current title and columns. */
+static int new_run(osu *o)
+{
+    o->run = fs_results_new_run(o->out, o->bench, o->err);
+    if (!o->run) return FS_EXIT_RUNTIME;
+    fs_run *r = o->run;
+    bool coll = strcmp(o->bench, "allreduce") == 0 || strcmp(o->bench, "reduce_scatter") == 0 ||
+                strcmp(o->bench, "allgather") == 0;
+    if (!(r->transport = fs_strdup("mpi")) || !(r->provider = fs_strdup("mpi")))
+        return fs_oom(o->err);
+    if (coll) {
+        if (!(r->algorithm = fs_strdup("native"))) return fs_oom(o->err);
+    } else {
+        r->ranks = 2 * (o->pairs ? o->pairs : 1);
+        r->pairs = o->pairs ? o->pairs : 1;
+        if (strcmp(o->bench, "latency") != 0) r->window = o->window ? o->window : 64;
+    }
+    if (o->dtype[0] && !(r->dtype = fs_strdup(o->dtype))) return fs_oom(o->err);
+    return 0;
+}
+
 /* Split a header body at runs of two or more spaces. */
 static int header(osu *o, const char *body, int line)
 {
@@ -188,22 +209,7 @@ static int header(osu *o, const char *body, int line)
                           "%s:%d: OSU table without a Size column (run with sizes printed)",
                           o->s->path, line);
     o->header_line = line;
-    o->run = fs_results_new_run(o->out, o->bench, o->err);
-    if (!o->run) return FS_EXIT_RUNTIME;
-    fs_run *r = o->run;
-    bool coll = strcmp(o->bench, "allreduce") == 0 || strcmp(o->bench, "reduce_scatter") == 0 ||
-                strcmp(o->bench, "allgather") == 0;
-    if (!(r->transport = fs_strdup("mpi")) || !(r->provider = fs_strdup("mpi")))
-        return fs_oom(o->err);
-    if (coll) {
-        if (!(r->algorithm = fs_strdup("native"))) return fs_oom(o->err);
-    } else {
-        r->ranks = 2 * (o->pairs ? o->pairs : 1);
-        r->pairs = o->pairs ? o->pairs : 1;
-        if (strcmp(o->bench, "latency") != 0) r->window = o->window ? o->window : 64;
-    }
-    if (o->dtype[0] && !(r->dtype = fs_strdup(o->dtype))) return fs_oom(o->err);
-    return 0;
+    return new_run(o);
 }
 
 static int row(osu *o, char **tok, int n, int line)
@@ -315,11 +321,23 @@ int fs_read_osu(const fs_src *s, fs_results *out, fs_err *err)
             if (strncmp(b, "OSU ", 4) == 0) {
                 rc = title(&o, b, l.lineno);
             } else if (strncmp(b, "Datatype:", 9) == 0) {
-                if ((rc = end_table(&o))) return rc;
+                /* OSU 7 prints it after the column header (pt2pt) or before it
+                 * (collectives), and once per -T type: a new type after rows
+                 * starts a new run with the same columns. */
                 char *d = b + 9;
                 while (*d == ' ') d++;
                 size_t dl = strcspn(d, ". ");
                 snprintf(o.dtype, sizeof o.dtype, "%.*s", (int)dl, d);
+                if (o.header_line && o.rows > 0) {
+                    if (o.valid_seen) o.run->validated = o.valid_fail == 0;
+                    o.valid_seen = o.valid_fail = 0;
+                    o.rows = 0;
+                    o.header_line = l.lineno;
+                    rc = new_run(&o);
+                } else if (o.run) {
+                    free(o.run->dtype);
+                    if (!(o.run->dtype = fs_strdup(o.dtype))) return fs_oom(err);
+                }
             } else if (sscanf(b, "[ pairs: %d ] [ window size: %d ]", &pairs, &window) == 2) {
                 o.pairs = pairs;
                 o.window = window;

@@ -18,26 +18,26 @@ static bool eq(const char *a, const char *b)
     return a && b && strcmp(a, b) == 0;
 }
 
-size_t fs_link_for_run(const fs_link_fit *links, size_t nl, size_t fallback, const fs_results *r,
-                       const fs_run *run)
+size_t fs_link_for_run(const fs_link_fit *links, size_t nl, const fs_results *r, const fs_run *run)
 {
     size_t any = nl;
     for (size_t i = 0; i < nl; i++) {
         if (!eq(links[i].transport, run->transport) || !eq(links[i].provider, run->provider))
             continue;
-        if (r->path && strcmp(links[i].source, r->path) == 0) return i;
+        const char *src = run->source ? run->source : r->path;
+        if (src && strcmp(links[i].source, src) == 0) return i;
         if (any == nl) any = i;
     }
-    return any < nl ? any : fallback;
+    return any < nl ? any : FS_NO_LINK;
 }
 
 int fs_predict_check(const fs_results *r, size_t nr, const fs_link_fit *links, size_t nl,
-                     size_t fallback, const fs_coll_model *base, int default_ranks, fs_check **out,
-                     size_t *n, size_t *skipped, fs_err *err)
+                     const fs_coll_model *base, bool force_base, int default_ranks, fs_check **out,
+                     size_t *n, size_t *no_ranks, size_t *no_link, fs_err *err)
 {
     *out = NULL;
     *n = 0;
-    *skipped = 0;
+    *no_ranks = *no_link = 0;
     size_t cap = 0;
     for (size_t f = 0; f < nr; f++)
         for (size_t i = 0; i < r[f].nruns; i++) {
@@ -46,12 +46,18 @@ int fs_predict_check(const fs_results *r, size_t nr, const fs_link_fit *links, s
             if (coll < 0) continue;
             int p = run->ranks > 0 ? run->ranks : default_ranks;
             if (p < 1) {
-                (*skipped)++;
+                (*no_ranks)++;
                 continue;
             }
             fs_coll_model m = *base;
-            size_t li = nl ? fs_link_for_run(links, nl, fallback, &r[f], run) : 0;
-            if (nl) m.inter = links[li].fit.link;
+            size_t li = force_base ? FS_NO_LINK : fs_link_for_run(links, nl, &r[f], run);
+            if (!force_base) {
+                if (li == FS_NO_LINK) {
+                    (*no_link)++;
+                    continue;
+                }
+                m.inter = links[li].fit.link;
+            }
             fs_algo a = fs_algo_of_run(run->algorithm);
             for (size_t j = 0; j < run->npoints; j++) {
                 const fs_point *pt = &run->points[j];

@@ -6,22 +6,24 @@
 #ifndef FS_PREDICT_H
 #define FS_PREDICT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "collective_model.h"
 #include "link_fit.h"
 #include "results.h"
 
+#define FS_NO_LINK ((size_t)-1)
+
 /* The model algorithm for a measured run's "algorithm" field: ring, rd,
  * rabenseifner, tree map to themselves; native / auto / anything else to
  * FS_ALGO_AUTO (the library picks; we compare with the fastest). */
 fs_algo fs_algo_of_run(const char *algorithm);
 
-/* The link that models a run of file r: the fitted link with the run's
- * transport and provider from the same file, else from any file, else
- * links[fallback].  Returns its index. */
-size_t fs_link_for_run(const fs_link_fit *links, size_t nl, size_t fallback, const fs_results *r,
-                       const fs_run *run);
+/* The fitted link that models a run of file r: the one with the run's
+ * transport and provider from the same file, else from any file; -1
+ * (FS_NO_LINK) when no link was measured with that transport/provider. */
+size_t fs_link_for_run(const fs_link_fit *links, size_t nl, const fs_results *r, const fs_run *run);
 
 typedef struct fs_check {
     size_t file; /* index into the results array */
@@ -38,12 +40,14 @@ typedef struct fs_check {
 } fs_check;
 
 /* Every measured allreduce / reduce_scatter / allgather point of known
- * rank count, against `base` with the inter link replaced by the run's
- * link.  Runs without a rank count use default_ranks when > 0, else are
- * counted in *skipped.  *out is malloc'ed (NULL when none). */
+ * rank count against the model.  With force_base every run uses `base` as
+ * it is (the user chose the link); otherwise `base` with its inter link
+ * replaced by the run's own link (fs_link_for_run), and runs without one
+ * are counted in *no_link.  Runs without a rank count use default_ranks
+ * when > 0, else are counted in *no_ranks.  *out is malloc'ed. */
 int fs_predict_check(const fs_results *r, size_t nr, const fs_link_fit *links, size_t nl,
-                     size_t fallback, const fs_coll_model *base, int default_ranks, fs_check **out,
-                     size_t *n, size_t *skipped, fs_err *err);
+                     const fs_coll_model *base, bool force_base, int default_ranks, fs_check **out,
+                     size_t *n, size_t *no_ranks, size_t *no_link, fs_err *err);
 
 /* Median of |rel_err| over the checks of one run (for summaries). */
 double fs_check_median_abs(const fs_check *c, size_t n, const fs_run *run);
@@ -58,8 +62,6 @@ typedef struct fs_model_opts {
     double intra_alpha_us; /* NAN: 0 */
     double reduce_GBps;    /* reduction throughput; NAN: gamma = 0 */
 } fs_model_opts;
-
-#define FS_NO_LINK ((size_t)-1)
 
 /* Build the model: *link_idx is the chosen link (FS_NO_LINK for a --link
  * ALPHA:GBPS link), *intra_idx the link used inside a node or FS_NO_LINK.

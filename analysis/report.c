@@ -111,7 +111,7 @@ typedef struct rep {
     fs_coll_model model;
     size_t model_link;
     fs_check *checks;
-    size_t nchecks, skipped;
+    size_t nchecks, no_ranks, no_link;
     fs_report_out *out;
     fs_err *err;
     char gnuplot[1024];
@@ -248,7 +248,7 @@ static void build_charts(rep *R, chart *ch)
     }
     /* model vs measured collectives */
     const fs_run *last = NULL;
-    series *ms = NULL, *mm = NULL;
+    size_t ms = 0, mm = 0; /* indices: adding a series moves the array */
     for (size_t i = 0; i < R->nchecks; i++) {
         const fs_check *c = &R->checks[i];
         if (c->run != last) {
@@ -256,13 +256,14 @@ static void build_charts(rep *R, chart *ch)
             snprintf(lab, sizeof lab, "%s: %s %s p=%d%s measured", base(R->r[c->file].path),
                      fs_coll_name(c->coll), c->run->algorithm ? c->run->algorithm : "native",
                      c->ranks, c->run->in_place ? " in-place" : "");
-            ms = chart_series(&ch[4], lab, false);
+            if (!chart_series(&ch[4], lab, false)) return;
+            ms = ch[4].ns - 1;
             snprintf(lab, sizeof lab, "  model (%s)", fs_algo_name(c->algo));
-            mm = chart_series(&ch[4], lab, true);
-            if (!ms || !mm) return;
+            if (!chart_series(&ch[4], lab, true)) return;
+            mm = ch[4].ns - 1;
         }
-        series_add(ms, c->bytes, c->measured_busbw);
-        series_add(mm, c->bytes, c->model_busbw);
+        series_add(&ch[4].s[ms], c->bytes, c->measured_busbw);
+        series_add(&ch[4].s[mm], c->bytes, c->model_busbw);
     }
 }
 
@@ -309,8 +310,8 @@ static void links_table(rep *R, fs_doc *d)
     for (size_t li = 0; li < R->nl; li++) {
         const fs_link_fit *l = &R->links[li];
         for (int s = 0; s < l->fit.link.nseg; s++) {
-            char b[10][48], ll[400];
-            snprintf(ll, sizeof ll, "%zu: %s", li + 1, fs_link_label(l, b[0], 48));
+            char b[10][48], ll[400], lab[360];
+            snprintf(ll, sizeof ll, "%zu: %s", li + 1, fs_link_label(l, lab, sizeof lab));
             snprintf(b[1], 48, "%d", s + 1);
             const fs_segment *sg = &l->fit.link.seg[s];
             const char *cells[] = {
@@ -524,8 +525,8 @@ int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_
     size_t ii;
     bool have_model =
         R.nl && fs_model_build(R.links, R.nl, &mo, &R.model, &R.model_link, &ii, &fe) == 0;
-    if (have_model && (rc = fs_predict_check(r, nr, R.links, R.nl, R.model_link, &R.model,
-                                             o->osu_ranks, &R.checks, &R.nchecks, &R.skipped, err)))
+    if (have_model && (rc = fs_predict_check(r, nr, R.links, R.nl, &R.model, false, o->osu_ranks,
+                                             &R.checks, &R.nchecks, &R.no_ranks, &R.no_link, err)))
         goto done;
 
     chart ch[5] = {
@@ -598,11 +599,17 @@ int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_
         chart_here(&R, &d, &ch[4]);
         checks_table(&R, &d);
     }
-    if (R.skipped)
+    if (R.no_ranks)
         fs_doc_para(
             &d,
             "%zu collective run(s) without a rank count were not compared (give --osu-ranks N).",
-            R.skipped);
+            R.no_ranks);
+    if (R.no_link)
+        fs_doc_para(
+            &d,
+            "%zu collective run(s) were not compared: no point-to-point link was measured with "
+            "their transport/provider (fabscale predict --link chooses one).",
+            R.no_link);
     if (have_model) {
         fs_doc_heading(&d, 2, "All-reduce at scale (model)");
         char ll[400];

@@ -38,6 +38,7 @@ typedef struct fs_run {
     char *peer_hosts[2];
     bool validated;
     bool in_place; /* nccl-tests in-place columns */
+    char *source;  /* file an imported run came from ("imported_from"), else NULL */
     size_t npoints;
     fs_point *points;
 } fs_run;

@@ -77,6 +77,7 @@ static void run_free(fs_run *run)
     free(run->dtype);
     free(run->peer_hosts[0]);
     free(run->peer_hosts[1]);
+    free(run->source);
     free(run->points);
 }
 

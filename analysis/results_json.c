@@ -164,6 +164,9 @@ static int read_run(ctx *c, json_t *jr, fs_results *out)
                 return fs_oom(c->err);
         }
     }
+    json_t *imp = json_object_get(json_object_get(jr, "imported_from"), "file");
+    if (json_is_string(imp) && !(run->source = fs_strdup(json_string_value(imp))))
+        return fs_oom(c->err);
     json_t *pts = json_object_get(jr, "points");
     if (!json_is_array(pts)) return bad(c, "points", "an array", pts ? pts : json_null());
     size_t plen = strlen(c->path);
@@ -302,12 +305,13 @@ static json_t *run_json(const fs_results *r, const fs_run *run)
         json_object_set_new(jr, "peer_hosts", json_null());
     json_object_set_new(jr, "validated", json_boolean(run->validated));
     json_object_set_new(jr, "attributes", json_object());
-    if (r->format != FS_FORMAT_FABSCALE || run->in_place) {
+    if (r->format != FS_FORMAT_FABSCALE || run->in_place || run->source) {
         /* Extra fields (readers ignore unknown ones): where the run came from. */
         json_object_set_new(jr, "in_place", json_boolean(run->in_place));
-        json_object_set_new(
-            jr, "imported_from",
-            json_pack("{s:s,s:o}", "format", fs_format_name(r->format), "file", str(r->path)));
+        json_object_set_new(jr, "imported_from",
+                            json_pack("{s:s,s:o}", "format",
+                                      run->source ? "imported" : fs_format_name(r->format), "file",
+                                      str(run->source ? run->source : r->path)));
     }
     json_t *pts = json_array();
     for (size_t i = 0; i < run->npoints; i++)

@@ -1,0 +1,164 @@
+/*
+ * test_link_fit.c - the piecewise fit recovers alpha and bandwidth within
+ * 1% from synthetic data drawn from known piecewise models with noise, and
+ * finds the protocol switches.
+ */
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "link_fit.h"
+
+typedef struct truth {
+    double from, alpha, gap, GBps;
+} truth;
+
+static double model(const truth *tr, int n, double m, bool stream)
+{
+    int s = 0;
+    while (s + 1 < n && tr[s + 1].from <= m) s++;
+    return (stream ? tr[s].gap : tr[s].alpha) + m / (tr[s].GBps * 1e3);
+}
+
+/* Sizes 2^(k/4) from 1 byte to 16 MiB, `reps` noisy samples each. */
+static size_t synth(const truth *tr, int n, double noise, int reps, bool with_stream,
+                    fs_fit_point **out)
+{
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, 42);
+    size_t cap = 97 * (size_t)reps * 2, k = 0;
+    fs_fit_point *p = malloc(cap * sizeof *p);
+    for (int e = 0; e <= 96; e++) {
+        double m = round(pow(2.0, e / 4.0));
+        for (int r = 0; r < reps; r++)
+            for (int s = 0; s < (with_stream ? 2 : 1); s++) {
+                double t = model(tr, n, m, s == 1) * (1 + gsl_ran_gaussian(rng, noise));
+                p[k++] = (fs_fit_point){m, t, s ? FS_FIT_STREAM : FS_FIT_LATENCY};
+            }
+    }
+    gsl_rng_free(rng);
+    *out = p;
+    return k;
+}
+
+#define WITHIN(x, want, rel) assert_true(fabs((double)(x) - (want)) <= (rel)*fabs((double)(want)))
+
+/* Three protocols (eager, medium, rendezvous) with 0.5% noise. */
+static void recovers_three_segments(void **state)
+{
+    (void)state;
+    const truth tr[] = {{0, 1.5, 0, 2.0}, {8192, 5.0, 0, 8.0}, {262144, 20.0, 0, 12.0}};
+    fs_fit_point *p;
+    size_t n = synth(tr, 3, 0.005, 3, false, &p);
+    fs_fit f;
+    fs_err err = {0};
+    assert_int_equal(fs_fit_piecewise(p, n, NULL, &f, &err), 0);
+    assert_int_equal(f.link.nseg, 3);
+    /* breakpoints: the first measured size of each new protocol */
+    assert_true(f.link.seg[1].from_bytes >= 8192 && f.link.seg[1].from_bytes < 8192 * 1.2);
+    assert_true(f.link.seg[2].from_bytes >= 262144 && f.link.seg[2].from_bytes < 262144 * 1.2);
+    for (int s = 0; s < 3; s++) {
+        WITHIN(f.link.seg[s].alpha_us, tr[s].alpha, 0.01);
+        WITHIN(f.link.seg[s].bandwidth_GBps, tr[s].GBps, 0.01);
+    }
+    assert_true(f.rms_rel_residual < 0.01);
+    assert_true(isnan(f.gap_us[0])); /* no bw points */
+    free(p);
+}
+
+/* Latency and bw points share each segment's bandwidth, not the intercept. */
+static void latency_and_stream_share_bandwidth(void **state)
+{
+    (void)state;
+    const truth tr[] = {{0, 3.0, 0.8, 4.0}, {65536, 12.0, 2.0, 10.0}};
+    fs_fit_point *p;
+    size_t n = synth(tr, 2, 0.004, 2, true, &p);
+    fs_fit f;
+    fs_err err = {0};
+    assert_int_equal(fs_fit_piecewise(p, n, NULL, &f, &err), 0);
+    assert_int_equal(f.link.nseg, 2);
+    for (int s = 0; s < 2; s++) {
+        WITHIN(f.link.seg[s].alpha_us, tr[s].alpha, 0.01);
+        /* the gap is a small intercept under large per-message times at
+         * rendezvous sizes (2 us under up to 1.7 ms): known to a few % */
+        WITHIN(f.gap_us[s], tr[s].gap, 0.03);
+        WITHIN(f.link.seg[s].bandwidth_GBps, tr[s].GBps, 0.01);
+    }
+    /* the model of a stream point uses the gap */
+    WITHIN(fs_fit_time_us(&f, FS_FIT_STREAM, 1024), 0.8 + 1024 / 4e3, 0.01);
+    WITHIN(fs_fit_time_us(&f, FS_FIT_LATENCY, 1 << 20), 12.0 + (1 << 20) / 1e4, 0.01);
+    free(p);
+}
+
+/* One straight line: BIC keeps one segment. */
+static void single_segment_stays_single(void **state)
+{
+    (void)state;
+    const truth tr[] = {{0, 17.0, 0, 11.0}};
+    fs_fit_point *p;
+    size_t n = synth(tr, 1, 0.005, 1, false, &p);
+    fs_fit f;
+    fs_err err = {0};
+    assert_int_equal(fs_fit_piecewise(p, n, NULL, &f, &err), 0);
+    assert_int_equal(f.link.nseg, 1);
+    WITHIN(f.link.seg[0].alpha_us, 17.0, 0.01);
+    WITHIN(f.link.seg[0].bandwidth_GBps, 11.0, 0.01);
+    free(p);
+}
+
+/* Exact data: the fit is exact; the option caps the segment count. */
+static void exact_and_capped(void **state)
+{
+    (void)state;
+    const truth tr[] = {{0, 1.0, 0, 1.0}, {4096, 4.0, 0, 4.0}};
+    fs_fit_point *p;
+    size_t n = synth(tr, 2, 0.0, 1, false, &p);
+    fs_fit f;
+    fs_err err = {0};
+    assert_int_equal(fs_fit_piecewise(p, n, NULL, &f, &err), 0);
+    assert_int_equal(f.link.nseg, 2);
+    assert_true(f.max_rel_residual < 1e-9);
+    WITHIN(f.link.seg[1].alpha_us, 4.0, 1e-9);
+    fs_fit_opts one = {1, 0};
+    assert_int_equal(fs_fit_piecewise(p, n, &one, &f, &err), 0);
+    assert_int_equal(f.link.nseg, 1);
+    assert_true(f.max_rel_residual > 0.1);
+    free(p);
+}
+
+/* Flat data: no size dependence -> infinite bandwidth, never negative. */
+static void flat_and_too_few(void **state)
+{
+    (void)state;
+    fs_fit_point p[] = {{1, 2.0, FS_FIT_LATENCY},
+                        {2, 2.0, FS_FIT_LATENCY},
+                        {4, 1.99, FS_FIT_LATENCY},
+                        {8, 2.0, FS_FIT_LATENCY}};
+    fs_fit f;
+    fs_err err = {0};
+    assert_int_equal(fs_fit_piecewise(p, 4, NULL, &f, &err), 0);
+    assert_int_equal(f.link.nseg, 1);
+    assert_true(isinf(f.link.seg[0].bandwidth_GBps) || f.link.seg[0].bandwidth_GBps > 0);
+    WITHIN(f.link.seg[0].alpha_us, 2.0, 0.01);
+    fs_fit_point one[] = {{8, 2.0, FS_FIT_LATENCY}, {8, 2.1, FS_FIT_LATENCY}};
+    assert_int_equal(fs_fit_piecewise(one, 2, NULL, &f, &err), FS_EXIT_INPUT);
+    assert_non_null(strstr(err.msg, "at least 2"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(recovers_three_segments),
+        cmocka_unit_test(latency_and_stream_share_bandwidth),
+        cmocka_unit_test(single_segment_stays_single),
+        cmocka_unit_test(exact_and_capped),
+        cmocka_unit_test(flat_and_too_few),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

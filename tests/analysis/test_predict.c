@@ -1,0 +1,144 @@
+/*
+ * test_predict.c - links fitted from a fabscale results file, the model
+ * built from them and options, and the model's error at measured points.
+ * tests/data/fabscale_synthetic.json was drawn from T(m) = 0.25 + m/8000
+ * (< 16 KiB) and 1.5 + m/12000 us with 1% noise; its all-reduce runs are
+ * the ring and rd formulas on that link times 1.08 with 2% noise.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "predict.h"
+
+static fs_results R;
+static fs_link_fit *L;
+static size_t NL;
+
+static int setup(void **state)
+{
+    (void)state;
+    fs_err err = {0};
+    if (fs_results_load(FS_TEST_DATA "/fabscale_synthetic.json", &R, &err)) return -1;
+    return fs_links_from_results(&R, 1, NULL, &L, &NL, &err);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    fs_links_free(L, NL);
+    fs_results_free(&R);
+    return 0;
+}
+
+#define WITHIN(x, want, rel) assert_true(fabs((double)(x) - (want)) <= (rel)*fabs((double)(want)))
+
+static void link_from_results(void **state)
+{
+    (void)state;
+    assert_int_equal(NL, 1);
+    fs_link_fit *l = &L[0];
+    assert_string_equal(l->transport, "mpi");
+    assert_string_equal(l->host_a, "node-a");
+    assert_true(fs_link_is_intra(l));
+    assert_int_equal(l->npoints, 46); /* 23 latency + 23 bw */
+    assert_int_equal(l->fit.link.nseg, 2);
+    assert_true(l->fit.link.seg[1].from_bytes == 16384);
+    WITHIN(l->fit.link.seg[0].alpha_us, 0.25, 0.03);
+    WITHIN(l->fit.link.seg[0].bandwidth_GBps, 8.0, 0.03);
+    WITHIN(l->fit.link.seg[1].alpha_us, 1.5, 0.03);
+    WITHIN(l->fit.link.seg[1].bandwidth_GBps, 12.0, 0.03);
+    /* message rate from the msgrate run (64 messages per ~4.48 us) */
+    assert_string_equal(l->msg_rate_from, "msgrate");
+    WITHIN(l->msg_rate_Mps, 64 / 4.48, 0.05);
+    /* n1/2: the model reaches half the peak (~12 GB/s) near 6 KB:
+     * m / (0.25 + m/8000) = 6000 B/us  ->  m = 6000 */
+    WITHIN(l->n_half_bytes, 6000, 0.05);
+    assert_true(l->fit.rms_rel_residual < 0.02);
+}
+
+static void model_options(void **state)
+{
+    (void)state;
+    fs_coll_model m;
+    size_t li, ii;
+    fs_err err = {0};
+    fs_model_opts o = {NULL, 0, 0, NAN, NAN, NAN};
+    assert_int_equal(fs_model_build(L, NL, &o, &m, &li, &ii, &err), 0);
+    assert_int_equal(li, 0);
+    assert_int_equal(m.inter.nseg, 2);
+    assert_true(m.gamma_us_per_byte == 0);
+
+    o.link = "7:25";
+    o.reduce_GBps = 10;
+    assert_int_equal(fs_model_build(L, NL, &o, &m, &li, &ii, &err), 0);
+    assert_true(li == FS_NO_LINK);
+    WITHIN(fs_link_time_us(&m.inter, 25000), 8.0, 1e-12);
+    WITHIN(m.gamma_us_per_byte, 1e-4, 1e-12);
+
+    o.link = "mpi/mpi";
+    assert_int_equal(fs_model_build(L, NL, &o, &m, &li, &ii, &err), 0);
+    assert_int_equal(li, 0);
+    o.link = "ofi/efa";
+    assert_int_equal(fs_model_build(L, NL, &o, &m, &li, &ii, &err), FS_EXIT_INPUT);
+    assert_non_null(strstr(err.msg, "fitted: mpi/mpi"));
+    memset(&err, 0, sizeof err);
+    o.link = "3";
+    assert_int_equal(fs_model_build(L, NL, &o, &m, &li, &ii, &err), FS_EXIT_INPUT);
+    memset(&err, 0, sizeof err);
+
+    /* hierarchical without an intra-node bandwidth: refused; with one: used */
+    o.link = NULL;
+    o.ranks_per_node = 8;
+    assert_int_equal(fs_model_build(L, NL, &o, &m, &li, &ii, &err), FS_EXIT_INPUT);
+    assert_non_null(strstr(err.msg, "--intra-GBps"));
+    o.intra_GBps = 300;
+    o.nics_per_node = 4;
+    assert_int_equal(fs_model_build(L, NL, &o, &m, &li, &ii, &err), 0);
+    assert_int_equal(m.ranks_per_node, 8);
+    assert_int_equal(m.nics_per_node, 4);
+    WITHIN(fs_link_time_us(&m.intra, 3e5), 1.0, 1e-12);
+}
+
+static void measured_vs_model(void **state)
+{
+    (void)state;
+    fs_coll_model m;
+    size_t li, ii, n, no_ranks, no_link;
+    fs_err err = {0};
+    fs_model_opts o = {NULL, 0, 0, NAN, NAN, NAN};
+    assert_int_equal(fs_model_build(L, NL, &o, &m, &li, &ii, &err), 0);
+    fs_check *c;
+    assert_int_equal(
+        fs_predict_check(&R, 1, L, NL, &m, false, 0, &c, &n, &no_ranks, &no_link, &err), 0);
+    assert_int_equal(n, 20); /* two runs of 10 sizes */
+    assert_int_equal(no_ranks, 0);
+    assert_int_equal(no_link, 0);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(c[i].ranks, 4);
+        assert_true(c[i].from_p50);
+        assert_int_equal(c[i].chosen, c[i].algo); /* ring / rd as measured */
+        WITHIN(c[i].rel_err, (c[i].model_us - c[i].measured_us) / c[i].measured_us, 1e-12);
+        assert_true(c[i].rel_err < 0 && c[i].rel_err > -0.15);
+    }
+    /* data are the formulas x 1.08: the model is 7.4% low */
+    double med = fs_check_median_abs(c, n, c[0].run);
+    assert_true(med > 0.05 && med < 0.10);
+    assert_int_equal(fs_algo_of_run("ring"), FS_ALGO_RING);
+    assert_int_equal(fs_algo_of_run("native"), FS_ALGO_AUTO);
+    assert_int_equal(fs_algo_of_run(NULL), FS_ALGO_AUTO);
+    free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(link_from_results),
+                                       cmocka_unit_test(model_options),
+                                       cmocka_unit_test(measured_vs_model)};
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
