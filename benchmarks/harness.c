@@ -175,6 +175,10 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
      * overwrite it with their own data in prepare(). */
     fs_pattern_fill(c->sbuf, c->buf_bytes, fs_pattern_seed(c->rank, c->bytes));
     if (b->prepare && (rc = agree(h, b->prepare(c)))) return rc;
+    /* A collective moves whole elements (and, for reduce-scatter and
+     * all-gather, whole blocks per rank): record what it actually moved. */
+    if (b->kind == FS_BENCH_COLLECTIVE && b->bytes_per_iter)
+        out->bytes = (size_t)b->bytes_per_iter(c);
 
     MPI_Barrier(h->comm);
     fs_fault_point_start(c->bytes);
@@ -244,7 +248,7 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
         double t = out->time_us.p50 * 1e-6;
         out->bandwidth_GBps = out->msg_rate_Mps = out->algbw_GBps = out->busbw_GBps = NAN;
         if (b->busbw_factor) {
-            out->algbw_GBps = (double)c->bytes / t * 1e-9;
+            out->algbw_GBps = (double)out->bytes / t * 1e-9;
             out->busbw_GBps = out->algbw_GBps * b->busbw_factor(c->nranks);
         } else {
             out->bandwidth_GBps = c->pairs * b->bytes_per_iter(c) / t * 1e-9;

@@ -239,6 +239,14 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         if (env->harness->rank == 0) {
             fs_watchdog_lock();
             json_array_append_new(json_object_get(run, "points"), fs_point_json(&p));
+            if (p.bytes != c.bytes) {
+                char note[200];
+                snprintf(note, sizeof note,
+                         "%zu bytes rounded to %zu: whole %s elements (reduce_scatter and "
+                         "allgather: whole blocks per rank)",
+                         c.bytes, p.bytes, dtype_name(c.dtype));
+                json_array_append_new(json_object_get(run, "notes"), json_string(note));
+            }
             fs_table_row(stdout, b, &p);
             progress(env, b, tp, algorithm, k + 1, o->sizes.n, &p);
             /* Save after every size: a crash later loses nothing measured. */

@@ -7,7 +7,8 @@ Runs fabscale-bench under mpirun once per collective, every algorithm that
 applies (plus native on transport mpi), validated, and checks the JSON: one
 run per algorithm with the right labels, every point measured and validated,
 busbw = algbw x the nccl-tests factor, algbw = bytes / p50, the slowest rank
-a real rank, and sizes that do not split rounded as fs_coll_round_bytes says.
+a real rank, and sizes that do not split rounded as fs_coll_round_bytes says,
+with a note in the run.
 PROVIDER is "-" for transport mpi.
 """
 import json
@@ -74,9 +75,10 @@ def check(doc, bench, algs, n, transport, provider, dtype):
         notes = " ".join(run.get("notes") or [])
         for size, pt in zip(SIZES, pts):
             moved = rounded(bench, size, es, n)
-            if pt["bytes"] not in (size, moved):
-                fail("%s: point bytes %r for size %d" % (where, pt["bytes"], size))
-            if moved != size and pt["bytes"] == size and str(size) not in notes:
+            if pt["bytes"] != moved:
+                fail("%s: point bytes %r for a request of %d, expected %d moved"
+                     % (where, pt["bytes"], size, moved))
+            if moved != size and "%d bytes rounded to %d" % (size, moved) not in notes:
                 fail("%s: %d bytes moved for a request of %d and no note says so: %r"
                      % (where, moved, size, notes))
             t = pt["time_us"]
