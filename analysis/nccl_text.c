@@ -184,6 +184,10 @@ static int row(nt *t, char **tok, int n, int line)
                           t->s->path, line, tok[t->size]);
     if ((rc = num_at(t, tok, t->count, &count, line, 0))) return rc;
     if (t->root >= 0 && (rc = num_at(t, tok, t->root, &rootv, line, 0))) return rc;
+    /* a rank number (-1: none); a huge value would not convert to long */
+    if (rootv != floor(rootv) || fabs(rootv) > 1e9)
+        return fs_err_set(t->err, FS_EXIT_INPUT, "%s:%d: root \"%s\" is not a rank number",
+                          t->s->path, line, tok[t->root]);
     const char *type = t->type >= 0 ? tok[t->type] : "float";
     const char *redop = t->redop >= 0 ? tok[t->redop] : "none";
     const char *bench = fs_nccl_benchmark(t->program);
