@@ -40,6 +40,8 @@ static int parse_size(const char *s, double *bytes)
         if (strcasecmp(rest, "") != 0 && strcasecmp(rest, "B") != 0 && strcasecmp(rest, "iB") != 0)
             return -1;
     }
+    /* "1e308K" is finite before the suffix, infinite after it */
+    if (!isfinite(v * mul)) return -1;
     *bytes = v * mul;
     return 0;
 }
