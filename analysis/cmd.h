@@ -10,5 +10,9 @@ int fs_cmd_import(int argc, char **argv);
 int fs_cmd_fit(int argc, char **argv);
 int fs_cmd_predict(int argc, char **argv);
 int fs_cmd_report(int argc, char **argv);
+/* analysis II (training model): cmd_train.c, cmd_compare.c, cmd_plan.c */
+int fs_cmd_train(int argc, char **argv);
+int fs_cmd_compare(int argc, char **argv);
+int fs_cmd_plan(int argc, char **argv);
 
 #endif

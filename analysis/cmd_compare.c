@@ -1,0 +1,218 @@
+/*
+ * cmd_compare.c - `fabscale compare RESULTS_A RESULTS_B ... --model ...`:
+ * the same workload on each measured instance type, side by side, with
+ * cost per step and per million tokens / samples.
+ */
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "cmd.h"
+#include "table.h"
+#include "train_cands.h"
+#include "train_opts.h"
+#include "train_out.h"
+
+static void help(void)
+{
+    printf(
+        "usage: fabscale compare RESULTS_A RESULTS_B ... --model PRESET [--gpus LIST] [options]\n\n"
+        "The same workload on each instance type: efficiency, step time, throughput, and with "
+        "prices\n"
+        "the cost per step and per million tokens (samples for non-transformers).  Each RESULTS "
+        "file is\n"
+        "one instance type (its meta.instance_type, or --instance FILE=TYPE) and gives its fitted "
+        "link;\n"
+        "--instance TYPE adds catalogue types with --link or --nominal.  A missing price leaves "
+        "its\n"
+        "cost cells empty, is named on stderr, and the exit status is 2 (--no-cost: no cost "
+        "columns).\n\n"
+        "  --gpus LIST             GPU counts (default 1024)\n\n");
+    fs_train_opts_help(FS_CMD_COMPARE);
+}
+
+typedef struct row {
+    const fs_cand *c;
+    fs_train_in in;
+    fs_step s;
+    const fs_price *price;
+    double usd_step, usd_million;
+} row;
+
+static int print_table(const fs_train_opts *o, const row *rows, size_t n)
+{
+    char tput[32], per[40];
+    snprintf(tput, sizeof tput, "%s_per_s", fs_unit_name(&rows[0].in));
+    snprintf(per, sizeof per, "usd_per_M_%s", fs_unit_name(&rows[0].in));
+    const char *head[] = {"instance",   "from",         "gpus",         "nodes",
+                          "efficiency", "step_ms",      tput,           "limit",
+                          "state_GB",   "usd_per_hour", "usd_per_step", per};
+    size_t nc = o->no_cost ? 9 : 12;
+    fs_table t;
+    if (fs_table_init(&t, nc, head)) return FS_EXIT_RUNTIME;
+    t.right[0] = t.right[1] = t.right[7] = false;
+    for (size_t i = 0; i < n; i++) {
+        const row *r = &rows[i];
+        char b[12][64];
+        const char *from = strrchr(r->c->from, '/');
+        snprintf(b[2], 64, "%d", r->s.gpus);
+        snprintf(b[3], 64, "%d", r->s.nodes);
+        const char *cells[12] = {r->c->inst->name,
+                                 from ? from + 1 : r->c->from,
+                                 b[2],
+                                 b[3],
+                                 fs_fmt(b[4], 64, "%.3f", r->s.efficiency),
+                                 fs_fmt(b[5], 64, "%.4g", r->s.step_us / 1e3),
+                                 fs_fmt(b[6], 64, "%.4g", r->s.throughput),
+                                 fs_limit_name(r->s.limit),
+                                 fs_fmt(b[8], 64, r->s.fits ? "%.3g" : "%.3g!", r->s.state_GB),
+                                 r->price ? fs_fmt(b[9], 64, "%.4g", r->price->usd_per_hour) : NULL,
+                                 fs_fmt(b[10], 64, "%.4g", r->usd_step),
+                                 fs_fmt(b[11], 64, "%.4g", r->usd_million)};
+        if (fs_table_row(&t, cells)) {
+            fs_table_free(&t);
+            return FS_EXIT_RUNTIME;
+        }
+    }
+    fs_table_print(&t, stdout, o->out == FS_OUT_CSV);
+    fs_table_free(&t);
+    return 0;
+}
+
+static int print_json(const fs_train_opts *o, const row *rows, size_t n, const char *missing)
+{
+    json_t *j = fs_json_inputs(o->model, &rows[0].in);
+    json_object_del(j, "cluster"); /* per row */
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const row *r = &rows[i];
+        json_t *x = fs_json_step(&r->s, &r->in);
+        json_object_set_new(x, "instance", json_string(r->c->inst->name));
+        json_object_set_new(x, "from", json_string(r->c->from));
+        json_object_set_new(x, "link", json_string(r->c->link_label));
+        if (!o->no_cost) {
+            json_object_set_new(x, "price",
+                                r->price ? json_pack("{s:f,s:s,s:s}", "usd_per_hour",
+                                                     r->price->usd_per_hour, "as_of",
+                                                     r->price->as_of, "source", r->price->source)
+                                         : json_null());
+            json_object_set_new(x, "usd_per_step", fs_cli_num(r->usd_step));
+            json_object_set_new(x, "usd_per_million_units", fs_cli_num(r->usd_million));
+        }
+        json_array_append_new(arr, x);
+    }
+    json_object_set_new(j, "rows", arr);
+    json_t *miss = json_array();
+    for (const char *p = missing; *p;) {
+        size_t l = strcspn(p, ",");
+        json_array_append_new(miss, json_stringn(p, l));
+        p += l;
+        while (*p == ',' || *p == ' ') p++;
+    }
+    json_object_set_new(j, "missing_prices", miss);
+    return fs_cli_print_json(j);
+}
+
+int fs_cmd_compare(int argc, char **argv)
+{
+    fs_train_opts o;
+    fs_err err = {0};
+    fs_catalog cat = {0};
+    fs_cand *cands = NULL;
+    size_t nc = 0, nrows = 0;
+    row *rows = NULL;
+    int rc = fs_train_opts_parse(FS_CMD_COMPARE, argc, argv, &o, &err);
+    if (rc == 0 && o.help) {
+        help();
+        fs_train_opts_free(&o);
+        return 0;
+    }
+    if (rc == 0 && !o.ngpus) {
+        if ((o.gpus = malloc(sizeof *o.gpus))) {
+            o.gpus[0] = 1024;
+            o.ngpus = 1;
+        } else {
+            rc = fs_err_set(&err, FS_EXIT_RUNTIME, "out of memory");
+        }
+    }
+    if (rc == 0) rc = fs_train_catalog(&o, &cat, &err);
+    if (rc == 0) rc = fs_cands_build("compare", &o, &cat, &cands, &nc, &err);
+    if (rc == 0 && !(rows = calloc(nc * o.ngpus, sizeof *rows)))
+        rc = fs_err_set(&err, FS_EXIT_RUNTIME, "out of memory");
+    for (size_t i = 0; rc == 0 && i < nc; i++)
+        for (size_t k = 0; rc == 0 && k < o.ngpus; k++) {
+            row *r = &rows[nrows];
+            r->c = &cands[i];
+            if ((rc = fs_train_input(&o, &cat, cands[i].inst, &cands[i].nic, &r->in, &err))) break;
+            if ((rc = fs_train_step(&r->in, (int)o.gpus[k], &r->s, &err))) {
+                char m[sizeof err.msg];
+                snprintf(m, sizeof m, "%s", err.msg);
+                err.status = 0;
+                rc = fs_err_set(&err, FS_EXIT_INPUT, "%s: %.900s", cands[i].inst->name, m);
+                break;
+            }
+            r->price = o.no_cost ? NULL : fs_catalog_price(&cat, cands[i].inst->name);
+            r->usd_step = r->usd_million = NAN;
+            if (r->price) {
+                r->usd_step = r->s.nodes * r->price->usd_per_hour * r->s.step_us / 3.6e9;
+                r->usd_million =
+                    r->usd_step / (r->s.global_batch * fs_train_units_per_sample(&r->in.w)) * 1e6;
+            }
+            nrows++;
+        }
+    if (rc) goto out;
+
+    char missing[1024] = "";
+    if (!o.no_cost) fs_cands_missing_prices(cands, nc, &cat, missing, sizeof missing);
+    if (o.out == FS_OUT_JSON) {
+        rc = print_json(&o, rows, nrows, missing);
+    } else if (o.out == FS_OUT_CSV) {
+        rc = print_table(&o, rows, nrows);
+    } else {
+        char b[1200], b2[600];
+        printf("workload:    %s\n", fs_desc_workload(o.model, &rows[0].in, b, sizeof b));
+        printf("parallelism: %s\n", fs_desc_parallel(&rows[0].in, b, sizeof b));
+        for (size_t i = 0; i < nc; i++) {
+            fs_train_in tmp;
+            fs_train_input(&o, &cat, cands[i].inst, &cands[i].nic, &tmp, &err);
+            printf("%s:\n  cluster: %s\n  network: %s, one NIC\n  compute: %s\n",
+                   cands[i].inst->name, fs_desc_cluster(&tmp, b, sizeof b), cands[i].link_label,
+                   fs_desc_compute(&tmp, cands[i].inst->peak_tflops, o.mfu, b2, sizeof b2));
+        }
+        printf("\n");
+        rc = print_table(&o, rows, nrows);
+        for (size_t i = 0; i < nrows; i++)
+            if (!rows[i].s.fits) {
+                printf("note: '!' marks model states (activations not counted) larger than the "
+                       "accelerator's memory: "
+                       "use --zero, --tp or --pp\n");
+                break;
+            }
+        if (!o.no_cost) {
+            printf("\nprices (USD per instance-hour):\n");
+            for (size_t i = 0; i < nc; i++) {
+                const fs_price *p = fs_catalog_price(&cat, cands[i].inst->name);
+                if (p)
+                    printf("  %s: %.4g (%s; %s)\n", p->instance, p->usd_per_hour, p->as_of,
+                           p->source);
+            }
+        }
+    }
+    if (rc == 0 && missing[0])
+        rc = fs_err_set(&err, FS_EXIT_INPUT,
+                        "compare: no price for %s: give --price TYPE=USD_PER_HOUR or --prices FILE "
+                        "(or --no-cost); "
+                        "their cost columns are empty",
+                        missing);
+out:
+    if (rc && err.msg[0]) fs_cli_fail(&err);
+    free(rows);
+    free(cands);
+    fs_catalog_free(&cat);
+    fs_train_opts_free(&o);
+    return rc;
+}

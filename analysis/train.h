@@ -1,0 +1,154 @@
+/*
+ * train.h - the training-step model: how long one optimizer step takes on
+ * N GPUs and how much of it the GPUs spend computing.  Pure functions (no
+ * I/O, no allocation); see ../shared/REFERENCE.md "Training-step model".
+ *
+ * Layout.  GPUs = tp x dp x pp, Megatron's order: tensor-parallel ranks
+ * are adjacent (inside one node), then data-parallel, then pipeline
+ * stages.  A node holds g GPUs, so a data-parallel group has min(dp, g/tp)
+ * ranks per node.  Every GPU of a node communicates at the same time, so
+ * each one gets nics * B_nic / g of the node's network (the fitted link is
+ * one NIC's: one rank drives one NIC when fabscale-bench measures it).
+ * Collectives use the fastest of the collective_model.h algorithms (auto:
+ * flat ring / rd / Rabenseifner / tree or the hierarchical two-level one)
+ * on that per-GPU share.
+ *
+ * One step, per GPU: m micro-batches of b samples each.  t_mb = compute of
+ * one micro-batch (forward + backward [+ recompute]); backward is 2/3 of it
+ * (3/4 with recompute: the forward is run again).
+ *
+ *  - DDP: the gradient (psi/(tp*pp) parameters x grad_bytes) is
+ *    all-reduced in buckets (PyTorch default 25 MiB) launched as backward
+ *    produces them (uniformly over the last micro-batch's backward), one
+ *    at a time; exposed = end of the last bucket - end of backward.  The
+ *    last bucket is only ready when backward ends, so its time is always
+ *    exposed; the others hide when the network keeps up.
+ *  - ZeRO-1: reduce-scatter buckets the same way, then the updated
+ *    parameters are all-gathered after the optimizer step (exposed):
+ *    RS + AG = the DP volume.  ZeRO-2 reduce-scatters in every
+ *    micro-batch's backward (gradients are partitioned) and all-gathers
+ *    once.  ZeRO-3 / FSDP: per micro-batch, all-gather each unit (a layer;
+ *    buckets for models without layers) before its forward, again before
+ *    its backward, reduce-scatter after it: 1.5x the DP volume, one unit of
+ *    prefetch, simulated event by event.
+ *  - Tensor parallel: 4 all-reduces of b*s*h*act_bytes per layer per
+ *    micro-batch (2 forward, 2 backward; 6 with recompute), inside the
+ *    node, not overlapped.
+ *  - Pipeline (1F1B): bubble = (p-1) micro-batch slots, i.e. a fraction
+ *    (p-1)/(m+p-1) of the pipeline; activations b*s*h*act_bytes cross each
+ *    stage boundary forward and back, 1/tp of them per GPU (Megatron's
+ *    scatter/gather, Narayanan et al. 2021 section 4.1): 2(m+p-2) messages
+ *    on the critical path.
+ *
+ * step = m*t_mb + tp + bubble + p2p + exposed data-parallel communication;
+ * efficiency = m*t_mb / step.
+ */
+#ifndef FS_TRAIN_H
+#define FS_TRAIN_H
+
+#include <stdbool.h>
+
+#include "collective_model.h"
+#include "diag.h"
+
+/* What throughput counts: transformers in tokens, others in samples. */
+typedef enum fs_unit { FS_UNIT_SAMPLES, FS_UNIT_TOKENS } fs_unit;
+
+typedef struct fs_workload {
+    double params;      /* psi */
+    double grad_bytes;  /* bytes per gradient (and per parameter gathered) */
+    double act_bytes;   /* bytes per activation element (TP / PP messages) */
+    double state_bytes; /* model-state bytes per parameter: 16 = mixed-precision Adam */
+    /* Transformer architecture: all > 0, or all 0 for other models. */
+    double hidden, layers, seq, vocab;
+    /* Other models: forward multiply-accumulates per sample (0 unknown). */
+    double fwd_macs;
+    /* Training FLOPs per sample when known directly (0: from the above). */
+    double flops_per_sample;
+    fs_unit unit;
+} fs_workload;
+
+typedef enum fs_dp_mode { FS_DP_DDP, FS_DP_ZERO1, FS_DP_ZERO2, FS_DP_ZERO3 } fs_dp_mode;
+
+typedef struct fs_parallel {
+    int tp, pp;
+    fs_dp_mode mode;
+    int micro_batch;     /* b: samples per micro-batch per replica */
+    int micro_batches;   /* m: per step (accumulation / pipeline); ignored with global_batch */
+    double global_batch; /* > 0: fixed samples per step (m = B / (b*dp)); 0: m as given */
+    double bucket_bytes; /* DDP bucket; <= 0: 25 MiB */
+    bool no_overlap;     /* data-parallel communication after backward */
+    bool recompute;      /* activation recomputation */
+} fs_parallel;
+
+typedef struct fs_cluster {
+    int gpus_per_node;        /* g >= 1 */
+    int nics_per_node;        /* >= 1 */
+    fs_link nic;              /* one NIC, fitted or given */
+    fs_link intra;            /* GPU to GPU inside a node, one direction; nseg 0: = nic */
+    double gamma_us_per_byte; /* reduction cost; 0 ignores it */
+    double mem_GB;            /* accelerator memory; NAN unknown */
+} fs_cluster;
+
+typedef struct fs_train_in {
+    fs_workload w;
+    fs_parallel par;
+    fs_cluster cl;
+    double mb_compute_us; /* > 0: compute of one micro-batch, given */
+    double tflops;        /* else FLOPs / this sustained TFLOP/s per GPU */
+} fs_train_in;
+
+typedef enum fs_limit {
+    FS_LIMIT_COMPUTE,
+    FS_LIMIT_DP, /* exposed data-parallel / ZeRO communication */
+    FS_LIMIT_TP,
+    FS_LIMIT_BUBBLE,
+    FS_LIMIT_P2P
+} fs_limit;
+
+typedef struct fs_step {
+    int gpus, nodes, dp, micro_batches;
+    double global_batch;  /* samples per step */
+    double mb_compute_us; /* one micro-batch */
+    double compute_us;    /* m * t_mb */
+    double dp_comm_us;    /* data-parallel communication per step, serialised */
+    double dp_exposed_us; /* of which not hidden behind backward */
+    double tp_us, bubble_us, p2p_us;
+    double step_us;
+    double efficiency; /* compute / step */
+    double throughput; /* tokens or samples per second */
+    double state_GB;   /* model states per GPU (activations not counted) */
+    bool fits;         /* state_GB <= memory (true when memory unknown) */
+    fs_limit limit;
+} fs_step;
+
+const char *fs_limit_name(fs_limit l);
+const char *fs_dp_mode_name(fs_dp_mode m);
+
+/* Training FLOPs of one sample: Megatron's 72 (96 with recompute)
+ * s l h^2 (1 + s/(6h) + V/(12 l h)) (V/(16 l h) with recompute) for
+ * transformers, 6 (8) x forward MACs otherwise.  NAN when unknown. */
+double fs_train_flops_per_sample(const fs_workload *w, bool recompute);
+/* Units (tokens or samples) in one sample. */
+double fs_train_units_per_sample(const fs_workload *w);
+/* Model-state bytes per GPU (ZeRO paper accounting) for psi_local params. */
+double fs_train_state_bytes(const fs_workload *w, fs_dp_mode mode, double psi_local, int dp);
+
+/* Is this configuration possible at `gpus`?  0 or FS_EXIT_INPUT with one
+ * line naming the option at fault. */
+int fs_train_check(const fs_train_in *in, int gpus, fs_err *err);
+/* The step at `gpus` (runs fs_train_check first). */
+int fs_train_step(const fs_train_in *in, int gpus, fs_step *out, fs_err *err);
+
+/* Exposed communication of k equal buckets of duration t (the last one tr)
+ * launched as backward of length t_bwd produces them: the first k-1 ready
+ * at i * t_bwd * bucket / total, the last at t_bwd.  Returns end - t_bwd. */
+double fs_bucket_exposed_us(int k, double t, double tr, double t_bwd, double frac_per_bucket);
+
+/* FSDP / ZeRO-3 micro-batch: k units, forward and backward compute per
+ * unit cf and cb, all-gather ag and reduce-scatter rs per unit; one unit
+ * of prefetch on a single communication stream.  Returns the micro-batch
+ * time (compute + what the communication adds). */
+double fs_fsdp_microbatch_us(int k, double cf, double cb, double ag, double rs);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * train_cands.h - the instance types `compare` and `plan` put side by side:
+ * one per RESULTS file (its type from meta.instance_type or --instance
+ * FILE=TYPE, its link fitted from the file) plus catalogue types named
+ * with --instance TYPE (link from --link ALPHA_US,GBPS or --nominal).
+ */
+#ifndef FS_TRAIN_CANDS_H
+#define FS_TRAIN_CANDS_H
+
+#include <stddef.h>
+
+#include "catalog.h"
+#include "train_opts.h"
+
+typedef struct fs_cand {
+    const fs_instance *inst;
+    fs_link nic;
+    char link_label[700];
+    char from[300]; /* the results file, or "catalogue" */
+} fs_cand;
+
+/* *out is malloc'ed; 0 or FS_EXIT_INPUT / FS_EXIT_RUNTIME with the reason. */
+int fs_cands_build(const char *cmd, const fs_train_opts *o, const fs_catalog *cat, fs_cand **out,
+                   size_t *n, fs_err *err);
+
+/* Comma-separated instance types without a price, into buf ("" when all
+ * have one). */
+const char *fs_cands_missing_prices(const fs_cand *c, size_t n, const fs_catalog *cat, char *buf,
+                                    size_t len);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * train_opts.h - the options `fabscale train`, `compare` and `plan` share
+ * (workload, compute, parallelism, cluster, catalogues, prices), and
+ * turning them plus an instance type and a link into a model input.
+ * Every parse error is one line naming the option; exit status 2.
+ */
+#ifndef FS_TRAIN_OPTS_H
+#define FS_TRAIN_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "collective_model.h"
+#include "results.h"
+#include "train.h"
+
+enum { FS_CMD_TRAIN = 1, FS_CMD_COMPARE = 2, FS_CMD_PLAN = 4 };
+
+#define FS_TOPT_MAX 64
+
+typedef struct fs_train_opts {
+    int cmd; /* FS_CMD_* */
+    /* workload: a preset and/or explicit numbers (NAN: not given) */
+    const char *model;
+    double params, grad_bytes, act_bytes, state_bytes, hidden, layers, seq, vocab, flops_per_sample;
+    /* compute */
+    double compute_ms, tflops, mfu;
+    /* parallelism (0 / -1: not given) */
+    int tp, pp, zero, micro_batch, accum;
+    double global_batch, bucket_MiB;
+    bool no_overlap, recompute;
+    /* cluster */
+    const char *link;        /* --link: ALPHA_US,GBPS | ALPHA_US:GBPS | N | TRANSPORT/PROVIDER */
+    double nominal_alpha_us; /* --nominal: catalogue line rate with this alpha */
+    int gpus_per_node, nics_per_node;
+    double intra_GBps, intra_alpha_us, reduce_GBps;
+    const char
+        *instances[FS_TOPT_MAX]; /* --instance TYPE[,TYPE] (copies, freed by fs_train_opts_free) */
+    size_t ninstances;
+    const char *maps[FS_TOPT_MAX]; /* --instance FILE=TYPE */
+    size_t nmaps;
+    /* catalogues and prices */
+    const char *catalogs[FS_TOPT_MAX], *prices[FS_TOPT_MAX], *price_specs[FS_TOPT_MAX];
+    size_t ncatalogs, nprices, nprice_specs;
+    bool no_cost;
+    /* sweep and output */
+    long *gpus;
+    size_t ngpus;
+    double min_eff;
+    fs_out out;
+    /* plan: a job */
+    double total_units; /* tokens or samples */
+    int total_unit;     /* -1 not given, else fs_unit */
+    double deadline_h;
+    /* operands */
+    char **files;
+    int nfiles;
+    bool help;
+} fs_train_opts;
+
+/* Parse argv for command `cmd` (FS_CMD_*).  0, or FS_EXIT_INPUT (message
+ * printed by the caller via fs_cli_fail). */
+int fs_train_opts_parse(int cmd, int argc, char **argv, fs_train_opts *o, fs_err *err);
+void fs_train_opts_free(fs_train_opts *o);
+/* The options' help text shared by the three commands. */
+void fs_train_opts_help(int cmd);
+
+/* Catalogue: shipped files, --catalog files, --prices and --price. */
+int fs_train_catalog(const fs_train_opts *o, fs_catalog *cat, fs_err *err);
+
+/* The workload the options describe (a preset with overrides, or numbers);
+ * *preset is the preset used (NULL for none). */
+int fs_train_workload(const fs_train_opts *o, const fs_catalog *cat, fs_workload *w,
+                      const fs_preset **preset, fs_err *err);
+
+/* Everything the model needs, for one instance type (NULL: none) and one
+ * NIC link.  desc receives a one-line summary of the assumptions. */
+int fs_train_input(const fs_train_opts *o, const fs_catalog *cat, const fs_instance *inst,
+                   const fs_link *nic, fs_train_in *in, fs_err *err);
+
+/* "ALPHA_US,GBPS" or "ALPHA_US:GBPS": 1 when spec has that form (and *l is
+ * set, or err when the numbers are bad: returns -1), 0 otherwise. */
+int fs_train_link_spec(const char *spec, fs_link *l, fs_err *err);
+
+/* The NIC link measured in results r[0..nr): the link `choice` picks (NULL:
+ * the first between two hosts, else the first), as `fabscale predict`
+ * does.  label receives "file: link N transport/provider a<->b". */
+int fs_train_link_from_results(const fs_results *r, size_t nr, const char *choice, fs_link *out,
+                               char *label, size_t len, fs_err *err);
+
+/* The instance type of results file `path` (meta or --instance FILE=TYPE);
+ * NULL when unknown. */
+const char *fs_train_instance_of(const fs_train_opts *o, const char *path, const fs_results *r);
+
+/* Numbers with decimal suffixes: 25.6M, 175B (= G), 1.4T, 8K. */
+int fs_parse_count(const char *opt, const char *s, double *v, fs_err *err);
+/* Durations in hours: "720", "720h", "30d", "4w". */
+int fs_parse_hours(const char *opt, const char *s, double *h, fs_err *err);
+
+#endif
