@@ -65,15 +65,16 @@ static json_t *link_json(const fs_link_fit *l, bool points)
         fs_cli_num(l->msg_rate_Mps), "msg_rate_from", l->msg_rate_from, "rms_rel_residual",
         fs_cli_num(l->fit.rms_rel_residual), "max_rel_residual",
         fs_cli_num(l->fit.max_rel_residual), "npoints", (json_int_t)l->npoints);
+    if (j) json_object_set_new(j, "outliers", json_integer((json_int_t)l->nexcluded));
     if (j && points) {
         json_t *pts = json_array();
         for (size_t i = 0; i < l->npoints; i++) {
             const fs_fit_point *p = &l->points[i];
             json_array_append_new(pts,
-                                  json_pack("{s:s,s:f,s:f,s:f,s:f}", "kind", kind_name(p->kind),
+                                  json_pack("{s:s,s:f,s:f,s:f,s:f,s:b}", "kind", kind_name(p->kind),
                                             "bytes", p->bytes, "time_us", p->time_us, "model_us",
                                             fs_fit_time_us(&l->fit, p->kind, p->bytes), "residual",
-                                            l->residual[i]));
+                                            l->residual[i], "outlier", l->excluded[i]));
         }
         json_object_set_new(j, "points", pts);
     }
@@ -87,8 +88,9 @@ static void print_text(const fs_link_fit *links, size_t n, bool points)
         char lab[400], b1[32], b2[32], b3[32], b4[32], b5[32], b6[32];
         size_t nlat = 0;
         for (size_t k = 0; k < l->npoints; k++) nlat += l->points[k].kind == FS_FIT_LATENCY;
-        printf("%slink %zu: %s  (%zu points: %zu latency, %zu bw)\n", i ? "\n" : "", i + 1,
-               fs_link_label(l, lab, sizeof lab), l->npoints, nlat, l->npoints - nlat);
+        printf("%slink %zu: %s  (%zu points: %zu latency, %zu bw; %zu outlier%s left out)\n",
+               i ? "\n" : "", i + 1, fs_link_label(l, lab, sizeof lab), l->npoints, nlat,
+               l->npoints - nlat, l->nexcluded, l->nexcluded == 1 ? "" : "s");
         static const char *const head[] = {"segment",        "from",   "to",    "alpha_us",
                                            "bandwidth_GBps", "gap_us", "points"};
         fs_table t;
@@ -120,17 +122,20 @@ static void print_text(const fs_link_fit *links, size_t n, bool points)
             l->msg_rate_from ? ")" : "", 100 * l->fit.rms_rel_residual,
             100 * l->fit.max_rel_residual);
         if (points) {
-            static const char *const ph[] = {"kind", "bytes", "measured_us", "model_us",
-                                             "residual_%"};
-            if (fs_table_init(&t, 5, ph)) return;
+            static const char *const ph[] = {"kind",     "bytes",      "measured_us",
+                                             "model_us", "residual_%", "note"};
+            if (fs_table_init(&t, 6, ph)) return;
+            t.right[5] = false;
             t.right[0] = false;
             for (size_t k = 0; k < l->npoints; k++) {
                 const fs_fit_point *p = &l->points[k];
                 const char *cells[] = {
-                    kind_name(p->kind), fs_fmt(b1, sizeof b1, "%.0f", p->bytes),
+                    kind_name(p->kind),
+                    fs_fmt(b1, sizeof b1, "%.0f", p->bytes),
                     fs_fmt(b2, sizeof b2, "%.4g", p->time_us),
                     fs_fmt(b3, sizeof b3, "%.4g", fs_fit_time_us(&l->fit, p->kind, p->bytes)),
-                    fs_fmt(b4, sizeof b4, "%+.2f", 100 * l->residual[k])};
+                    fs_fmt(b4, sizeof b4, "%+.2f", 100 * l->residual[k]),
+                    l->excluded[k] ? "outlier, not fitted" : ""};
                 fs_table_row(&t, cells);
             }
             fs_table_print(&t, stdout, false);

@@ -13,10 +13,15 @@
  *
  * A link is (transport, provider, host pair) from the runs; runs with more
  * than one pair do not describe one link and are left out of the fit.
+ * Points more than 3x slower than their neighbours allow (a time grows at
+ * most in proportion to the size and does not exceed the next size's) are
+ * outliers - a descheduled rank, a page-fault storm - and are left out of
+ * the fit; they are still listed, with their residual, and counted.
  */
 #ifndef FS_LINK_FIT_H
 #define FS_LINK_FIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "collective_model.h"
@@ -64,6 +69,8 @@ typedef struct fs_link_fit {
     size_t npoints;
     fs_fit_point *points; /* what was fitted, sorted by kind then bytes */
     double *residual;     /* (measured - model) / model per point */
+    bool *excluded;       /* per point: an outlier left out of the fit */
+    size_t nexcluded;
 } fs_link_fit;
 
 /* Group the runs of all files by link and fit each.  Returns 0 with

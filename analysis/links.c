@@ -71,6 +71,54 @@ static int cmp_kind_bytes(const void *a, const void *b)
     return (x->bytes > y->bytes) - (x->bytes < y->bytes);
 }
 
+/* Mark points far slower than their neighbours of the same kind allow.
+ * Points are sorted by kind then bytes; each size is represented by its
+ * median time. */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static size_t screen_outliers(const fs_fit_point *p, size_t n, bool *out)
+{
+    size_t k = 0, nsz = 0, excl = 0;
+    double *med = malloc((n ? n : 1) * sizeof *med), *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    double *msz = malloc((n ? n : 1) * sizeof *msz);
+    size_t *first = malloc((n + 1) * sizeof *first);
+    for (size_t i = 0; i < n; i++) out[i] = false;
+    if (!med || !tmp || !msz || !first) goto done;
+    /* distinct (kind, size) groups */
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && p[j].kind == p[i].kind && p[j].bytes == p[i].bytes)
+            tmp[j - i] = p[j].time_us, j++;
+        qsort(tmp, j - i, sizeof *tmp, cmp_double);
+        med[nsz] = (j - i) % 2 ? tmp[(j - i) / 2] : 0.5 * (tmp[(j - i) / 2 - 1] + tmp[(j - i) / 2]);
+        msz[nsz] = p[i].bytes;
+        first[nsz++] = i;
+        i = j;
+    }
+    first[nsz] = n;
+    for (k = 0; k < nsz; k++) {
+        fs_fit_kind kind = p[first[k]].kind;
+        bool hasl = k > 0 && p[first[k - 1]].kind == kind && msz[k - 1] > 0;
+        bool hasr = k + 1 < nsz && p[first[k + 1]].kind == kind;
+        if (!hasl && !hasr) continue;
+        double bound = 0;
+        if (hasl) bound = med[k - 1] * (msz[k] > msz[k - 1] ? msz[k] / msz[k - 1] : 1);
+        if (hasr && med[k + 1] > bound) bound = med[k + 1];
+        for (size_t i = first[k]; i < first[k + 1]; i++)
+            if (p[i].time_us > 3 * bound) out[i] = true, excl++;
+    }
+done:
+    free(med);
+    free(tmp);
+    free(msz);
+    free(first);
+    return excl;
+}
+
 /* Smallest size where the latency model reaches half of `peak` GB/s. */
 static double n_half(const fs_fit *f, double peak, double max_bytes)
 {
@@ -181,7 +229,24 @@ int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o, 
     for (size_t li = 0; li < nl && rc == 0; li++) {
         fs_link_fit *l = &links[li];
         fs_err fe = {0};
-        if (fs_fit_piecewise(l->points, l->npoints, o, &l->fit, &fe) != 0) {
+        qsort(l->points, l->npoints, sizeof *l->points, cmp_kind_bytes);
+        l->excluded = calloc(l->npoints ? l->npoints : 1, sizeof *l->excluded);
+        fs_fit_point *kept_pts = malloc((l->npoints ? l->npoints : 1) * sizeof *kept_pts);
+        if (!l->excluded || !kept_pts) {
+            free(kept_pts);
+            free(l->excluded);
+            free(l->points);
+            rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
+            continue;
+        }
+        l->nexcluded = screen_outliers(l->points, l->npoints, l->excluded);
+        size_t nk = 0;
+        for (size_t j = 0; j < l->npoints; j++)
+            if (!l->excluded[j]) kept_pts[nk++] = l->points[j];
+        int frc = fs_fit_piecewise(kept_pts, nk, o, &l->fit, &fe);
+        free(kept_pts);
+        if (frc != 0) {
+            free(l->excluded);
             if (fe.status == FS_EXIT_RUNTIME) rc = fs_err_set(err, FS_EXIT_RUNTIME, "%s", fe.msg);
             char lab[200];
             if (!why[0])
@@ -190,10 +255,10 @@ int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o, 
             free(l->points);
             continue;
         }
-        qsort(l->points, l->npoints, sizeof *l->points, cmp_kind_bytes);
         l->residual = malloc((l->npoints ? l->npoints : 1) * sizeof *l->residual);
         if (!l->residual) {
             free(l->points);
+            free(l->excluded);
             rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
             continue;
         }
@@ -230,6 +295,7 @@ void fs_links_free(fs_link_fit *l, size_t n)
     for (size_t i = 0; i < n; i++) {
         free(l[i].points);
         free(l[i].residual);
+        free(l[i].excluded);
     }
     free(l);
 }

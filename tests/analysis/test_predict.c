@@ -135,10 +135,48 @@ static void measured_vs_model(void **state)
     free(c);
 }
 
+/* A descheduled point (40x its neighbours) is listed but not fitted; a
+ * protocol jump (5x from one size to the next) is not an outlier. */
+static void outliers_left_out(void **state)
+{
+    (void)state;
+    char text[8192];
+    size_t len = (size_t)snprintf(text, sizeof text,
+                                  "{\"schema\": \"fabscale.results/1\", \"runs\": [{\"benchmark\": "
+                                  "\"latency\", \"transport\": \"ofi\", \"provider\": \"shm\", "
+                                  "\"points\": [");
+    for (int k = 0; k <= 20; k++) {
+        double m = (double)(1 << k);
+        double t = k < 13 ? 0.3 + m / 20e3 : 2.0 + m / 14e3; /* 5x jump at 8 KiB */
+        if (k == 17) t *= 40;                                /* the outlier */
+        len += (size_t)snprintf(text + len, sizeof text - len,
+                                "%s{\"bytes\": %.0f, \"time_us\": {\"p50\": %.6f}}", k ? ", " : "",
+                                m, t);
+    }
+    len += (size_t)snprintf(text + len, sizeof text - len, "]}]}");
+    fs_results r;
+    fs_err err = {0};
+    assert_int_equal(fs_results_parse(text, len, "mem.json", &r, &err), 0);
+    fs_link_fit *l;
+    size_t nl;
+    assert_int_equal(fs_links_from_results(&r, 1, NULL, &l, &nl, &err), 0);
+    assert_int_equal(nl, 1);
+    assert_int_equal(l->nexcluded, 1);
+    assert_true(l->excluded[17]);
+    assert_false(l->excluded[13]);
+    assert_int_equal(l->fit.link.nseg, 2);
+    WITHIN(l->fit.link.seg[1].alpha_us, 2.0, 1e-6);
+    WITHIN(l->fit.link.seg[1].bandwidth_GBps, 14.0, 1e-6);
+    assert_true(l->residual[17] > 30); /* still reported */
+    assert_true(l->fit.max_rel_residual < 1e-6);
+    fs_links_free(l, nl);
+    fs_results_free(&r);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(link_from_results),
-                                       cmocka_unit_test(model_options),
-                                       cmocka_unit_test(measured_vs_model)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(link_from_results), cmocka_unit_test(model_options),
+        cmocka_unit_test(measured_vs_model), cmocka_unit_test(outliers_left_out)};
     return cmocka_run_group_tests(tests, setup, teardown);
 }
