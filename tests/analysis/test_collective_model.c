@@ -56,6 +56,11 @@ static void allreduce_non_power_of_two(void **state)
     NEAR(t(&m, FS_ALLREDUCE, FS_ALGO_RD, 6, 6000), 50.0);           /* 2*(8+6) + 22 */
     NEAR(t(&m, FS_ALLREDUCE, FS_ALGO_RABENSEIFNER, 6, 6000), 43.5); /* 13 + 8.5 + 22 */
     NEAR(t(&m, FS_ALLREDUCE, FS_ALGO_TREE, 6, 6000), 66.0);         /* ceil(lg 6)=3: 3*(16+6) */
+    /* reduce-scatter folds too: T(6000) + 6 before, T(1000) after = 17;
+     * halving on 4: T(3000) + 3 + T(1500) + 1.5 = 13 */
+    NEAR(t(&m, FS_REDUCE_SCATTER, FS_ALGO_RABENSEIFNER, 6, 6000), 30.0);
+    /* all-gather: T(1000) before, T(6000) after = 11; doubling on 4: T(1500) + T(3000) = 8.5 */
+    NEAR(t(&m, FS_ALLGATHER, FS_ALGO_RD, 6, 6000), 19.5);
     /* one rank: nothing to do */
     NEAR(t(&m, FS_ALLREDUCE, FS_ALGO_RING, 1, 6000), 0.0);
 }
