@@ -22,6 +22,7 @@
  */
 #include "ofi_priv.h"
 
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -433,6 +434,19 @@ static bool timed_out(ofi_state *st, double *deadline, unsigned *idle)
     return t > *deadline;
 }
 
+/* FS_YIELD=1 (set by scripts/emulate-cluster, whose hosts share this
+ * machine's cores): a rank with nothing to reap gives up its core to the
+ * ranks and kernel work that have something to do, instead of spinning. */
+static bool yield_when_idle(void)
+{
+    static int on = -1;
+    if (on < 0) {
+        const char *v = getenv("FS_YIELD");
+        on = v && *v && strcmp(v, "0") != 0;
+    }
+    return on;
+}
+
 int ofi_waitall(fs_transport *tp, fs_req *reqs, int n)
 {
     ofi_state *st = tp->priv;
@@ -462,6 +476,8 @@ int ofi_waitall(fs_transport *tp, fs_req *reqs, int n)
                                      "is the peer alive and posting the matching operation?",
                                      st->timeout_s, n - first, n, kind_name(r->kind), r->peer,
                                      r->len, r->done, r->nchunks);
+        } else if (yield_when_idle()) {
+            sched_yield();
         }
     }
 }
@@ -484,6 +500,8 @@ int ofi_wait_notify(fs_transport *tp, long count)
                                      "no progress for %.1f s: %ld of %ld RMA write notifications "
                                      "arrived",
                                      st->timeout_s, st->notified, count);
+        } else if (yield_when_idle()) {
+            sched_yield();
         }
     }
     st->notified -= count;
