@@ -203,11 +203,12 @@ int fs_cmd_compare(int argc, char **argv)
         }
     }
     if (rc == 0 && missing[0])
-        rc = fs_err_set(&err, FS_EXIT_INPUT,
-                        "compare: no price for %s: give --price TYPE=USD_PER_HOUR or --prices FILE "
-                        "(or --no-cost); "
-                        "their cost columns are empty",
-                        missing);
+        rc = fs_err_set(
+            &err, FS_EXIT_INPUT,
+            "compare: no price for %s: give --price TYPE=USD_PER_HOUR or --prices FILE|example "
+            "(or --no-cost); "
+            "their cost columns are empty",
+            missing);
 out:
     if (rc && err.msg[0]) fs_cli_fail(&err);
     free(rows);

@@ -1,0 +1,117 @@
+#!/bin/sh
+# cli_test.sh FABSCALE DATA WORKDIR: `fabscale train|compare|plan` end to end
+# and on bad input: one line on stderr naming the problem, exit status 2.
+fab=$1 data=$2 dir=$3
+mkdir -p "$dir" || exit 1
+res=$data/fabscale_synthetic.json
+fails=0
+
+# expect STATUS FRAGMENT ARGS...: status, one "fabscale: " line containing FRAGMENT
+expect() {
+    want=$1 frag=$2
+    shift 2
+    "$fab" "$@" > "$dir/out" 2> "$dir/err"
+    rc=$?
+    lines=$(wc -l < "$dir/err")
+    if [ "$rc" != "$want" ]; then
+        echo "FAIL (status $rc, want $want): fabscale $*"; cat "$dir/err"; fails=$((fails + 1))
+    elif [ -n "$frag" ] && ! grep -qF -- "$frag" "$dir/err"; then
+        echo "FAIL (message lacks '$frag'): fabscale $*"; cat "$dir/err"; fails=$((fails + 1))
+    elif [ "$want" = 2 ] && { [ "$lines" != 1 ] || ! grep -q '^fabscale: ' "$dir/err"; }; then
+        echo "FAIL (want one 'fabscale: ' line, got $lines): fabscale $*"; cat "$dir/err"; fails=$((fails + 1))
+    else
+        echo "ok ($rc): fabscale $* ${frag:+-> $(head -1 "$dir/err")}"
+    fi
+}
+# out_has FRAGMENT: the last command's stdout contains it
+out_has() {
+    if ! grep -qF -- "$1" "$dir/out"; then
+        echo "FAIL: stdout lacks '$1'"; cat "$dir/out"; fails=$((fails + 1))
+    fi
+}
+
+# out_re REGEX: a line of the last command's stdout matches it
+out_re() {
+    if ! grep -qE -- "$1" "$dir/out"; then
+        echo "FAIL: stdout has no line matching '$1'"; cat "$dir/out"; fails=$((fails + 1))
+    fi
+}
+
+L="--link 20,12.5"
+# --- working runs ---
+expect 0 "" train $L --instance p5.48xlarge --model llama2-70b --gpus 8:1024 --min-efficiency 0.8
+out_has "largest GPU count with efficiency >= 0.80: 1024"
+out_has "p5.48xlarge: 8 GPUs/node, 32 NIC(s)/node"
+expect 0 "" train "$res" --instance p4d.24xlarge --model resnet50 --gpus 8,64 --csv
+out_has "gpus,nodes,dp,global_batch,compute_ms"
+expect 0 "" train $L --params 1.5B --grad-bytes 4 --compute-ms 200 --gpus 1:64 --json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d["rows"]) == 7 and d["rows"][0]["dp_comm_ms"] == 0, d' "$dir/out" \
+    || { echo "FAIL: train --json"; fails=$((fails + 1)); }
+expect 0 "" train $L --params 7B --hidden 4096 --layers 32 --seq 4096 --vocab 32000 --tflops 400 --fsdp --gpus 64
+out_has "ZeRO-3/FSDP"
+expect 0 "" compare "$res" --instance fabscale_synthetic.json=p5.48xlarge --model resnet50 --gpus 64 --price p5.48xlarge=40
+out_has "usd_per_M_samples"
+expect 0 "" compare --instance p5.48xlarge,trn1.32xlarge --nominal 15 --model bert-large --prices example --json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert [r["instance"] for r in d["rows"]] == ["p5.48xlarge", "trn1.32xlarge"] and d["rows"][0]["usd_per_step"] > 0 and d["missing_prices"] == []' "$dir/out" \
+    || { echo "FAIL: compare --json"; fails=$((fails + 1)); }
+expect 0 "" plan --instance p5.48xlarge,p4d.24xlarge --nominal 15 --model llama2-70b --tokens 2T --deadline 30d \
+    --min-efficiency 0.8 --prices example
+out_re "^p5.48xlarge +catalogue +yes +[0-9]+ "
+out_re "^p4d.24xlarge +catalogue +yes +[0-9]+ "
+expect 0 "" compare --instance p5.48xlarge --link 20,12.5 --model resnet50 --no-cost
+
+# --- bad input: impossible parallelism ---
+expect 2 "--tp 16 is larger than the 8 GPUs per node" train $L --instance p5.48xlarge --model gpt3-175b --tp 16 --gpus 256
+expect 2 "--gpus 100 is not divisible by TP x PP = 8 x 16 = 128" train $L --instance p5.48xlarge --model gpt3-175b --gpus 128,100
+expect 2 "--tp/--pp need a transformer workload" train $L --instance p5.48xlarge --model resnet50 --tp 2 --gpus 16
+expect 2 "--zero 3 (FSDP) with --pp 16" train $L --instance p5.48xlarge --model gpt3-175b --fsdp --gpus 1024
+expect 2 "--tp 16 is larger than the 8 GPUs per node" plan --instance p5.48xlarge --nominal 15 --model gpt3-175b --tp 16 \
+    --tokens 300B --deadline 30d --no-cost
+# --- negative or zero sizes ---
+expect 2 '--params: "-5" is not a count > 0' train $L --params -5 --compute-ms 10 --gpus 8
+expect 2 '--params: "0" is not a count > 0' train $L --params 0 --compute-ms 10 --gpus 8
+expect 2 "--gpus: 0 is out of range" train $L --model resnet50 --tflops 100 --gpus 0,8
+expect 2 '--micro-batch: 0 is out of range' train $L --model resnet50 --tflops 100 --micro-batch 0 --gpus 8
+expect 2 '--compute-ms: "-1" is not a number > 0' train $L --model resnet50 --compute-ms -1 --gpus 8
+expect 2 '--bucket-mb: "0" is not a number > 0' train $L --model resnet50 --tflops 100 --bucket-mb 0 --gpus 8
+expect 2 "--link 20,-1: need ALPHA_US >= 0 and GBPS > 0" train --link 20,-1 --model resnet50 --tflops 100 --gpus 8
+expect 2 '--tokens: "-3T" is not a count > 0' plan --instance p5.48xlarge --nominal 15 --model gpt3-175b --tokens -3T --deadline 1d
+expect 2 '--deadline: "0d" is not a duration > 0' plan --instance p5.48xlarge --nominal 15 --model gpt3-175b --tokens 3T --deadline 0d
+expect 2 '--global-batch 100 is not a multiple of micro-batch 32 x data-parallel 8' train $L --instance p4d.24xlarge \
+    --model resnet50 --global-batch 100 --gpus 8
+# --- unknown presets and types: list the known ones ---
+expect 2 '--model "gpt5": unknown preset (known: resnet50, resnet101, vgg16, bert-base, bert-large' train $L --model gpt5 --gpus 8
+expect 2 '--instance "p9.huge": unknown type (known: p4d.24xlarge, p5.48xlarge' train $L --instance p9.huge --model resnet50 --gpus 8
+expect 2 'no instance type (meta.instance_type is absent): give --instance' compare "$res" --model resnet50
+# --- missing prices: the rest is printed, the missing one named ---
+expect 2 "compare: no price for Standard_ND96isr_H100_v5, a3-megagpu-8g: give --price TYPE=USD_PER_HOUR" \
+    compare --instance p5.48xlarge,Standard_ND96isr_H100_v5,a3-megagpu-8g --nominal 15 --model resnet50 --prices example
+out_has "p5.48xlarge"
+out_has "Standard_ND96isr_H100_v5"
+expect 2 "plan: no price for p5.48xlarge" plan --instance p5.48xlarge --nominal 15 --model resnet50 --samples 1B --deadline 1w
+expect 2 '--price "p5.48xlarge=free": expected TYPE=USD_PER_HOUR' compare --instance p5.48xlarge --nominal 15 --model resnet50 \
+    --price p5.48xlarge=free
+# --- other usage errors ---
+expect 2 "train: give --gpus LIST" train $L --model resnet50
+expect 2 "train: no network link: give RESULTS" train --model resnet50 --tflops 100 --gpus 8
+expect 2 "no compute speed: give --compute-ms, --tflops, or --instance TYPE" train $L --model resnet50 --gpus 8
+expect 2 "--gpus-per-node 8 needs the GPU-to-GPU bandwidth inside a node" train $L --model resnet50 --tflops 9 --gpus-per-node 8 --gpus 8
+expect 2 "plan: give a --deadline" plan --instance p5.48xlarge --nominal 15 --model resnet50 --samples 1B
+expect 2 "plan: this workload counts samples: give --samples instead of --tokens" plan --instance p5.48xlarge --nominal 15 \
+    --model resnet50 --tokens 1B --deadline 1d --no-cost
+expect 2 "train: --deadline is an option of fabscale plan" train $L --model resnet50 --gpus 8 --deadline 3d
+expect 2 "train: unknown option --frobnicate" train --frobnicate
+expect 2 "has no measured link: give --link ALPHA_US,GBPS, or --nominal ALPHA_US" compare --instance p5.48xlarge --model resnet50
+printf '{"instances": [\n {"name": "x", "nics": 2}\n]}\n' > "$dir/cat.json"
+expect 2 "cat.json:2: instances[0] (\"x\"): missing \"cloud\"" train $L --catalog "$dir/cat.json" --model resnet50 --gpus 8
+# a user catalogue that adds a type makes it usable
+cat > "$dir/mine.json" <<'EOF'
+{"instances": [{"name": "lab-a100", "cloud": "onprem", "accelerator": "A100", "accelerators": 4,
+  "accelerator_memory_GB": 80, "peak_bf16_tflops": 312, "intra_GBps": 300, "nics": 1, "nic_Gbps": 200,
+  "sources": ["our purchase order"]}]}
+EOF
+expect 0 "" train $L --catalog "$dir/mine.json" --instance lab-a100 --model resnet50 --gpus 4,8
+out_has "lab-a100: 4 GPUs/node, 1 NIC(s)/node"
+
+echo "$fails failure(s)"
+[ "$fails" = 0 ]
