@@ -61,7 +61,7 @@ int fs_train_check(const fs_train_in *in, int gpus, fs_err *err)
     if (c->gpus_per_node % p->tp)
         return fs_err_set(err, FS_EXIT_INPUT, "--tp %d does not divide the %d GPUs per node", p->tp,
                           c->gpus_per_node);
-    if (gpus % (p->tp * p->pp))
+    if (gpus % ((long long)p->tp * p->pp))
         return fs_err_set(err, FS_EXIT_INPUT,
                           "--gpus %d is not divisible by TP x PP = %d x %d = %d", gpus, p->tp,
                           p->pp, p->tp * p->pp);

@@ -19,3 +19,9 @@ set_tests_properties(train_cli PROPERTIES LABELS integration ENVIRONMENT "${FS_T
 # 8..65536 under 50 ms) is measured, not asserted: run build/tests/train_bench.
 add_executable(train_bench train/bench_plan.c)
 target_link_libraries(train_bench PRIVATE fs_analysis)
+
+fs_add_unit_test(train_report SOURCES train/test_train_report.c LIBS fs_analysis)
+if(TARGET train_report)
+  target_compile_definitions(train_report PRIVATE FS_TEST_DATA="${CMAKE_CURRENT_SOURCE_DIR}/data")
+  set_tests_properties(train_report PROPERTIES ENVIRONMENT "${FS_TRAIN_ENV}")
+endif()
