@@ -608,6 +608,8 @@ int fs_train_link_from_results(const fs_results *r, size_t nr, const char *choic
     fs_link_fit *links = NULL;
     size_t nl = 0;
     int rc = fs_links_from_results(r, nr, NULL, &links, &nl, err);
+    if (rc == FS_EXIT_INPUT && strlen(err->msg) < sizeof err->msg - 40)
+        strcat(err->msg, " (or give --link ALPHA_US,GBPS)");
     if (rc) return rc;
     fs_model_opts mo = {choice, 0, 0, NAN, NAN, NAN};
     fs_coll_model m;

@@ -59,6 +59,16 @@ expect 0 "" plan --instance p5.48xlarge,p4d.24xlarge --nominal 15 --model llama2
 out_re "^p5.48xlarge +catalogue +yes +[0-9]+ "
 out_re "^p4d.24xlarge +catalogue +yes +[0-9]+ "
 expect 0 "" compare --instance p5.48xlarge --link 20,12.5 --model resnet50 --no-cost
+# two results files that record their instance types, side by side
+sed 's/"instance_type": null/"instance_type": "p5.48xlarge"/' "$res" > "$dir/a.json"
+sed 's/"instance_type": null/"instance_type": "p4d.24xlarge"/' "$res" > "$dir/b.json"
+expect 0 "" compare "$dir/a.json" "$dir/b.json" --model gpt3-175b --gpus 1024,2048 --prices example
+out_re "^p5.48xlarge +a.json +1024 +128 "
+out_re "^p4d.24xlarge +b.json +2048 +256 "
+# RESULTS from OSU logs as they are
+expect 0 "" train "$data/osu_latency_7.4.txt" "$data/osu_bw_7.4.txt" --instance p4d.24xlarge --model bert-large --gpus 8:64
+out_has "osu_latency_7.4.txt link 1"
+expect 2 "no latency or bw runs" train "$data/nccl_all_reduce_perf.txt" --instance p4d.24xlarge --model bert-large --gpus 8
 
 # --- bad input: impossible parallelism ---
 expect 2 "--tp 16 is larger than the 8 GPUs per node" train $L --instance p5.48xlarge --model gpt3-175b --tp 16 --gpus 256
