@@ -50,11 +50,12 @@ static json_t *link_json(const fs_link_fit *l, bool points)
     json_t *segs = json_array();
     for (int s = 0; s < l->fit.link.nseg; s++) {
         const fs_segment *sg = &l->fit.link.seg[s];
-        json_array_append_new(segs, json_pack("{s:f,s:f,s:o,s:o,s:o,s:I}", "from_bytes",
+        json_array_append_new(segs, json_pack("{s:f,s:f,s:o,s:o,s:o,s:o,s:I}", "from_bytes",
                                               sg->from_bytes, "to_bytes", l->fit.to_bytes[s],
                                               "alpha_us", fs_cli_num(sg->alpha_us),
                                               "bandwidth_GBps", fs_cli_num(sg->bandwidth_GBps),
-                                              "gap_us", fs_cli_num(l->fit.gap_us[s]), "points",
+                                              "gap_us", fs_cli_num(l->fit.gap_us[s]), "stream_GBps",
+                                              fs_cli_num(l->fit.stream_GBps[s]), "points",
                                               (json_int_t)l->fit.seg_points[s]));
     }
     json_t *j = json_pack(
@@ -91,24 +92,26 @@ static void print_text(const fs_link_fit *links, size_t n, bool points)
         printf("%slink %zu: %s  (%zu points: %zu latency, %zu bw; %zu outlier%s left out)\n",
                i ? "\n" : "", i + 1, fs_link_label(l, lab, sizeof lab), l->npoints, nlat,
                l->npoints - nlat, l->nexcluded, l->nexcluded == 1 ? "" : "s");
-        static const char *const head[] = {"segment",        "from",   "to",    "alpha_us",
-                                           "bandwidth_GBps", "gap_us", "points"};
+        static const char *const head[] = {"segment",        "from",   "to",          "alpha_us",
+                                           "bandwidth_GBps", "gap_us", "stream_GBps", "points"};
         fs_table t;
-        if (fs_table_init(&t, 7, head)) return;
+        if (fs_table_init(&t, 8, head)) return;
         for (int s = 0; s < l->fit.link.nseg; s++) {
             const fs_segment *sg = &l->fit.link.seg[s];
             char idx[16], np[24];
             snprintf(idx, sizeof idx, "%d", s + 1);
             snprintf(np, sizeof np, "%zu", l->fit.seg_points[s]);
-            const char *cells[] = {idx,
-                                   fs_fmt_bytes(b1, sizeof b1, sg->from_bytes, false),
-                                   fs_fmt_bytes(b2, sizeof b2, l->fit.to_bytes[s], false),
-                                   fs_fmt(b3, sizeof b3, "%.3f", sg->alpha_us),
-                                   isinf(sg->bandwidth_GBps)
-                                       ? "inf"
-                                       : fs_fmt(b4, sizeof b4, "%.4g", sg->bandwidth_GBps),
-                                   fs_fmt(b5, sizeof b5, "%.3f", l->fit.gap_us[s]),
-                                   np};
+            const char *cells[] = {
+                idx,
+                fs_fmt_bytes(b1, sizeof b1, sg->from_bytes, false),
+                fs_fmt_bytes(b2, sizeof b2, l->fit.to_bytes[s], false),
+                fs_fmt(b3, sizeof b3, "%.3f", sg->alpha_us),
+                isinf(sg->bandwidth_GBps) ? "inf"
+                                          : fs_fmt(b4, sizeof b4, "%.4g", sg->bandwidth_GBps),
+                fs_fmt(b5, sizeof b5, "%.3f", l->fit.gap_us[s]),
+                isinf(l->fit.stream_GBps[s]) ? "inf"
+                                             : fs_fmt(b6, sizeof b6, "%.4g", l->fit.stream_GBps[s]),
+                np};
             fs_table_row(&t, cells);
         }
         fs_table_print(&t, stdout, false);
@@ -147,17 +150,17 @@ static void print_text(const fs_link_fit *links, size_t n, bool points)
 static void print_csv(const fs_link_fit *links, size_t n)
 {
     static const char *const head[] = {
-        "link",           "transport",        "provider",        "host_a",       "host_b",
-        "source",         "segment",          "from_bytes",      "to_bytes",     "alpha_us",
-        "bandwidth_GBps", "gap_us",           "points",          "n_half_bytes", "peak_GBps",
-        "msg_rate_Mps",   "rms_rel_residual", "max_rel_residual"};
+        "link",           "transport",    "provider",         "host_a",          "host_b",
+        "source",         "segment",      "from_bytes",       "to_bytes",        "alpha_us",
+        "bandwidth_GBps", "gap_us",       "stream_GBps",      "points",          "n_half_bytes",
+        "peak_GBps",      "msg_rate_Mps", "rms_rel_residual", "max_rel_residual"};
     fs_table t;
-    if (fs_table_init(&t, 18, head)) return;
+    if (fs_table_init(&t, 19, head)) return;
     for (size_t i = 0; i < n; i++) {
         const fs_link_fit *l = &links[i];
         for (int s = 0; s < l->fit.link.nseg; s++) {
             const fs_segment *sg = &l->fit.link.seg[s];
-            char b[14][32];
+            char b[15][32];
             snprintf(b[0], 32, "%zu", i + 1);
             snprintf(b[1], 32, "%d", s + 1);
             snprintf(b[2], 32, "%zu", l->fit.seg_points[s]);
@@ -174,6 +177,8 @@ static void print_csv(const fs_link_fit *links, size_t n)
                 fs_fmt(b[5], 32, "%.6g", sg->alpha_us),
                 isinf(sg->bandwidth_GBps) ? "inf" : fs_fmt(b[6], 32, "%.6g", sg->bandwidth_GBps),
                 fs_fmt(b[7], 32, "%.6g", l->fit.gap_us[s]),
+                isinf(l->fit.stream_GBps[s]) ? "inf"
+                                             : fs_fmt(b[13], 32, "%.6g", l->fit.stream_GBps[s]),
                 b[2],
                 fs_fmt(b[8], 32, "%.0f", l->n_half_bytes),
                 fs_fmt(b[9], 32, "%.6g", l->peak_GBps),

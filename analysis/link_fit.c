@@ -20,6 +20,7 @@
 
 typedef struct sums {
     double w[2], wm[2], wmm[2], wt[2], wmt[2];
+    double nk[2]; /* points of each kind */
     double n;
 } sums;
 
@@ -31,27 +32,26 @@ static void sums_add(sums *a, const sums *b, double sign)
         a->wmm[k] += sign * b->wmm[k];
         a->wt[k] += sign * b->wt[k];
         a->wmt[k] += sign * b->wmt[k];
+        a->nk[k] += sign * b->nk[k];
     }
     a->n += sign * b->n;
 }
 
-/* Weighted RSS of the best unconstrained fit of a range (normal equations). */
+/* Weighted RSS of the best unconstrained fit of a range (normal equations):
+ * one intercept and slope per kind present (the flexible model, so
+ * breakpoints do not depend on whether the kinds agree). */
 static double range_rss(const sums *S)
 {
-    double Q = S->wmm[0] + S->wmm[1], MT = S->wmt[0] + S->wmt[1];
-    double den = Q, num = MT;
-    for (int k = 0; k < 2; k++)
-        if (S->w[k] > 0) {
-            den -= S->wm[k] * S->wm[k] / S->w[k];
-            num -= S->wm[k] * S->wt[k] / S->w[k];
-        }
-    double s = den > 1e-300 ? num / den : 0;
-    double rss = S->n - 2 * s * MT + s * s * Q; /* sum w t^2 = n since w = 1/t^2 */
-    for (int k = 0; k < 2; k++)
-        if (S->w[k] > 0) {
-            double a = (S->wt[k] - S->wm[k] * s) / S->w[k];
-            rss += -2 * a * S->wt[k] + a * a * S->w[k] + 2 * a * s * S->wm[k];
-        }
+    double rss = 0;
+    for (int k = 0; k < 2; k++) {
+        if (!(S->w[k] > 0)) continue;
+        double W = S->w[k], M = S->wm[k], Q = S->wmm[k], T = S->wt[k], MT = S->wmt[k];
+        double den = Q - M * M / W;
+        double sl = den > 1e-300 ? (MT - M * T / W) / den : 0;
+        double a = (T - M * sl) / W;
+        /* sum w t^2 = the number of points, since w = 1/t^2 */
+        rss += S->nk[k] - 2 * (a * T + sl * MT) + a * a * W + 2 * a * sl * M + sl * sl * Q;
+    }
     return rss > 0 ? rss : 0;
 }
 
@@ -61,74 +61,114 @@ static int cmp_pt(const void *a, const void *b)
     return (x->bytes > y->bytes) - (x->bytes < y->bytes);
 }
 
-/* GSL fit of pts[0..n): fills alpha/gap/slope; returns weighted RSS. */
-static double segment_fit(const fs_fit_point *pts, size_t n, double *alpha, double *gap,
-                          double *slope)
+/* Columns of a segment's design matrix. */
+enum { COL_ALPHA, COL_GAP, COL_SLOPE, COL_SLOPE_LAT, COL_SLOPE_STREAM, NCOL };
+
+static double column(int c, const fs_fit_point *p)
 {
-    bool has[2] = {false, false};
-    for (size_t i = 0; i < n; i++) has[pts[i].kind] = true;
-    bool use[3] = {has[0], has[1], true}; /* columns: alpha, gap, slope */
-    double coef[3] = {NAN, NAN, 0}, chisq = 0;
-    for (int attempt = 0; attempt < 4; attempt++) {
-        int p = use[0] + use[1] + use[2];
-        if (p == 0 || (size_t)p > n) break;
-        gsl_matrix *X = gsl_matrix_alloc(n, (size_t)p);
-        gsl_vector *y = gsl_vector_alloc(n), *w = gsl_vector_alloc(n),
-                   *c = gsl_vector_alloc((size_t)p);
-        gsl_matrix *cov = gsl_matrix_alloc((size_t)p, (size_t)p);
-        gsl_multifit_linear_workspace *ws = gsl_multifit_linear_alloc(n, (size_t)p);
-        if (!X || !y || !w || !c || !cov || !ws) {
-            /* allocation failed: report a fit that says so */
-            chisq = NAN;
-        } else {
+    bool lat = p->kind == FS_FIT_LATENCY;
+    switch (c) {
+    case COL_ALPHA:
+        return lat;
+    case COL_GAP:
+        return !lat;
+    case COL_SLOPE:
+        return p->bytes;
+    case COL_SLOPE_LAT:
+        return lat ? p->bytes : 0;
+    default:
+        return lat ? 0 : p->bytes;
+    }
+}
+
+/* GSL weighted least squares on the columns in use[]; intercepts below zero
+ * are fixed at zero and slopes at or below zero dropped (flat), refitting
+ * each time.  coef[c] is 0 for a dropped column.  Returns the weighted
+ * RSS, NAN if GSL could not allocate. */
+static double wls(const fs_fit_point *pts, size_t n, bool use[NCOL], double coef[NCOL])
+{
+    double chisq = NAN;
+    for (int attempt = 0; attempt < NCOL; attempt++) {
+        size_t p = 0;
+        for (int c = 0; c < NCOL; c++) p += use[c];
+        for (int c = 0; c < NCOL; c++) coef[c] = 0;
+        if (p == 0 || p > n) return NAN;
+        gsl_matrix *X = gsl_matrix_alloc(n, p), *cov = gsl_matrix_alloc(p, p);
+        gsl_vector *y = gsl_vector_alloc(n), *w = gsl_vector_alloc(n), *cv = gsl_vector_alloc(p);
+        gsl_multifit_linear_workspace *ws = gsl_multifit_linear_alloc(n, p);
+        chisq = NAN;
+        if (X && cov && y && w && cv && ws) {
             for (size_t i = 0; i < n; i++) {
-                int col = 0;
-                if (use[0]) gsl_matrix_set(X, i, (size_t)col++, pts[i].kind == FS_FIT_LATENCY);
-                if (use[1]) gsl_matrix_set(X, i, (size_t)col++, pts[i].kind == FS_FIT_STREAM);
-                if (use[2]) gsl_matrix_set(X, i, (size_t)col++, pts[i].bytes);
+                size_t col = 0;
+                for (int c = 0; c < NCOL; c++)
+                    if (use[c]) gsl_matrix_set(X, i, col++, column(c, &pts[i]));
                 gsl_vector_set(y, i, pts[i].time_us);
                 gsl_vector_set(w, i, 1.0 / (pts[i].time_us * pts[i].time_us));
             }
-            gsl_multifit_wlinear(X, w, y, c, cov, &chisq, ws);
-            int col = 0;
-            for (int k = 0; k < 3; k++)
-                coef[k] = use[k] ? gsl_vector_get(c, (size_t)col++) : (k == 2 ? 0 : NAN);
+            gsl_multifit_wlinear(X, w, y, cv, cov, &chisq, ws);
+            size_t col = 0;
+            for (int c = 0; c < NCOL; c++)
+                if (use[c]) coef[c] = gsl_vector_get(cv, col++);
         }
         gsl_multifit_linear_free(ws);
         gsl_matrix_free(cov);
-        gsl_vector_free(c);
+        gsl_matrix_free(X);
+        gsl_vector_free(cv);
         gsl_vector_free(w);
         gsl_vector_free(y);
-        gsl_matrix_free(X);
-        if (isnan(chisq)) break;
-        /* Bounds: a negative bandwidth means the segment is flat; a
-         * negative intercept is fixed at zero. */
-        if (use[2] && coef[2] <= 0) {
-            use[2] = false;
-            continue;
-        }
-        if (use[0] && coef[0] < 0) {
-            use[0] = false;
-            continue;
-        }
-        if (use[1] && coef[1] < 0) {
-            use[1] = false;
-            continue;
-        }
-        break;
+        if (isnan(chisq)) return NAN;
+        int bad = -1;
+        for (int c = COL_SLOPE; c < NCOL && bad < 0; c++)
+            if (use[c] && coef[c] <= 0) bad = c;
+        for (int c = COL_ALPHA; c <= COL_GAP && bad < 0; c++)
+            if (use[c] && coef[c] < 0) bad = c;
+        if (bad < 0) return chisq;
+        use[bad] = false;
     }
-    *alpha = has[0] ? (use[0] ? coef[0] : 0) : NAN;
-    *gap = has[1] ? (use[1] ? coef[1] : 0) : NAN;
-    *slope = use[2] ? coef[2] : 0;
     return chisq;
+}
+
+typedef struct segfit {
+    double alpha, gap, slope_lat, slope_stream; /* NAN intercept: kind absent */
+    bool separate;
+} segfit;
+
+/* Fit one segment; with both kinds, the shared-bandwidth model unless BIC
+ * prefers separate bandwidths. */
+static void segment_fit(const fs_fit_point *pts, size_t n, segfit *out)
+{
+    bool has[2] = {false, false};
+    for (size_t i = 0; i < n; i++) has[pts[i].kind] = true;
+    bool use[NCOL] = {has[0], has[1], true, false, false};
+    double coef[NCOL];
+    double rss = wls(pts, n, use, coef);
+    out->alpha = has[0] ? coef[COL_ALPHA] : NAN;
+    out->gap = has[1] ? coef[COL_GAP] : NAN;
+    out->slope_lat = out->slope_stream = coef[COL_SLOPE];
+    out->separate = false;
+    if (!(has[0] && has[1]) || n < 6) return;
+    bool use2[NCOL] = {true, true, false, true, true};
+    double coef2[NCOL];
+    double rss2 = wls(pts, n, use2, coef2);
+    double N = (double)n, floor_ = N * 1e-14;
+    double bic1 = N * log(fmax(rss, floor_) / N) + 3 * log(N);
+    double bic2 = N * log(fmax(rss2, floor_) / N) + 4 * log(N);
+    if (isfinite(rss2) && bic2 < bic1 - 2) { /* a clear preference, not noise */
+        out->alpha = coef2[COL_ALPHA];
+        out->gap = coef2[COL_GAP];
+        out->slope_lat = coef2[COL_SLOPE_LAT];
+        out->slope_stream = coef2[COL_SLOPE_STREAM];
+        out->separate = true;
+    }
 }
 
 double fs_fit_time_us(const fs_fit *f, fs_fit_kind kind, double bytes)
 {
     int s = fs_link_segment(&f->link, bytes);
-    double B = f->link.seg[s].bandwidth_GBps;
-    double a =
-        kind == FS_FIT_STREAM && isfinite(f->gap_us[s]) ? f->gap_us[s] : f->link.seg[s].alpha_us;
+    bool stream = kind == FS_FIT_STREAM && isfinite(f->gap_us[s]);
+    double B =
+        stream && !isnan(f->stream_GBps[s]) ? f->stream_GBps[s] : f->link.seg[s].bandwidth_GBps;
+    double a = stream ? f->gap_us[s] : f->link.seg[s].alpha_us;
     return isinf(B) ? a : a + bytes / (B * 1e3);
 }
 
@@ -173,6 +213,7 @@ int fs_fit_piecewise(const fs_fit_point *in, size_t n, const fs_fit_opts *o, fs_
         S->wmm[k] += w * b * b;
         S->wt[k] += w * t;
         S->wmt[k] += w * b * t;
+        S->nk[k] += 1;
         S->n += 1;
     }
     start[K] = m;
@@ -215,7 +256,7 @@ int fs_fit_piecewise(const fs_fit_point *in, size_t n, const fs_fit_opts *o, fs_
     for (int k = 1; k <= kmax; k++) {
         if (best[k][C] >= INF) continue;
         double rss = fmax(best[k][C], N * 1e-12);
-        double bic = N * log(rss / N) + (double)(k * (nk + 1) + (k - 1)) * log(N);
+        double bic = N * log(rss / N) + (double)(k * 2 * nk + (k - 1)) * log(N);
         if (bic < bic_best - 1e-9) bic_best = bic, kbest = k;
     }
     if (kbest == 0) {
@@ -250,13 +291,20 @@ int fs_fit_piecewise(const fs_fit_point *in, size_t n, const fs_fit_opts *o, fs_
     double sq = 0, mx = 0;
     for (int sgi = 0; sgi < kbest; sgi++) {
         size_t a = start[bounds[sgi]], b = start[bounds[sgi + 1]];
-        double alpha, gap, slope;
-        segment_fit(pts + a, b - a, &alpha, &gap, &slope);
+        segfit sf;
+        segment_fit(pts + a, b - a, &sf);
         fs_segment *sg = &out->link.seg[sgi];
         sg->from_bytes = pts[a].bytes;
-        sg->alpha_us = isfinite(alpha) ? alpha : gap;
-        sg->bandwidth_GBps = slope > 0 ? 1.0 / (slope * 1e3) : INFINITY;
-        out->gap_us[sgi] = gap;
+        /* the link (what collectives see) is the ping-pong's; a segment
+         * measured only by bw points falls back to the streaming fit */
+        bool lat = isfinite(sf.alpha);
+        double sl = lat ? sf.slope_lat : sf.slope_stream;
+        sg->alpha_us = lat ? sf.alpha : sf.gap;
+        sg->bandwidth_GBps = sl > 0 ? 1.0 / (sl * 1e3) : INFINITY;
+        out->gap_us[sgi] = sf.gap;
+        out->stream_GBps[sgi] = isnan(sf.gap)         ? NAN
+                                : sf.slope_stream > 0 ? 1.0 / (sf.slope_stream * 1e3)
+                                                      : INFINITY;
         out->to_bytes[sgi] = pts[b - 1].bytes;
         out->seg_points[sgi] = b - a;
     }

@@ -3,9 +3,12 @@
  *
  * What is fitted: for each link, the `latency` runs' time_us.p50 (half a
  * round trip) against bytes, and the `bw` runs' time per message
- * (time_us.p50 / window).  Both kinds share one bandwidth per protocol
- * segment; each has its own intercept: alpha (latency, the Hockney alpha
- * used by the collective models) and the streaming gap (bw).  Breakpoints
+ * (time_us.p50 / window).  Each kind has its own intercept: alpha (latency,
+ * the Hockney alpha used by the collective models) and the streaming gap
+ * (bw).  Per protocol segment both kinds share one bandwidth (LogGP's G)
+ * unless the data say otherwise: a separate streaming bandwidth is kept
+ * when BIC prefers it (seen on shared memory, where a window of large
+ * messages outgrows the caches and streams slower than a ping-pong).  Breakpoints
  * (protocol switches) are chosen by dynamic programming over the measured
  * sizes, the number of segments by BIC.  Weights are 1/t^2 so every point
  * counts by its relative error and small messages weigh as much as large
@@ -43,8 +46,9 @@ typedef struct fs_fit_opts {
 
 typedef struct fs_fit {
     fs_link link; /* alpha from latency points (or the gap when there are none) */
-    double gap_us[FS_LINK_MAX_SEGMENTS];   /* streaming intercept, NAN without bw points */
-    double to_bytes[FS_LINK_MAX_SEGMENTS]; /* largest measured size in the segment */
+    double gap_us[FS_LINK_MAX_SEGMENTS];      /* streaming intercept, NAN without bw points */
+    double stream_GBps[FS_LINK_MAX_SEGMENTS]; /* streaming bandwidth (= link's when shared), NAN */
+    double to_bytes[FS_LINK_MAX_SEGMENTS];    /* largest measured size in the segment */
     size_t seg_points[FS_LINK_MAX_SEGMENTS];
     double rms_rel_residual, max_rel_residual;
     size_t npoints;

@@ -17,13 +17,15 @@
 
 typedef struct truth {
     double from, alpha, gap, GBps;
+    double stream_GBps; /* 0: same as GBps */
 } truth;
 
 static double model(const truth *tr, int n, double m, bool stream)
 {
     int s = 0;
     while (s + 1 < n && tr[s + 1].from <= m) s++;
-    return (stream ? tr[s].gap : tr[s].alpha) + m / (tr[s].GBps * 1e3);
+    double B = stream && tr[s].stream_GBps > 0 ? tr[s].stream_GBps : tr[s].GBps;
+    return (stream ? tr[s].gap : tr[s].alpha) + m / (B * 1e3);
 }
 
 /* Sizes 2^(k/4) from 1 byte to 16 MiB, `reps` noisy samples each. */
@@ -53,7 +55,7 @@ static size_t synth(const truth *tr, int n, double noise, int reps, bool with_st
 static void recovers_three_segments(void **state)
 {
     (void)state;
-    const truth tr[] = {{0, 1.5, 0, 2.0}, {8192, 5.0, 0, 8.0}, {262144, 20.0, 0, 12.0}};
+    const truth tr[] = {{0, 1.5, 0, 2.0, 0}, {8192, 5.0, 0, 8.0, 0}, {262144, 20.0, 0, 12.0, 0}};
     fs_fit_point *p;
     size_t n = synth(tr, 3, 0.005, 3, false, &p);
     fs_fit f;
@@ -76,7 +78,7 @@ static void recovers_three_segments(void **state)
 static void latency_and_stream_share_bandwidth(void **state)
 {
     (void)state;
-    const truth tr[] = {{0, 3.0, 0.8, 4.0}, {65536, 12.0, 2.0, 10.0}};
+    const truth tr[] = {{0, 3.0, 0.8, 4.0, 0}, {65536, 12.0, 2.0, 10.0, 0}};
     fs_fit_point *p;
     size_t n = synth(tr, 2, 0.004, 2, true, &p);
     fs_fit f;
@@ -96,11 +98,32 @@ static void latency_and_stream_share_bandwidth(void **state)
     free(p);
 }
 
+/* Streaming slower than ping-pong at large sizes (shared memory): the
+ * segment keeps a bandwidth per kind, the link's being the ping-pong's. */
+static void separate_stream_bandwidth(void **state)
+{
+    (void)state;
+    const truth tr[] = {{0, 0.3, 0.1, 10.0, 0}, {65536, 6.0, 1.0, 12.0, 5.0}};
+    fs_fit_point *p;
+    size_t n = synth(tr, 2, 0.004, 2, true, &p);
+    fs_fit f;
+    fs_err err = {0};
+    assert_int_equal(fs_fit_piecewise(p, n, NULL, &f, &err), 0);
+    assert_int_equal(f.link.nseg, 2);
+    WITHIN(f.link.seg[0].bandwidth_GBps, 10.0, 0.01);
+    WITHIN(f.stream_GBps[0], 10.0, 0.01); /* shared where the kinds agree */
+    WITHIN(f.link.seg[1].alpha_us, 6.0, 0.01);
+    WITHIN(f.link.seg[1].bandwidth_GBps, 12.0, 0.01);
+    WITHIN(f.stream_GBps[1], 5.0, 0.01);
+    assert_true(f.rms_rel_residual < 0.01);
+    free(p);
+}
+
 /* One straight line: BIC keeps one segment. */
 static void single_segment_stays_single(void **state)
 {
     (void)state;
-    const truth tr[] = {{0, 17.0, 0, 11.0}};
+    const truth tr[] = {{0, 17.0, 0, 11.0, 0}};
     fs_fit_point *p;
     size_t n = synth(tr, 1, 0.005, 1, false, &p);
     fs_fit f;
@@ -116,7 +139,7 @@ static void single_segment_stays_single(void **state)
 static void exact_and_capped(void **state)
 {
     (void)state;
-    const truth tr[] = {{0, 1.0, 0, 1.0}, {4096, 4.0, 0, 4.0}};
+    const truth tr[] = {{0, 1.0, 0, 1.0, 0}, {4096, 4.0, 0, 4.0, 0}};
     fs_fit_point *p;
     size_t n = synth(tr, 2, 0.0, 1, false, &p);
     fs_fit f;
@@ -156,6 +179,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(recovers_three_segments),
         cmocka_unit_test(latency_and_stream_share_bandwidth),
+        cmocka_unit_test(separate_stream_bandwidth),
         cmocka_unit_test(single_segment_stays_single),
         cmocka_unit_test(exact_and_capped),
         cmocka_unit_test(flat_and_too_few),
