@@ -105,6 +105,9 @@ static int print_json(const fs_train_opts *o, const prow *rows, size_t n)
         const prow *r = &rows[i];
         json_t *x = json_pack("{s:s,s:s,s:s,s:s}", "instance", r->c->inst->name, "from", r->c->from,
                               "link", r->c->link_label, "meets_deadline", status_word(r));
+        static const char *const status[] = {"ok", "below_floor", "too_slow", "no_fit"};
+        json_object_set_new(x, "status",
+                            json_string(r->error ? "impossible" : status[r->p.status]));
         json_object_set_new(x, "step",
                             r->p.have_step ? fs_json_step(&r->p.step, &r->in) : json_null());
         json_object_set_new(x, "hours", r->p.have_step ? fs_cli_num(r->p.hours) : json_null());
