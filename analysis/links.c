@@ -229,7 +229,7 @@ int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o, 
     for (size_t li = 0; li < nl && rc == 0; li++) {
         fs_link_fit *l = &links[li];
         fs_err fe = {0};
-        qsort(l->points, l->npoints, sizeof *l->points, cmp_kind_bytes);
+        if (l->npoints) qsort(l->points, l->npoints, sizeof *l->points, cmp_kind_bytes);
         l->excluded = calloc(l->npoints ? l->npoints : 1, sizeof *l->excluded);
         fs_fit_point *kept_pts = malloc((l->npoints ? l->npoints : 1) * sizeof *kept_pts);
         if (!l->excluded || !kept_pts) {
