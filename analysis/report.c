@@ -324,7 +324,7 @@ static void links_table(rep *R, fs_doc *d)
                 s ? "" : fs_fmt_bytes(b[6], 48, round(l->n_half_bytes), false),
                 s ? "" : fs_fmt(b[7], 48, "%.4g", l->peak_GBps),
                 s ? "" : fs_fmt(b[8], 48, "%.4g", l->msg_rate_Mps),
-                s ? "" : b[9]};
+                s ? "" : fs_fmt(b[9], 48, "%.1f%%", 100 * l->fit.rms_rel_residual)};
             fs_table_row(&t, cells);
         }
     }
