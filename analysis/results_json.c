@@ -241,9 +241,18 @@ int fs_read_fabscale_json(const fs_src *s, json_t *root, fs_results *out, fs_err
 
 /* ---- writing ---- */
 
+/* Reals are written with 10 significant digits: near DBL_MAX that rounds
+ * up past it, and the file would not read back (jansson: "real number
+ * overflow").  Such values keep their 10 digits, rounded down. */
+#define FS_REAL_MAX 1.797693134e308
+static json_t *real(double v)
+{
+    return json_real(fabs(v) > FS_REAL_MAX ? copysign(FS_REAL_MAX, v) : v);
+}
+
 static json_t *num(double v)
 {
-    return isfinite(v) ? json_real(v) : json_null();
+    return isfinite(v) ? real(v) : json_null();
 }
 static json_t *str(const char *s)
 {
@@ -255,7 +264,7 @@ static json_t *count(double v)
 {
     if (!isfinite(v)) return json_null();
     if (v == floor(v) && fabs(v) < 9e15) return json_integer((json_int_t)v);
-    return json_real(v);
+    return real(v);
 }
 
 static json_t *point_json(const fs_point *p)
