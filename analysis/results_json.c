@@ -10,6 +10,7 @@
 
 #include "json_locate.h"
 #include "readers.h"
+#include "text.h"
 
 #define FS_SCHEMA "fabscale.results/1"
 
@@ -221,10 +222,12 @@ int fs_read_fabscale_json(const fs_src *s, json_t *root, fs_results *out, fs_err
     json_t *schema = json_object_get(root, "schema");
     if (!json_is_string(schema)) return bad(&c, "schema", "a string", schema);
     const char *sv = json_string_value(schema);
+    char ex[64]; /* the file's text, made printable: the message stays one line */
     if (strcmp(sv, FS_SCHEMA) != 0)
         return fs_err_set(err, FS_EXIT_INPUT,
                           "%s:%d: unknown schema \"%s\" (this fabscale reads %s)", s->path,
-                          fs_json_line(s->text, s->len, "schema"), sv, FS_SCHEMA);
+                          fs_json_line(s->text, s->len, "schema"),
+                          fs_excerpt(sv, strlen(sv), ex, sizeof ex), FS_SCHEMA);
     int rc = read_meta(&c, json_object_get(root, "meta"), &out->meta);
     if (rc) return rc;
     json_t *runs = json_object_get(root, "runs");
