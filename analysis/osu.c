@@ -339,6 +339,11 @@ int fs_read_osu(const fs_src *s, fs_results *out, fs_err *err)
                     if (!(o.run->dtype = fs_strdup(o.dtype))) return fs_oom(err);
                 }
             } else if (sscanf(b, "[ pairs: %d ] [ window size: %d ]", &pairs, &window) == 2) {
+                /* counts: ranks = 2 * pairs must not overflow, nor go negative */
+                if (pairs < 1 || pairs > 1 << 20 || window < 1 || window > 1 << 20)
+                    rc = fs_err_set(err, FS_EXIT_INPUT,
+                                    "%s:%d: OSU pairs %d / window size %d out of range (1..%d)",
+                                    s->path, l.lineno, pairs, window, 1 << 20);
                 o.pairs = pairs;
                 o.window = window;
             } else if (strncmp(b, "Size", 4) == 0 && (b[4] == ' ' || b[4] == '\0')) {
