@@ -1,0 +1,32 @@
+/*
+ * fuzz_osu.c - libFuzzer target for the OSU Micro-Benchmarks text reader.
+ * Calls the reader directly (any text can carry a "# OSU" line, so the
+ * format sniffing is no precondition) on what the loader would hand it:
+ * text without NUL bytes.  Then checks the import round trip.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "readers.h"
+#include "check.h"
+#include "roundtrip.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (memchr(data, 0, size)) return 0; /* the loader refuses binary data */
+    const char *text = (const char *)data;
+    (void)fs_looks_like_osu(text, size);
+    fs_src s = {text, size, "fuzz.txt"};
+    fs_results r;
+    memset(&r, 0, sizeof r);
+    r.format = FS_FORMAT_OSU;
+    fs_err err = {0};
+    int rc = fs_read_osu(&s, &r, &err);
+    if (rc != 0) FS_FUZZ_CHECK_ERR(err);
+    if (rc == 0) fs_fuzz_roundtrip(&r);
+    fs_results_free(&r);
+    return 0;
+}
