@@ -5,11 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Default ring pipeline chunk.  Large enough that per-message overhead
- * (a few us on shm, more on tcp) stays small against the copy, small enough
- * that a step of a 1 MiB vector at 4 ranks still has several chunks in
- * flight to overlap the reduction with the transfer. */
-#define FS_COLL_DEFAULT_CHUNK (64u * 1024u)
+/*
+ * Default ring pipeline chunk.  Chunking pays where the transfer proceeds
+ * while this rank reduces (NIC offload: EFA's DMA); where the CPU itself
+ * copies (shm's CMA, tcp with manual progress) every chunk is one more
+ * message and the copy cannot overlap the sum anyway, so unchunked blocks
+ * measure fastest here.  1 MiB keeps blocks up to 1 MiB whole and still
+ * gives the multi-MiB blocks of large vectors a pipeline several chunks deep.
+ * FS_COLL_CHUNK=BYTES overrides it (tuning on a new fabric).
+ */
+#define FS_COLL_DEFAULT_CHUNK (1024u * 1024u)
 
 static const char *const alg_names[FS_ALG_COUNT] = {
     [FS_ALG_AUTO] = "auto", [FS_ALG_RING] = "ring",
@@ -161,6 +166,17 @@ int fs_coll_init(fs_coll *c, fs_transport *tp, size_t max_bytes)
         return rc;
     }
     c->chunk_bytes = FS_COLL_DEFAULT_CHUNK;
+    const char *ev = getenv("FS_COLL_CHUNK");
+    if (ev) {
+        char *end;
+        unsigned long long v = strtoull(ev, &end, 10);
+        if (end == ev || *end || v == 0 || ev[0] == '-') {
+            fs_coll_fini(c);
+            return fs_transport_fail(tp, FS_EINPUT,
+                                     "FS_COLL_CHUNK=\"%s\": expected a positive byte count", ev);
+        }
+        c->chunk_bytes = (size_t)v;
+    }
     /* The ring keeps two steps of receives posted and a window of sends. */
     size_t rx = tp->caps.rx_depth / 2, tx = tp->caps.tx_depth;
     c->max_chunks = (int)(rx < FS_COLL_MAX_CHUNKS ? rx : FS_COLL_MAX_CHUNKS);

@@ -71,7 +71,8 @@ typedef struct fs_coll {
     fs_mr *scratch_mr;
     size_t scratch_bytes;
     size_t max_bytes; /* largest vector (bytes) a call may pass */
-    /* Ring pipeline: target chunk size and the bounds that cap it. */
+    /* Ring pipeline: target chunk size (default 1 MiB, environment
+     * FS_COLL_CHUNK=BYTES overrides) and the bounds that cap the count. */
     size_t chunk_bytes;
     int max_chunks; /* chunks per step, from rx_depth */
     int tx_limit;   /* outstanding sends, from tx_depth */

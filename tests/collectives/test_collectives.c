@@ -619,6 +619,40 @@ static void test_bad_input(void **state)
     fake_world_free(w);
 }
 
+static int chunk_env(fs_transport *tp, void *arg)
+{
+    size_t *got = arg;
+    fs_coll c;
+    tp->errmsg[0] = 0;
+    int rc = fs_coll_init(&c, tp, 64);
+    if (rc) return rc == FS_EINPUT && strstr(tp->errmsg, "FS_COLL_CHUNK") ? 0 : rc;
+    *got = c.chunk_bytes;
+    fs_coll_fini(&c);
+    return 0;
+}
+
+static void test_chunk_env(void **state)
+{
+    (void)state;
+    size_t got = 0;
+    fake_world *w = fake_world_new(1, 4, 4);
+    unsetenv("FS_COLL_CHUNK");
+    assert_int_equal(fake_world_run(w, chunk_env, &got), 0);
+    assert_int_equal(got, 1u << 20);
+    setenv("FS_COLL_CHUNK", "4096", 1);
+    assert_int_equal(fake_world_run(w, chunk_env, &got), 0);
+    assert_int_equal(got, 4096);
+    static const char *const bad[] = {"", "12abc", "0", "-5"};
+    for (size_t i = 0; i < 4; i++) {
+        got = 7;
+        setenv("FS_COLL_CHUNK", bad[i], 1);
+        assert_int_equal(fake_world_run(w, chunk_env, &got), 0);
+        assert_int_equal(got, 7); /* refused, nothing initialised */
+    }
+    unsetenv("FS_COLL_CHUNK");
+    fake_world_free(w);
+}
+
 static void test_sum_kernels(void **state)
 {
     (void)state;
@@ -688,13 +722,10 @@ static void test_exact_data(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_names_and_rounding),
-        cmocka_unit_test(test_sum_kernels),
-        cmocka_unit_test(test_exact_data),
-        cmocka_unit_test(test_bad_input),
-        cmocka_unit_test(test_ring_pipeline),
-        cmocka_unit_test(test_schedules),
-        cmocka_unit_test(test_results),
+        cmocka_unit_test(test_names_and_rounding), cmocka_unit_test(test_sum_kernels),
+        cmocka_unit_test(test_exact_data),         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_chunk_env),          cmocka_unit_test(test_ring_pipeline),
+        cmocka_unit_test(test_schedules),          cmocka_unit_test(test_results),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
