@@ -34,8 +34,9 @@ fs_install_deps() {
 fs_build() {
     local dir=$1
     shift
-    cmake -S "$FS_ROOT" -B "$dir" "$@" > "$dir.configure.log" 2>&1 ||
-        { cat "$dir.configure.log"; return 1; }
+    mkdir -p "$dir"
+    cmake -S "$FS_ROOT" -B "$dir" "$@" > "$dir/configure.log" 2>&1 ||
+        { cat "$dir/configure.log"; return 1; }
     cmake --build "$dir" -j "$(nproc)"
 }
 
