@@ -59,3 +59,7 @@ if(Python3_FOUND)
                    --transport ofi --provider shm --fabric efa-direct --bench latency)
   set_tests_properties(ofi_bad_provider ofi_bad_fabric PROPERTIES LABELS integration TIMEOUT 120)
 endif()
+
+# The yardstick for scripts/bench-ofi: a minimal fi_tsend/fi_trecv loop.
+add_executable(ofi_min ${CMAKE_CURRENT_SOURCE_DIR}/ofi/ofi_min.c)
+target_link_libraries(ofi_min PRIVATE MPI::MPI_C PkgConfig::FABRIC)

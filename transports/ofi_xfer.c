@@ -472,10 +472,12 @@ int ofi_waitall(fs_transport *tp, fs_req *reqs, int n)
             ofi_req *r = req_of(&reqs[first]);
             return fs_transport_fail(tp, FS_ETIMEOUT,
                                      "no progress for %.1f s: %d of %d requests unfinished, "
-                                     "first a %s rank %d of %zu bytes (%zu of %zu chunks done); "
+                                     "first a %s rank %d of %zu bytes (%zu posted, %zu of %zu "
+                                     "chunks done; %zu sends, %zu receives outstanding); "
                                      "is the peer alive and posting the matching operation?",
                                      st->timeout_s, n - first, n, kind_name(r->kind), r->peer,
-                                     r->len, r->done, r->nchunks);
+                                     r->len, r->posted, r->done, r->nchunks, st->tx_out,
+                                     st->rx_out);
         } else if (yield_when_idle()) {
             sched_yield();
         }
