@@ -17,7 +17,7 @@ set -uo pipefail
 EC=$1
 LINKBW=$2
 NAME=fsct
-RATE=${FSC_TEST_RATE:-500mbit}
+RATE=${FSC_TEST_RATE:-200mbit}
 TOL=${FSC_TEST_STREAM_TOL:-0.05}
 export FSC_STATE_ROOT=${FSC_STATE_ROOT:-/run/fabscale-cluster}
 

@@ -5,10 +5,12 @@
  * links were shaped to.  That only means something if the shaping itself is
  * right, so this program measures the links with nothing but MPI: a windowed
  * stream between rank 0 and the rank half-way round (another host when each
- * host holds the same number of ranks), or a timed MPI_Allreduce loop.  It
- * prints one line and, given --expect-MBps, fails when the figure is off.
+ * host holds the same number of ranks), every rank streaming to the next at
+ * once (ring: all links loaded together, as a ring all-reduce loads them),
+ * or a timed MPI_Allreduce loop.  It prints one line and, given
+ * --expect-MBps, fails when the figure is off (ring: the slowest rank's).
  *
- * Usage: mpirun ... fsc-linkbw [--mode stream|allreduce] [--bytes N]
+ * Usage: mpirun ... fsc-linkbw [--mode stream|ring|allreduce] [--bytes N]
  *            [--seconds S] [--window W] [--expect-MBps X [--tolerance F]]
  * Rates are payload megabytes per second (10^6 bytes/s).
  */
@@ -21,8 +23,10 @@
 
 #include <mpi.h>
 
+enum { MODE_STREAM, MODE_RING, MODE_ALLREDUCE };
+
 typedef struct opts {
-    int allreduce;  /* 0 = stream, 1 = allreduce */
+    int mode;
     size_t bytes;   /* message (stream) or vector (allreduce) size */
     double seconds; /* measuring time after one warm-up round */
     int window;     /* messages in flight per stream round */
@@ -56,16 +60,18 @@ static double parse_num(int rank, const char *name, const char *s, double lo, do
 
 static opts parse(int rank, int argc, char **argv)
 {
-    opts o = {0, 4u << 20, 2.0, 16, 0.0, 0.07};
+    opts o = {MODE_STREAM, 4u << 20, 2.0, 16, 0.0, 0.07};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--mode")) {
             if (v && !strcmp(v, "stream"))
-                o.allreduce = 0;
+                o.mode = MODE_STREAM;
+            else if (v && !strcmp(v, "ring"))
+                o.mode = MODE_RING;
             else if (v && !strcmp(v, "allreduce"))
-                o.allreduce = 1;
+                o.mode = MODE_ALLREDUCE;
             else
-                usage_error(rank, "--mode must be stream or allreduce", v);
+                usage_error(rank, "--mode must be stream, ring or allreduce", v);
         } else if (!strcmp(a, "--bytes")) {
             o.bytes = (size_t)parse_num(rank, "--bytes must be 8..1073741824", v, 8, 1 << 30);
         } else if (!strcmp(a, "--seconds")) {
@@ -119,6 +125,33 @@ static double run_stream(const opts *o, int rank, int peer, char *buf)
     return rate;
 }
 
+/* Every rank streams windows to rank+1 while receiving from rank-1; rank 0
+ * decides after each round whether to go on.  Returns this rank's payload
+ * send rate. */
+static double run_ring(const opts *o, int rank, int nranks, char *sbuf, char *rbuf)
+{
+    MPI_Request *req = malloc(sizeof(*req) * 2 * (size_t)o->window);
+    if (!req) MPI_Abort(MPI_COMM_WORLD, 1);
+    int right = (rank + 1) % nranks, left = (rank + nranks - 1) % nranks, go = 1;
+    double t0 = 0, bytes = 0;
+    for (int round = 0; go; round++) {
+        if (round == 1) { /* round 0 warms up */
+            t0 = now_s();
+            bytes = 0;
+        }
+        for (int w = 0; w < o->window; w++) {
+            MPI_Irecv(rbuf, (int)o->bytes, MPI_BYTE, left, 5, MPI_COMM_WORLD, &req[2 * w]);
+            MPI_Isend(sbuf, (int)o->bytes, MPI_BYTE, right, 5, MPI_COMM_WORLD, &req[2 * w + 1]);
+        }
+        MPI_Waitall(2 * o->window, req, MPI_STATUSES_IGNORE);
+        bytes += (double)o->bytes * o->window;
+        if (rank == 0) go = round == 0 || now_s() - t0 < o->seconds;
+        MPI_Bcast(&go, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    }
+    free(req);
+    return bytes / (now_s() - t0) / 1e6;
+}
+
 /* Timed MPI_Allreduce loop over floats; the time of a round is the slowest
  * rank's, as in fabscale-bench.  Returns busbw (nccl-tests convention). */
 static double run_allreduce(const opts *o, int nranks, char *sbuf, char *rbuf, double *time_us)
@@ -160,8 +193,11 @@ int main(int argc, char **argv)
 
     double rate = 0, time_us = 0;
     int peer = nranks / 2;
-    if (o.allreduce) {
+    if (o.mode == MODE_ALLREDUCE) {
         rate = run_allreduce(&o, nranks, sbuf, rbuf, &time_us);
+    } else if (o.mode == MODE_RING) {
+        double mine = run_ring(&o, rank, nranks, sbuf, rbuf);
+        MPI_Allreduce(&mine, &rate, 1, MPI_DOUBLE, MPI_MIN, MPI_COMM_WORLD);
     } else if (rank == 0 || rank == peer) {
         rate = run_stream(&o, rank, rank == 0 ? peer : 0, rank == 0 ? sbuf : rbuf);
     }
@@ -175,9 +211,12 @@ int main(int argc, char **argv)
 
     int status = 0;
     if (rank == 0) {
-        if (o.allreduce)
+        if (o.mode == MODE_ALLREDUCE)
             printf("allreduce ranks=%d bytes=%zu time_us=%.1f busbw_MBps=%.2f\n", nranks, o.bytes,
                    time_us, rate);
+        else if (o.mode == MODE_RING)
+            printf("ring ranks=%d bytes=%zu window=%d slowest_MBps=%.2f\n", nranks, o.bytes,
+                   o.window, rate);
         else
             printf("stream %s->%s bytes=%zu window=%d MBps=%.2f\n", host, peer_host, o.bytes,
                    o.window, rate);
