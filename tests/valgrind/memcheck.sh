@@ -4,7 +4,9 @@
 # every sample in DATA_DIR (tests/data: OSU, nccl-tests text and -J JSON,
 # fabscale JSON, and the malformed bad_* files, whose error paths must not
 # leak either) and on small_results.json next to this script (a real
-# fabscale-bench run: latency, bw and allreduce, 1 B to 64 KiB, 2 ranks).
+# fabscale-bench run: latency, bw and allreduce, 1 B to 64 KiB, 2 ranks);
+# then `train`, `compare` and `plan`, which read the catalogues (shipped,
+# a user one, and the malformed ones of tests/fuzz/regressions/catalog).
 # Passes when valgrind reports zero errors (invalid reads/writes, uses of
 # uninitialised values, definite leaks) in every run and each command exits
 # with the status it should: 0 on good input, 2 on bad input.
@@ -91,6 +93,26 @@ vg report-small 0 "$F" report "$SMALL" --out "$W/report-small"
 # shellcheck disable=SC2086
 vg report-all 0 "$F" report $good "$SMALL" --osu-ranks 8 --out "$W/report-all" --json
 FS_GNUPLOT=/nonexistent/gnuplot vg report-no-gnuplot 0 "$F" report "$SMALL" --out "$W/report-ng"
+
+# The subcommands that read the catalogues (shipped instances, workloads,
+# example prices, and a user catalogue) when this fabscale has them.
+CAT=$HERE/../fuzz/corpus/catalog/user_catalog.json
+if "$F" train --help >/dev/null 2>&1; then
+    vg train 0 "$F" train "$SMALL" --model bert-large --instance p4d.24xlarge --gpus 8,64,512
+    vg train-link-json 0 "$F" train --model gpt3-175b --link 20,12.5 --instance p5.48xlarge \
+        --gpus 1024 --tp 8 --pp 8 --json
+    vg compare 0 "$F" compare "$SMALL" --instance "$SMALL=p4d.24xlarge" --model gpt3-175b \
+        --gpus 1024 --prices example
+    vg plan 0 "$F" plan --model resnet50 --samples 90M --deadline 2d "$SMALL" \
+        --instance "$SMALL=p5.48xlarge" --prices example
+    vg plan-user-catalog 0 "$F" plan --model resnet50 --samples 90M --deadline 2d \
+        --instance p5.48xlarge,my.cluster --nominal 20 --prices example --catalog "$CAT"
+    # (most are refused, some are odd but valid: either way, cleanly)
+    for f in "$HERE"/../fuzz/regressions/catalog/*.json; do
+        vg "catalog-$(basename "$f")" same "$F" train --model resnet50 --link 20,12.5 \
+            --instance p4d.24xlarge --gpus 8 --catalog "$f"
+    done
+fi
 
 # Malformed input: refused with status 2, and nothing leaks on the way out.
 for f in "$D"/bad_*; do
