@@ -64,12 +64,14 @@ static struct fi_info *make_hints(const char *prov, uint64_t caps, unsigned rela
                                 : FI_MR_LOCAL | FI_MR_VIRT_ADDR | FI_MR_ALLOCATED | FI_MR_PROV_KEY;
     if (!(relax & RELAX_AV)) h->domain_attr->av_type = FI_AV_TABLE;
     if (!(relax & RELAX_THREAD)) h->domain_attr->threading = FI_THREAD_DOMAIN;
+#ifdef FI_ORDER_SAS
     if ((caps & FI_TAGGED) && !(relax & RELAX_ORDER)) {
         /* A chunked message and the messages of a window share a tag:
          * they must match in the order they were sent. */
         h->tx_attr->msg_order = FI_ORDER_SAS;
         h->rx_attr->msg_order = FI_ORDER_SAS;
     }
+#endif
     if ((caps & FI_RMA) && !(relax & RELAX_CQ_DATA)) h->domain_attr->cq_data_size = 4;
     h->fabric_attr->prov_name = dup_or_null(prov);
     return h;
@@ -287,10 +289,25 @@ json_t *ofi_mr_mode_json(uint64_t mr_mode)
 
 int ofi_all_mr_bits(void)
 {
-    int m = FI_MR_LOCAL | FI_MR_RAW | FI_MR_VIRT_ADDR | FI_MR_ALLOCATED | FI_MR_PROV_KEY |
-            FI_MR_MMU_NOTIFY | FI_MR_RMA_EVENT | FI_MR_ENDPOINT;
+    /* Each guarded: the 2.x headers dropped names 1.x had. */
+    int m = FI_MR_LOCAL | FI_MR_VIRT_ADDR | FI_MR_ALLOCATED | FI_MR_PROV_KEY;
+#ifdef FI_MR_RAW
+    m |= FI_MR_RAW;
+#endif
+#ifdef FI_MR_MMU_NOTIFY
+    m |= FI_MR_MMU_NOTIFY;
+#endif
+#ifdef FI_MR_RMA_EVENT
+    m |= FI_MR_RMA_EVENT;
+#endif
+#ifdef FI_MR_ENDPOINT
+    m |= FI_MR_ENDPOINT;
+#endif
 #ifdef FI_MR_HMEM
     m |= FI_MR_HMEM;
+#endif
+#ifdef FI_MR_COLLECTIVE
+    m |= FI_MR_COLLECTIVE;
 #endif
     return m;
 }
