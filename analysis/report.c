@@ -18,6 +18,7 @@
 #include "predict.h"
 #include "report_doc.h"
 #include "table.h"
+#include "train_report.h"
 
 /* ---- chart data ---- */
 
@@ -539,6 +540,7 @@ int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_
         {"model", "Collectives: measured vs model busbw", "vector size (bytes)", "busbw (GB/s)",
          false, NULL, 0}};
     build_charts(&R, ch);
+    bool have_gnuplot = false;
     if (!o->charts) {
         snprintf(out->note, sizeof out->note, "charts not drawn (--no-charts)");
     } else if (!fs_gnuplot_find(R.gnuplot, sizeof R.gnuplot)) {
@@ -548,6 +550,8 @@ int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_
     } else if ((rc = draw(&R, ch, 5))) {
         for (size_t i = 0; i < 5; i++) chart_free(&ch[i]);
         goto done;
+    } else {
+        have_gnuplot = true;
     }
 
     char md[4200], html[4200];
@@ -620,6 +624,9 @@ int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_
                     R.model_link + 1, fs_link_label(&R.links[R.model_link], ll, sizeof ll));
         scale_table(&R, &d);
     }
+    /* What the link does to training on the measured instance type. */
+    rc =
+        fs_train_report_section(&d, o->dir, have_gnuplot ? R.gnuplot : NULL, r, nr, NULL, out, err);
     fs_doc_end(&d);
     int bad = ferror(d.md) || ferror(d.html);
     bad |= fclose(d.md) != 0;
