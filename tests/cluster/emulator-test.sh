@@ -16,7 +16,8 @@ set -uo pipefail
 
 EC=$1
 LINKBW=$2
-NAME=fsct
+# A cluster name per build directory: two builds' tests may run at once.
+NAME=${FSC_TEST_NAME:-e$(printf '%s' "$PWD" | md5sum | cut -c1-5)}
 RATE=${FSC_TEST_RATE:-200mbit}
 TOL=${FSC_TEST_STREAM_TOL:-0.05}
 export FSC_STATE_ROOT=${FSC_STATE_ROOT:-/run/fabscale-cluster}
@@ -61,7 +62,7 @@ expect_err 2 "--ranks-per-host must be" ec up --hosts 2 --ranks-per-host 0
 expect_err 2 "unknown option '--frobnicate'" ec up --hosts 2 --frobnicate
 expect_err 2 "--name must be" "$EC" --name BAD up --hosts 2
 expect_err 2 "unknown command" ec frobnicate
-expect_err 1 "no cluster 'fsct' is up" ec run -- hostname
+expect_err 1 "no cluster '$NAME' is up" ec run -- hostname
 # The machine's own routes are off limits.
 own=$(ip -4 -o addr show scope global | awk '{print $4; exit}')
 if [ -n "$own" ]; then
@@ -71,8 +72,7 @@ fi
 if command -v setpriv >/dev/null; then
     expect_err 2 "must run as root" setpriv --reuid=65534 --regid=65534 --clear-groups "$EC" --name "$NAME" up --hosts 2
 fi
-out=$(ec down 2>&1)
-[ $? -eq 0 ] && [ -z "$out" ] && ok "down with nothing up: quiet, exit 0" || bad "down with nothing up said '$out'"
+if out=$(ec down 2>&1) && [ -z "$out" ]; then ok "down with nothing up: quiet, exit 0"; else bad "down with nothing up said '$out'"; fi
 [ -z "$(leftovers)" ] && ok "bad input left nothing behind" || bad "bad input left: $(leftovers)"
 
 # --- failures in the middle of up --------------------------------------------

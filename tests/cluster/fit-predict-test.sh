@@ -23,7 +23,8 @@ EC=$1
 BENCH=$2
 FABSCALE=$3
 OUT=$4
-NAME=fscf
+# A cluster name per output directory: two builds' tests may run at once.
+NAME=${FSC_TEST_NAME:-f$(printf '%s' "$OUT" | md5sum | cut -c1-5)}
 # 100 Mbit/s: ring steps long enough that other work on the machine's two
 # cores moves the 4-host times by a few percent only.
 RATE=${FSC_TEST_RATE:-100mbit}
