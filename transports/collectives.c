@@ -91,26 +91,31 @@ size_t fs_coll_round_bytes(fs_coll_op op, size_t bytes, fs_coll_dtype dt, int nr
 }
 
 /*
- * auto: the cost models (collectives.h) say recursive doubling wins while
- * latency dominates (lg p steps), Rabenseifner in the middle (2 lg p steps,
- * bandwidth-optimal volume) and the pipelined ring for large vectors, where
- * its overlap of reduction and transfer and its single neighbour beat the
- * extra 2(p-1) - 2 lg p step latencies.  The crossovers were measured on
- * libfabric shm at 2-4 ranks (scripts/bench-allreduce); on a fabric with
- * higher latency they move up, which `auto` does not try to guess.
+ * auto.  The cost models (collectives.h) put recursive doubling first while
+ * latency dominates (lg p steps), Rabenseifner next (2 lg p steps, the
+ * bandwidth-optimal volume) and the ring last (2(p-1) steps, but one
+ * neighbour and a pipeline that overlaps transfer and sum when the fabric
+ * moves data on its own).  Measured on libfabric shm here
+ * (scripts/bench-allreduce): each message past the 4 KiB inject size costs
+ * a CMA round of ~6 us, so with two ranks recursive doubling - one
+ * exchange of the whole vector - beats the two half-vector exchanges up to
+ * about 2 MiB.  A rank count that is not a power of two costs rd and
+ * rabenseifner a whole extra vector (the fold), which the ring never pays.
  */
 fs_coll_alg fs_coll_auto(fs_coll_op op, size_t bytes, int nranks)
 {
     if (nranks <= 1) return FS_ALG_RING;
+    bool pow2 = (nranks & (nranks - 1)) == 0;
+    size_t small = nranks == 2 ? 2u << 20 : 16u << 10;
     switch (op) {
     case FS_COLL_ALLREDUCE:
-        if (bytes <= 16 * 1024) return FS_ALG_RD;
-        if (bytes <= 256 * 1024) return FS_ALG_RABENSEIFNER;
+        if (bytes <= small) return FS_ALG_RD;
+        if (pow2 && bytes <= (4u << 20)) return FS_ALG_RABENSEIFNER;
         return FS_ALG_RING;
     case FS_COLL_REDUCE_SCATTER:
-        return bytes <= 256 * 1024 ? FS_ALG_RABENSEIFNER : FS_ALG_RING;
+        return pow2 && bytes <= (4u << 20) ? FS_ALG_RABENSEIFNER : FS_ALG_RING;
     case FS_COLL_ALLGATHER:
-        return bytes <= 64 * 1024 ? FS_ALG_RD : FS_ALG_RING;
+        return bytes <= small ? FS_ALG_RD : FS_ALG_RING;
     }
     return FS_ALG_RING;
 }

@@ -576,6 +576,11 @@ static void test_names_and_rounding(void **state)
     /* auto: latency-bound small vectors, bandwidth-bound large ones. */
     assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 8, 4), FS_ALG_RD);
     assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 64 << 20, 4), FS_ALG_RING);
+    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 1 << 20, 2), FS_ALG_RD);
+    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 4 << 20, 2), FS_ALG_RABENSEIFNER);
+    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 1 << 20, 4), FS_ALG_RABENSEIFNER);
+    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 1 << 20, 3), FS_ALG_RING); /* no fold */
+    assert_int_equal(fs_coll_auto(FS_COLL_REDUCE_SCATTER, 1 << 20, 6), FS_ALG_RING);
     assert_int_equal(fs_coll_auto(FS_COLL_ALLGATHER, 8, 4), FS_ALG_RD);
     assert_int_equal(fs_coll_auto(FS_COLL_REDUCE_SCATTER, 64 << 20, 4), FS_ALG_RING);
     for (size_t oi = 0; oi < 3; oi++)
