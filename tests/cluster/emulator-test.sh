@@ -18,7 +18,7 @@ EC=$1
 LINKBW=$2
 # A cluster name per build directory: two builds' tests may run at once.
 NAME=${FSC_TEST_NAME:-e$(printf '%s' "$PWD" | md5sum | cut -c1-5)}
-RATE=${FSC_TEST_RATE:-200mbit}
+RATE=${FSC_TEST_RATE:-100mbit}
 TOL=${FSC_TEST_STREAM_TOL:-0.05}
 export FSC_STATE_ROOT=${FSC_STATE_ROOT:-/run/fabscale-cluster}
 
