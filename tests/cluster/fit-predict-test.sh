@@ -143,12 +143,13 @@ ec up --hosts 4 --rate "$RATE" >/dev/null 2>"$OUT/up.err" || {
 }
 RING=$OUT/ring-4hosts.json
 # 2. Prediction from the 2-host fit against the 4-host measurement.
-#    64 KiB ring chunks: they go eagerly (the prefix's 72 KiB rxm buffer), so
-#    both directions of a link stream at once.  Larger chunks use rendezvous,
-#    whose control message can queue behind the peer's bulk data in the same
-#    TCP stream and serialise the two directions of a step (1 MiB chunks: the
-#    4-host ring at 1 MiB reaches ~60% of the link instead of ~87%) - a
-#    transport effect the link model rightly does not contain.
+#    64 KiB ring chunks (the prefix's choice too, stated here because the
+#    check depends on it): they go eagerly, so both directions of a link
+#    stream at once.  Larger chunks use rendezvous, whose control message
+#    can queue behind the peer's bulk data in the same TCP stream and
+#    serialise the two directions of a step (1 MiB chunks: the 4-host ring
+#    at 1 MiB reaches ~60% of the link instead of ~87%) - a transport
+#    effect the link model rightly does not contain.
 predict_check() {
     local nf=0 n=0 bytes measured model rel line
     bench -x FS_COLL_CHUNK=65536 -- -t ofi -p "tcp;ofi_rxm" --bench allreduce --algorithm ring \
