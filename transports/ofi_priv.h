@@ -28,10 +28,6 @@
 #define OFI_EMU_CHUNK    8192u /* efa-direct max_msg_size (one MTU) */
 #define OFI_EMU_TX_QUEUE 8u    /* device queue: the 9th send gets -FI_EAGAIN */
 
-/* Consecutive -FI_EAGAIN answers tolerated inside one post attempt before
- * the operation is left queued for the next progress call. */
-#define OFI_EAGAIN_SPINS 64
-
 /* Distinct chunk counts of RMA writes that may be partly arrived at once. */
 #define OFI_PARTIAL_SLOTS 32
 

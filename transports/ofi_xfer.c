@@ -284,24 +284,24 @@ static int post_one(ofi_state *st, ofi_req *r)
     return 0;
 }
 
-/* Post from the head of q while the provider takes it. */
+/* Post from the head of q while the provider takes it.  On -FI_EAGAIN the
+ * request stays at the head: the caller's loop progresses the CQ (which
+ * frees the provider's resources) and comes back, having refilled the
+ * other queue meanwhile - spinning here instead would starve the receives
+ * the peer's sends are waiting for. */
 static int kick(ofi_state *st, ofi_fifo *q)
 {
-    int spins = 0;
     ofi_req *r;
     while ((r = q->head) != NULL) {
         int rc = post_one(st, r);
         if (rc == 0) {
-            spins = 0;
             if (r->posted == r->nchunks) fifo_pop(q);
             continue;
         }
         if (rc == QUEUE_FULL) return 0;
         if (rc == -FI_EAGAIN) {
             st->eagain++;
-            if (++spins > OFI_EAGAIN_SPINS) return 0;
-            if (reap(st) < 0) return st->fatal;
-            continue;
+            return 0;
         }
         fifo_pop(q);
         r->err = FS_ERUNTIME;

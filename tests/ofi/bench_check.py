@@ -70,7 +70,8 @@ def results(mpiexec, bench, provider, emulate):
             t = p["time_us"]
             check(p["iterations"] >= 5, f"{where} {p['bytes']}: iterations {p['iterations']}")
             check(0 < t["min"] <= t["p50"] <= t["max"], f"{where} {p['bytes']}: min<=p50<=max {t}")
-            check(t["p50"] < 1e6, f"{where} {p['bytes']}: p50 {t['p50']} us")
+            # Sane, not fast: ASan builds on a shared machine are slow.
+            check(t["p50"] < 1e7, f"{where} {p['bytes']}: p50 {t['p50']} us")
             check(p["bandwidth_GBps"] > 0, f"{where} {p['bytes']}: bandwidth")
         a = r["attributes"]
         check(isinstance(a.get("libfabric_runtime"), str), f"{where}: libfabric_runtime")
