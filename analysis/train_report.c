@@ -98,7 +98,7 @@ int fs_train_report_section(fs_doc *d, const char *dir, const char *gnuplot, con
     double floor_ = o->min_eff > 0 ? o->min_eff : 0.9;
 
     fs_doc_heading(d, 2, "Training efficiency (model)");
-    fs_catalog cat;
+    fs_catalog cat = {0}; /* the loader merges into it: it must start empty */
     fs_err e = {0};
     if (fs_catalog_load_default(&cat, &e)) {
         fs_doc_para(d, "Not modelled: %s", e.msg);
