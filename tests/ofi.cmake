@@ -63,3 +63,15 @@ endif()
 # The yardstick for scripts/bench-ofi: a minimal fi_tsend/fi_trecv loop.
 add_executable(ofi_min ${CMAKE_CURRENT_SOURCE_DIR}/ofi/ofi_min.c)
 target_link_libraries(ofi_min PRIVATE MPI::MPI_C PkgConfig::FABRIC)
+
+# One launch sweeping transports and providers; --list-providers.
+if(Python3_FOUND)
+  add_test(NAME ofi_sweep_mpi_shm_tcp
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/ofi/bench_check.py sweep
+                   ${MPIEXEC_EXECUTABLE} $<TARGET_FILE:fabscale-bench>)
+  add_test(NAME ofi_list_providers
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/ofi/bench_check.py list
+                   $<TARGET_FILE:fabscale-bench>)
+  set_tests_properties(ofi_sweep_mpi_shm_tcp ofi_list_providers PROPERTIES
+                       LABELS integration TIMEOUT 300)
+endif()

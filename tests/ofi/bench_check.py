@@ -10,6 +10,12 @@ library only, as in CI's base image.
       statistics, positive bandwidths, and the negotiated attributes
       (under --emulate-efa: descriptors passed, no inject, 8 KiB chunks,
       -FI_EAGAIN met and retried).
+  bench_check.py sweep MPIEXEC BENCH
+      one launch over --transport mpi,ofi --provider shm,"tcp;ofi_rxm": three
+      latency runs side by side in one results file.
+  bench_check.py list BENCH
+      --list-providers --json parses and lists shm with tagged messages and
+      RMA; the table form names shm too.
   bench_check.py bad MPIEXEC BENCH STATUS TEXT ARGS...
       runs fabscale-bench ARGS and requires exit status STATUS and one
       stderr line containing TEXT.
@@ -125,9 +131,60 @@ def bad(mpiexec, bench, status, text, args):
     return 1 if failures else 0
 
 
+def sweep(mpiexec, bench):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "r.json")
+        cmd = [mpiexec, "-n", "2", bench, "--transport", "mpi,ofi", "--provider", "shm,tcp;ofi_rxm",
+               "--bench", "latency", "--sizes", "8,65536", "--time-per-size", "0.05",
+               "--min-iters", "5", "--validate", "--quiet", "--output", out]
+        p = subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=300)
+        if p.returncode != 0:
+            print(p.stderr[-3000:])
+            print(f"FAIL: exit status {p.returncode}")
+            return 1
+        doc = json.load(open(out))
+    got = [(r["transport"], r["provider"]) for r in doc["runs"]]
+    check(got == [("mpi", "mpi"), ("ofi", "shm"), ("ofi", "tcp;ofi_rxm")], f"runs {got}")
+    for r in doc["runs"]:
+        check(len(r["points"]) == 2 and r["validated"] is True, f"{r['provider']}: points")
+        if r["transport"] == "ofi":
+            check(r["fabric"] and r["domain"], f"{r['provider']}: fabric/domain")
+            check("mr_mode" in r["attributes"], f"{r['provider']}: attributes")
+    for f in failures:
+        print("FAIL:", f)
+    print("sweep mpi,ofi x shm,tcp;ofi_rxm:", "FAIL" if failures else "PASS")
+    return 1 if failures else 0
+
+
+def listing(bench):
+    p = subprocess.run([bench, "--list-providers", "--json"], env=ENV, capture_output=True,
+                       text=True, timeout=120)
+    check(p.returncode == 0, f"--list-providers --json exit status {p.returncode}")
+    doc = json.loads(p.stdout)
+    shm = [e for e in doc["providers"] if e["provider"] == "shm"]
+    check(len(shm) == 1, "shm listed once")
+    if shm:
+        e = shm[0]
+        check(e["tagged"] is True and e["rma"] is True, "shm: tagged and rma")
+        check(e["inject_size"] > 0 and e["tx_size"] > 0, "shm: inject and tx sizes")
+        check(isinstance(e["mr_mode"], list), "shm: mr_mode list")
+    check(isinstance(doc.get("libfabric_version"), str), "libfabric version")
+    t = subprocess.run([bench, "--list-providers"], env=ENV, capture_output=True, text=True,
+                       timeout=120)
+    check(t.returncode == 0 and "\nshm " in t.stdout and "inject" in t.stdout, "table lists shm")
+    for f in failures:
+        print("FAIL:", f)
+    print("list-providers:", "FAIL" if failures else "PASS")
+    return 1 if failures else 0
+
+
 def main(argv):
     if len(argv) >= 5 and argv[1] == "results":
         return results(argv[2], argv[3], argv[4], "--emulate-efa" in argv[5:])
+    if len(argv) == 4 and argv[1] == "sweep":
+        return sweep(argv[2], argv[3])
+    if len(argv) == 3 and argv[1] == "list":
+        return listing(argv[2])
     if len(argv) >= 7 and argv[1] == "bad":
         return bad(argv[2], argv[3], int(argv[4]), argv[5], argv[6:])
     print(__doc__)
