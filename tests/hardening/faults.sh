@@ -30,7 +30,8 @@ run() { # run NAME NP FAULT ARGS... ; sets rc, secs
 partial_ok() { # partial_ok NAME BENCH:TRANSPORT POINTS
     "$check" "$dir/$1.json" --run "$2" --points "$3" --incomplete || fail "$1: partial results"
     if [ -n "$fabscale" ]; then
-        "$fabscale" fit "$dir/$1.json" > "$dir/$1.fit" 2>&1 || fail "$1: fabscale cannot read the partial results: $(cat "$dir/$1.fit")"
+        "$fabscale" import "$dir/$1.json" -o "$dir/$1.imported.json" > "$dir/$1.import" 2>&1 ||
+            fail "$1: fabscale cannot read the partial results: $(cat "$dir/$1.import")"
     fi
 }
 
