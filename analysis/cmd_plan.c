@@ -213,15 +213,7 @@ int fs_cmd_plan(int argc, char **argv)
             printf("network:     %s: %s, one NIC\n", cands[i].inst->name, cands[i].link_label);
         printf("\n");
         rc = print_table(&o, rows, nc);
-        if (!o.no_cost) {
-            printf("\nprices (USD per instance-hour):\n");
-            for (size_t i = 0; i < nc; i++) {
-                const fs_price *p = fs_catalog_price(&cat, cands[i].inst->name);
-                if (p)
-                    printf("  %s: %.4g (%s; %s)\n", p->instance, p->usd_per_hour, p->as_of,
-                           p->source);
-            }
-        }
+        if (!o.no_cost) fs_cands_print_prices(stdout, cands, nc, &cat);
     }
     if (rc == 0 && missing[0])
         rc = fs_err_set(

@@ -119,3 +119,14 @@ const char *fs_cands_missing_prices(const fs_cand *c, size_t n, const fs_catalog
     }
     return buf;
 }
+
+void fs_cands_print_prices(FILE *out, const fs_cand *c, size_t n, const fs_catalog *cat)
+{
+    fprintf(out, "\nprices (USD per instance-hour):\n");
+    for (size_t i = 0; i < n; i++) {
+        const fs_price *p = fs_catalog_price(cat, c[i].inst->name);
+        if (p)
+            fprintf(out, "  %s: %.4g (%s; %s)\n", p->instance, p->usd_per_hour, p->as_of,
+                    p->source);
+    }
+}

@@ -8,6 +8,7 @@
 #define FS_TRAIN_CANDS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "catalog.h"
 #include "train_opts.h"
@@ -27,5 +28,8 @@ int fs_cands_build(const char *cmd, const fs_train_opts *o, const fs_catalog *ca
  * have one). */
 const char *fs_cands_missing_prices(const fs_cand *c, size_t n, const fs_catalog *cat, char *buf,
                                     size_t len);
+
+/* The price of each candidate that has one, with its date and source. */
+void fs_cands_print_prices(FILE *out, const fs_cand *c, size_t n, const fs_catalog *cat);
 
 #endif
