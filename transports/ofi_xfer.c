@@ -200,14 +200,24 @@ static void cq_error(ofi_state *st)
     finish_op(st, o);
 }
 
-/* Drain the CQ once.  Returns completions seen (>= 0) or < 0 on error. */
-static int reap(ofi_state *st, size_t want)
+/* Polls of an empty CQ a spinning reap() makes before it returns, so the
+ * caller's watchdog and yield checks still get their turn. */
+#define SPIN_POLLS 256
+
+/* Read the CQ and account for what completed.  With `spin` (nothing is
+ * queued for posting, so there is nothing to do but wait) keep polling in
+ * a loop as bare as a hand-written one: the time between polls is the
+ * latency this adds.  Returns completions seen (>= 0) or < 0 on error. */
+static int reap(ofi_state *st, size_t want, bool spin)
 {
     struct fi_cq_data_entry e[16];
     /* Ask for no more than can come: reading fewer entries is measurably
-     * cheaper per call on shm, and every poll is on the latency path. */
+     * cheaper per call on shm. */
     if (want == 0) want = 1;
-    ssize_t n = fi_cq_read(st->cq, e, want < 16 ? want : 16);
+    if (want > 16) want = 16;
+    ssize_t n = fi_cq_read(st->cq, e, want);
+    for (int polls = 0; n == -FI_EAGAIN && spin && polls < SPIN_POLLS; polls++)
+        n = fi_cq_read(st->cq, e, want);
     if (n == -FI_EAGAIN) return 0;
     if (n == -FI_EAVAIL) {
         cq_error(st);
@@ -468,9 +478,11 @@ int ofi_write_notify(fs_transport *tp, int peer, const void *buf, size_t len, fs
     return submit(tp, &st->txq, r);
 }
 
-static bool timed_out(ofi_state *st, double *deadline, unsigned *idle)
+/* Read the clock every `stride` idle rounds (a spinning round already
+ * polled many times). */
+static bool timed_out(ofi_state *st, double *deadline, unsigned *idle, unsigned stride)
 {
-    if (st->timeout_s <= 0 || (++*idle & 0x3ff) != 0) return false;
+    if (st->timeout_s <= 0 || (++*idle % stride) != 0) return false;
     double t = now_s();
     if (*deadline == 0) {
         *deadline = t + st->timeout_s;
@@ -507,13 +519,14 @@ int ofi_waitall(fs_transport *tp, fs_req *reqs, int n)
             first++;
         }
         if (first == n) return 0;
-        int got = reap(st, st->tx_out + st->rx_out);
+        bool spin = !st->txq.head && !st->rxq.head && !yield_when_idle();
+        int got = reap(st, st->tx_out + st->rx_out, spin);
         if (got < 0 || st->fatal)
             return fs_transport_fail(tp, st->fatal ? st->fatal : FS_ERUNTIME, "%s", st->cq_err);
         if (got > 0) {
             deadline = 0; /* progress was made: restart the watchdog */
             idle = 0;
-        } else if (timed_out(st, &deadline, &idle)) {
+        } else if (timed_out(st, &deadline, &idle, spin ? 4 : 1024)) {
             ofi_req *r = req_of(&reqs[first]);
             return fs_transport_fail(tp, FS_ETIMEOUT,
                                      "no progress for %.1f s: %d of %d requests unfinished, "
@@ -537,13 +550,14 @@ int ofi_wait_notify(fs_transport *tp, long count)
     while (st->notified < count) {
         if (progress(st)) return fs_transport_fail(tp, FS_ERUNTIME, "%s", st->cq_err);
         /* Remote writes are not counted in our queues: read a full batch. */
-        int got = reap(st, 16);
+        bool spin = !st->txq.head && !st->rxq.head && !yield_when_idle();
+        int got = reap(st, 16, spin);
         if (got < 0 || st->fatal)
             return fs_transport_fail(tp, st->fatal ? st->fatal : FS_ERUNTIME, "%s", st->cq_err);
         if (got > 0) {
             deadline = 0;
             idle = 0;
-        } else if (timed_out(st, &deadline, &idle)) {
+        } else if (timed_out(st, &deadline, &idle, spin ? 4 : 1024)) {
             return fs_transport_fail(tp, FS_ETIMEOUT,
                                      "no progress for %.1f s: %ld of %ld RMA write notifications "
                                      "arrived",
