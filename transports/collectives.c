@@ -95,27 +95,29 @@ size_t fs_coll_round_bytes(fs_coll_op op, size_t bytes, fs_coll_dtype dt, int nr
  * latency dominates (lg p steps), Rabenseifner next (2 lg p steps, the
  * bandwidth-optimal volume) and the ring last (2(p-1) steps, but one
  * neighbour and a pipeline that overlaps transfer and sum when the fabric
- * moves data on its own).  Measured on libfabric shm here
- * (scripts/bench-allreduce): each message past the 4 KiB inject size costs
- * a CMA round of ~6 us, so with two ranks recursive doubling - one
- * exchange of the whole vector - beats the two half-vector exchanges up to
- * about 2 MiB.  A rank count that is not a power of two costs rd and
- * rabenseifner a whole extra vector (the fold), which the ring never pays.
+ * moves data on its own).  Measured on libfabric shm here with 2 ranks
+ * (p50, scripts/bench-allreduce): rd leads up to 256 KiB, ring and
+ * rabenseifner from 512 KiB; and a message past the provider's inject size
+ * (shm: 4 KiB) costs a CMA round trip, so at 8 KiB rabenseifner's injected
+ * half-vectors beat rd's one whole vector 3x.  A rank count that is not a
+ * power of two costs rd and rabenseifner an extra whole vector (the fold),
+ * which the ring never pays.
  */
-fs_coll_alg fs_coll_auto(fs_coll_op op, size_t bytes, int nranks)
+fs_coll_alg fs_coll_auto(fs_coll_op op, size_t bytes, int nranks, size_t inject_size)
 {
     if (nranks <= 1) return FS_ALG_RING;
     bool pow2 = (nranks & (nranks - 1)) == 0;
-    size_t small = nranks == 2 ? 2u << 20 : 16u << 10;
+    bool rs_injects = pow2 && bytes > inject_size && bytes / 2 <= inject_size;
     switch (op) {
     case FS_COLL_ALLREDUCE:
-        if (bytes <= small) return FS_ALG_RD;
+        if (rs_injects) return FS_ALG_RABENSEIFNER;
+        if (bytes <= (256u << 10)) return FS_ALG_RD;
         if (pow2 && bytes <= (4u << 20)) return FS_ALG_RABENSEIFNER;
         return FS_ALG_RING;
     case FS_COLL_REDUCE_SCATTER:
         return pow2 && bytes <= (4u << 20) ? FS_ALG_RABENSEIFNER : FS_ALG_RING;
     case FS_COLL_ALLGATHER:
-        return bytes <= small ? FS_ALG_RD : FS_ALG_RING;
+        return bytes <= (256u << 10) ? FS_ALG_RD : FS_ALG_RING;
     }
     return FS_ALG_RING;
 }
@@ -243,7 +245,7 @@ int fs_coll_run(fs_coll *c, fs_coll_op op, fs_coll_alg alg, const void *sbuf, fs
         return fs_transport_fail(tp, FS_EINPUT,
                                  "%s: %zu bytes exceed the %zu the collectives were set up for",
                                  fs_coll_op_name(op), count * es, c->max_bytes);
-    if (alg == FS_ALG_AUTO) alg = fs_coll_auto(op, count * es, c->nranks);
+    if (alg == FS_ALG_AUTO) alg = fs_coll_auto(op, count * es, c->nranks, tp->caps.inject_size);
     char why[160];
     if (fs_coll_alg_ok(op, alg, c->nranks, why, sizeof why))
         return fs_transport_fail(tp, FS_EINPUT, "%s", why);

@@ -93,8 +93,9 @@ void fs_coll_fini(fs_coll *c);
 int fs_coll_run(fs_coll *c, fs_coll_op op, fs_coll_alg alg, const void *sbuf, fs_mr *smr,
                 void *rbuf, fs_mr *rmr, size_t count, fs_coll_dtype dt);
 
-/* The algorithm `auto` runs for this op, vector size and rank count. */
-fs_coll_alg fs_coll_auto(fs_coll_op op, size_t bytes, int nranks);
+/* The algorithm `auto` runs for this op, vector size and rank count, on a
+ * transport that injects messages up to inject_size bytes. */
+fs_coll_alg fs_coll_auto(fs_coll_op op, size_t bytes, int nranks, size_t inject_size);
 
 /* Whether alg can run op at nranks; 0, or FS_EINPUT with a line in why
  * naming the algorithm that would. */

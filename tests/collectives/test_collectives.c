@@ -574,20 +574,25 @@ static void test_names_and_rounding(void **state)
             assert_int_equal(fs_coll_alg_ok(ops[oi], FS_ALG_RING, p, why, sizeof why), 0);
 
     /* auto: latency-bound small vectors, bandwidth-bound large ones. */
-    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 8, 4), FS_ALG_RD);
-    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 64 << 20, 4), FS_ALG_RING);
-    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 1 << 20, 2), FS_ALG_RD);
-    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 4 << 20, 2), FS_ALG_RABENSEIFNER);
-    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 1 << 20, 4), FS_ALG_RABENSEIFNER);
-    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 1 << 20, 3), FS_ALG_RING); /* no fold */
-    assert_int_equal(fs_coll_auto(FS_COLL_REDUCE_SCATTER, 1 << 20, 6), FS_ALG_RING);
-    assert_int_equal(fs_coll_auto(FS_COLL_ALLGATHER, 8, 4), FS_ALG_RD);
-    assert_int_equal(fs_coll_auto(FS_COLL_REDUCE_SCATTER, 64 << 20, 4), FS_ALG_RING);
+    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 8, 4, 0), FS_ALG_RD);
+    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 64 << 20, 4, 0), FS_ALG_RING);
+    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 256 << 10, 2, 0), FS_ALG_RD);
+    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 1 << 20, 2, 0), FS_ALG_RABENSEIFNER);
+    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 1 << 20, 4, 0), FS_ALG_RABENSEIFNER);
+    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 1 << 20, 3, 0), FS_ALG_RING); /* no fold */
+    /* Half-vectors that inject beat a whole vector that does not. */
+    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 8192, 2, 4096), FS_ALG_RABENSEIFNER);
+    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 4096, 2, 4096), FS_ALG_RD);
+    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 8192, 3, 4096), FS_ALG_RD);
+    assert_int_equal(fs_coll_auto(FS_COLL_REDUCE_SCATTER, 1 << 20, 6, 0), FS_ALG_RING);
+    assert_int_equal(fs_coll_auto(FS_COLL_ALLGATHER, 8, 4, 0), FS_ALG_RD);
+    assert_int_equal(fs_coll_auto(FS_COLL_REDUCE_SCATTER, 64 << 20, 4, 0), FS_ALG_RING);
     for (size_t oi = 0; oi < 3; oi++)
-        for (size_t b = 1; b < (64u << 20); b *= 4) {
-            fs_coll_alg a = fs_coll_auto(ops[oi], b, 5);
-            assert_int_equal(fs_coll_alg_ok(ops[oi], a, 5, why, sizeof why), 0);
-        }
+        for (size_t b = 1; b < (64u << 20); b *= 4)
+            for (int p = 1; p <= 9; p++) {
+                fs_coll_alg a = fs_coll_auto(ops[oi], b, p, 4096);
+                assert_int_equal(fs_coll_alg_ok(ops[oi], a, p, why, sizeof why), 0);
+            }
 }
 
 /* Invalid requests fail with FS_EINPUT and a message, before any traffic. */
