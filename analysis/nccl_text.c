@@ -179,7 +179,7 @@ static int row(nt *t, char **tok, int n, int line)
                           line, t->expect, n > FS_MAX_TOKENS ? n - 1 : n);
     double size, count = NAN, rootv = -1;
     int rc;
-    if (!fs_parse_size(tok[t->size], &size))
+    if (!fs_text_size(tok[t->size], &size))
         return fs_err_set(t->err, FS_EXIT_INPUT, "%s:%d: size \"%s\" is not a size in bytes",
                           t->s->path, line, tok[t->size]);
     if ((rc = num_at(t, tok, t->count, &count, line, 0))) return rc;
@@ -286,7 +286,7 @@ int fs_read_nccl_text(const fs_src *s, fs_results *out, fs_err *err)
             }
         } else {
             double v;
-            if (nt_ > 0 && fs_parse_size(tok[0], &v)) rc = row(&t, tok, nt_, l.lineno);
+            if (nt_ > 0 && fs_text_size(tok[0], &v)) rc = row(&t, tok, nt_, l.lineno);
         }
         if (rc) return rc;
     }

@@ -238,7 +238,7 @@ static int row(osu *o, char **tok, int n, int line)
             if (strcmp(tok[k], "Pass") != 0) o->valid_fail = 1;
             continue;
         }
-        if (!(k == 0 ? fs_parse_size(tok[k], &v) : fs_parse_double(tok[k], &v)) || v < 0)
+        if (!(k == 0 ? fs_text_size(tok[k], &v) : fs_parse_double(tok[k], &v)) || v < 0)
             return fs_err_set(o->err, FS_EXIT_INPUT, "%s:%d: column %d (%s): \"%s\" is not a %s",
                               o->s->path, line, k + 1, o->names[k], tok[k],
                               k == 0 ? "size in bytes" : "non-negative number");
@@ -356,7 +356,7 @@ int fs_read_osu(const fs_src *s, fs_results *out, fs_err *err)
         } else {
             int nt = fs_tokens(ln, n, buf, sizeof buf, tok, FS_MAX_TOKENS);
             double v;
-            if (nt > 0 && fs_parse_size(tok[0], &v)) rc = row(&o, tok, nt, l.lineno);
+            if (nt > 0 && fs_text_size(tok[0], &v)) rc = row(&o, tok, nt, l.lineno);
             /* anything else is a foreign line in a job log: skip it */
         }
         if (rc) return rc;

@@ -57,7 +57,7 @@ int fs_parse_double(const char *tok, double *v)
     return 1;
 }
 
-int fs_parse_size(const char *tok, double *v)
+int fs_text_size(const char *tok, double *v)
 {
     for (const char *c = tok; *c; c++)
         if (!isdigit((unsigned char)*c)) return 0;

@@ -24,7 +24,7 @@ int fs_tokens(const char *s, size_t len, char *buf, size_t buflen, char **tok, i
 /* The whole token is a finite number. */
 int fs_parse_double(const char *tok, double *v);
 /* The whole token is a non-negative integer. */
-int fs_parse_size(const char *tok, double *v);
+int fs_text_size(const char *tok, double *v);
 
 /* Line of s (by start of text) for messages: counts newlines. */
 int fs_line_of(const char *text, const char *s);

@@ -27,7 +27,7 @@ int main(int argc, char **argv)
     MPI_Request *req = malloc(sizeof *req * (size_t)window);
     for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
         int bytes = atoi(tok);
-        void *sp, *rp;
+        void *sp = NULL, *rp = NULL;
         if (posix_memalign(&sp, 4096, (size_t)bytes + 4) ||
             posix_memalign(&rp, 4096, (size_t)bytes + 4))
             MPI_Abort(MPI_COMM_WORLD, 1);
