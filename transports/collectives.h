@@ -71,8 +71,9 @@ typedef struct fs_coll {
     fs_mr *scratch_mr;
     size_t scratch_bytes;
     size_t max_bytes; /* largest vector (bytes) a call may pass */
-    /* Ring pipeline: target chunk size (default 1 MiB, environment
-     * FS_COLL_CHUNK=BYTES overrides) and the bounds that cap the count. */
+    /* Ring pipeline: target chunk size (1 MiB; whole blocks on shm; the
+     * environment's FS_COLL_CHUNK=BYTES overrides) and the bounds that cap
+     * the chunk count. */
     size_t chunk_bytes;
     int max_chunks; /* chunks per step, from rx_depth */
     int tx_limit;   /* outstanding sends, from tx_depth */

@@ -204,7 +204,8 @@ static int ring_run(fs_coll *c, fs_coll_op op, const void *sbuf, fs_mr *smr, voi
     }
     R.nsteps = op == FS_COLL_ALLREDUCE ? 2 * (p - 1) : p - 1;
     size_t blk_bytes = (count / (size_t)p + (count % (size_t)p != 0)) * R.es;
-    size_t nch = (blk_bytes + c->chunk_bytes - 1) / (c->chunk_bytes ? c->chunk_bytes : 1);
+    size_t chunk = c->chunk_bytes ? c->chunk_bytes : 1; /* SIZE_MAX: whole blocks */
+    size_t nch = blk_bytes / chunk + (blk_bytes % chunk != 0);
     R.nch = nch < 1 ? 1 : nch > (size_t)c->max_chunks ? c->max_chunks : (int)nch;
 
     for (int k = 0; k < R.nch; k++)

@@ -649,6 +649,11 @@ static void test_chunk_env(void **state)
     unsetenv("FS_COLL_CHUNK");
     assert_int_equal(fake_world_run(w, chunk_env, &got), 0);
     assert_int_equal(got, 1u << 20);
+    /* shm copies with the receiving CPU: whole blocks. */
+    fs_transport *tp = fake_world_transport(w, 0);
+    snprintf(tp->provider, sizeof tp->provider, "shm");
+    assert_int_equal(fake_world_run(w, chunk_env, &got), 0);
+    assert_true(got == SIZE_MAX);
     setenv("FS_COLL_CHUNK", "4096", 1);
     assert_int_equal(fake_world_run(w, chunk_env, &got), 0);
     assert_int_equal(got, 4096);
