@@ -203,13 +203,13 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
                 return rc;
             }
             double t = fs_now_s();
+            fs_watchdog_beat();
             h->local[i] = timer ? (t - prev) * 1e6 * b->time_scale : -1.0;
             h->arrive[i] = entry - epoch;
             prev = t;
         }
         for (long i = 0; i < batch; i++)
             contrib[i] = (double_int){timer ? h->arrive[i] : -1.0, h->rank};
-        fs_watchdog_beat();
         MPI_Reduce(h->local, h->tmax, (int)batch, MPI_DOUBLE, MPI_MAX, 0, h->comm);
         MPI_Reduce(contrib, reduced, (int)batch, MPI_DOUBLE_INT, MPI_MAXLOC, 0, h->comm);
         long next = 0;

@@ -25,9 +25,12 @@ static struct {
     pthread_mutex_t doc_lock;
 } wd = {.ctx_lock = PTHREAD_MUTEX_INITIALIZER, .doc_lock = PTHREAD_MUTEX_INITIALIZER};
 
+/* Only the main thread writes the counter, so a relaxed load and store (two
+ * plain moves, no locked instruction) are enough: cheap inside timed loops. */
 void fs_watchdog_beat(void)
 {
-    atomic_fetch_add_explicit(&wd.beat, 1, memory_order_relaxed);
+    unsigned long b = atomic_load_explicit(&wd.beat, memory_order_relaxed);
+    atomic_store_explicit(&wd.beat, b + 1, memory_order_relaxed);
 }
 
 void fs_watchdog_lock(void)

@@ -2,10 +2,9 @@
  *
  * On a rented cluster a hung benchmark burns paid hours: a peer died, a
  * security group drops EFA traffic, a provider deadlocks.  A thread per rank
- * watches a heartbeat the harness advances between batches and warm-up
- * iterations; when it has not moved for the timeout, the thread saves the
- * results measured so far (rank 0, "complete": false), prints what was being
- * measured and which rank this one waits for, and aborts the MPI job. */
+ * watches a heartbeat the harness advances after every iteration; when it has not moved for the
+ * timeout, the thread saves the results measured so far (rank 0, "complete": false), prints what
+ * was being measured and which rank this one waits for, and aborts the MPI job. */
 #ifndef FS_WATCHDOG_H
 #define FS_WATCHDOG_H
 
@@ -18,7 +17,7 @@ typedef void (*fs_watchdog_save_fn)(void *arg);
 int fs_watchdog_start(double timeout_s, int rank, fs_watchdog_save_fn save, void *arg);
 void fs_watchdog_stop(void);
 
-/* Progress: cheap (one relaxed atomic store), called between batches. */
+/* Progress: cheap (a relaxed load and store), called after every iteration. */
 void fs_watchdog_beat(void);
 
 /* What is being measured, for the message: set between points. */
