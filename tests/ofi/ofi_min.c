@@ -147,8 +147,15 @@ int main(int argc, char **argv)
     hints->domain_attr->mr_mode = FI_MR_LOCAL | FI_MR_VIRT_ADDR | FI_MR_ALLOCATED | FI_MR_PROV_KEY;
     hints->domain_attr->threading = FI_THREAD_DOMAIN;
     hints->fabric_attr->prov_name = prov ? strdup(prov) : NULL;
-    hints->domain_attr->name = domain ? strdup(domain) : NULL;
-    TRY(fi_getinfo(FI_VERSION(FI_MAJOR_VERSION, FI_MINOR_VERSION), NULL, NULL, 0, hints, &info));
+    struct fi_info *list;
+    TRY(fi_getinfo(FI_VERSION(FI_MAJOR_VERSION, FI_MINOR_VERSION), NULL, NULL, 0, hints, &list));
+    /* Filter the domain by name here: layered providers ignore the hint. */
+    info = list;
+    while (info && domain && strcmp(info->domain_attr->name, domain) != 0) info = info->next;
+    if (!info) {
+        fprintf(stderr, "ofi_min: provider %s has no domain %s\n", prov ? prov : "(any)", domain);
+        MPI_Abort(MPI_COMM_WORLD, 2);
+    }
     struct fid_fabric *fabric;
     struct fid_domain *dom;
     struct fid_av *av;
@@ -227,7 +234,7 @@ int main(int argc, char **argv)
     fi_close(&cq->fid);
     fi_close(&dom->fid);
     fi_close(&fabric->fid);
-    fi_freeinfo(info);
+    fi_freeinfo(list);
     fi_freeinfo(hints);
     free(t);
     free(sbuf);
