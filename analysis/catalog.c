@@ -171,8 +171,8 @@ out:
 
 static int load(fs_catalog *c, const char *path, bool shipped, fs_err *err)
 {
-    char *text;
-    size_t len;
+    char *text = NULL;
+    size_t len = 0;
     int rc = slurp(path, &text, &len, shipped, err);
     if (rc) return rc;
     rc = fs_catalog_merge_text(c, text, len, path, err);

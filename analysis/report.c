@@ -23,7 +23,7 @@
 /* ---- chart data ---- */
 
 typedef struct series {
-    char label[240];
+    char label[400]; /* as long as the labels build_charts() makes */
     double *x, *y;
     size_t n, cap;
     bool lines; /* model curves: lines; measurements: linespoints */

@@ -202,7 +202,7 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
     bool half = false;
     const char *bench_names[FS_MAX_LIST];
     int nbench_names = 0;
-    long lv;
+    long lv = 0;
 
     optind = 1;
     opterr = 0;
