@@ -215,8 +215,16 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         .warmup = o->warmup,
         .validate = o->validate,
     };
+    double last_moved = -1;
     for (size_t k = 0; !rc && k < o->sizes.n; k++) {
         c.bytes = o->sizes.v[k];
+        /* A collective moves whole elements: sizes that round to what was
+         * just measured would only repeat the point (1, 2, 4 B of float32). */
+        if (b->kind == FS_BENCH_COLLECTIVE && b->bytes_per_iter) {
+            double moved = b->bytes_per_iter(&c);
+            if (moved == last_moved) continue;
+            last_moved = moved;
+        }
         fs_point p;
         fs_watchdog_context(b->name, tp->ops->name, tp->provider, c.bytes,
                             b->kind == FS_BENCH_PAIRS ? c.peer : -1);
