@@ -27,6 +27,7 @@ int fs_transport_fail(fs_transport *tp, int code, const char *fmt, ...)
 
 int fs_send(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr, uint32_t tag)
 {
+    if (tp->ops->send) return tp->ops->send(tp, peer, buf, len, mr, tag);
     fs_req req;
     int rc = tp->ops->isend(tp, peer, buf, len, mr, tag, &req);
     return rc ? rc : tp->ops->waitall(tp, &req, 1);
@@ -34,6 +35,7 @@ int fs_send(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr, 
 
 int fs_recv(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint32_t tag)
 {
+    if (tp->ops->recv) return tp->ops->recv(tp, peer, buf, len, mr, tag);
     fs_req req;
     int rc = tp->ops->irecv(tp, peer, buf, len, mr, tag, &req);
     return rc ? rc : tp->ops->waitall(tp, &req, 1);

@@ -88,6 +88,11 @@ struct fs_transport_ops {
                  fs_req *req);
     /* Wait for all n requests; drives progress. */
     int (*waitall)(fs_transport *tp, fs_req *reqs, int n);
+    /* Optional blocking send / receive, for a transport whose library has a
+     * faster path than post-and-wait (MPI_Send skips the request).  NULL:
+     * fs_send / fs_recv post and wait. */
+    int (*send)(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr, uint32_t tag);
+    int (*recv)(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint32_t tag);
     /* Collective: publish (addr,key) of mr to every rank; peers[r] is rank r's. */
     int (*rma_expose)(fs_transport *tp, fs_mr *mr, fs_rkey *peers);
     /* One-sided write of len bytes to dst+offset at peer, carrying 32-bit
