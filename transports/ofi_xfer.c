@@ -450,9 +450,37 @@ int ofi_irecv(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint
     int rc = check_buf(tp, peer, buf, len, mr);
     if (rc) return rc;
     ofi_req *r = req_of(req);
-    req_init(st, r, OFI_RECV, peer, buf, len, mr);
     /* The sender's rank rides in the upper half of the tag. */
-    r->tag = ((uint64_t)(uint32_t)peer << 32) | tag;
+    uint64_t tag64 = ((uint64_t)(uint32_t)peer << 32) | tag;
+    if (len <= st->chunk && !st->rxq.head && st->rx_out < st->rx_depth) {
+        /* The latency path: one operation on the request's own context
+         * (the initiator posts this before its ping, so it is timed). */
+        r->kind = OFI_RECV;
+        r->peer = peer;
+        r->len = len;
+        r->buf = buf;
+        r->nchunks = 1;
+        r->posted = 1;
+        r->done = 0;
+        r->err = 0;
+        r->queued = false;
+        r->op_busy = true;
+        r->op.req = r;
+        r->op.pooled = false;
+        r->op.len = len;
+        ssize_t rc = fi_trecv(st->ep, buf, len, (st->pass_desc && mr) ? mr->desc : NULL,
+                              st->addrs[peer], tag64, 0, &r->op.ctx);
+        if (rc == 0) {
+            st->rx_out++;
+            return 0;
+        }
+        if (rc != -FI_EAGAIN)
+            return fs_transport_fail(tp, FS_ERUNTIME, "fi_trecv from rank %d failed: %s", peer,
+                                     ofi_hint(st, (int)-rc, 0));
+        st->eagain++; /* the general path queues it */
+    }
+    req_init(st, r, OFI_RECV, peer, buf, len, mr);
+    r->tag = tag64;
     return submit(tp, &st->rxq, r);
 }
 
