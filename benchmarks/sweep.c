@@ -264,6 +264,15 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
             fs_watchdog_unlock();
         }
     }
+    if (run && tp->ops->describe) {
+        /* Again after the points, so what the transport counts (chunked
+         * messages, -FI_EAGAIN retries, ...) includes this run. */
+        fs_watchdog_lock();
+        json_t *attrs = json_object();
+        tp->ops->describe(tp, attrs);
+        json_object_set_new(run, "attributes", attrs);
+        fs_watchdog_unlock();
+    }
     if (set_up && b->teardown) b->teardown(&c);
     if (c.smr) tp->ops->mr_dereg(tp, c.smr);
     if (c.rmr) tp->ops->mr_dereg(tp, c.rmr);
