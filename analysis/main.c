@@ -23,10 +23,13 @@ static const fs_subcommand subcommands[] = {
     {"predict", "all-reduce / reduce-scatter / all-gather time and busbw at any rank count",
      fs_cmd_predict},
     {"report", "Markdown + HTML report with charts (gnuplot) and tables", fs_cmd_report},
-    {"train", "training-step time, exposed communication and efficiency per GPU count", fs_cmd_train},
-    {"compare", "the same workload on each measured instance type, with cost per step and per 1M units",
+    {"train", "training-step time, exposed communication and efficiency per GPU count",
+     fs_cmd_train},
+    {"compare",
+     "the same workload on each measured instance type, with cost per step and per 1M units",
      fs_cmd_compare},
-    {"plan", "GPU count and cost each instance type needs to train a job before a deadline", fs_cmd_plan},
+    {"plan", "GPU count and cost each instance type needs to train a job before a deadline",
+     fs_cmd_plan},
 };
 #define NSUB (sizeof subcommands / sizeof subcommands[0])
 
