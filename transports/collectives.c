@@ -238,6 +238,23 @@ int fs_coll_sendrecv(fs_coll *c, int peer, const void *sbuf, size_t slen, fs_mr 
     return 0;
 }
 
+/* Which algorithm implements which operation (NULL: none; fs_coll_alg_ok
+ * explains the refusal first). */
+typedef int (*coll_fn)(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
+                       size_t count, fs_coll_dtype dt);
+static const coll_fn algorithms[3][FS_ALG_COUNT] = {
+    [FS_COLL_ALLREDUCE] = {[FS_ALG_RING] = fs_ring_allreduce,
+                           [FS_ALG_RD] = fs_rd_allreduce,
+                           [FS_ALG_RABENSEIFNER] = fs_rab_allreduce,
+                           [FS_ALG_TREE] = fs_tree_allreduce},
+    [FS_COLL_REDUCE_SCATTER] = {[FS_ALG_RING] = fs_ring_reduce_scatter,
+                                [FS_ALG_RABENSEIFNER] = fs_rab_reduce_scatter,
+                                [FS_ALG_TREE] = fs_tree_reduce_scatter},
+    [FS_COLL_ALLGATHER] = {[FS_ALG_RING] = fs_ring_allgather,
+                           [FS_ALG_RD] = fs_rd_allgather,
+                           [FS_ALG_TREE] = fs_tree_allgather},
+};
+
 int fs_coll_run(fs_coll *c, fs_coll_op op, fs_coll_alg alg, const void *sbuf, fs_mr *smr,
                 void *rbuf, fs_mr *rmr, size_t count, fs_coll_dtype dt)
 {
@@ -256,46 +273,8 @@ int fs_coll_run(fs_coll *c, fs_coll_op op, fs_coll_alg alg, const void *sbuf, fs
     if (fs_coll_alg_ok(op, alg, c->nranks, why, sizeof why))
         return fs_transport_fail(tp, FS_EINPUT, "%s", why);
     c->seq++;
-    switch (op) {
-    case FS_COLL_ALLREDUCE:
-        switch (alg) {
-        case FS_ALG_RING:
-            return fs_ring_allreduce(c, sbuf, smr, rbuf, rmr, count, dt);
-        case FS_ALG_RD:
-            return fs_rd_allreduce(c, sbuf, smr, rbuf, rmr, count, dt);
-        case FS_ALG_RABENSEIFNER:
-            return fs_rab_allreduce(c, sbuf, smr, rbuf, rmr, count, dt);
-        case FS_ALG_TREE:
-            return fs_tree_allreduce(c, sbuf, smr, rbuf, rmr, count, dt);
-        default:
-            break;
-        }
-        break;
-    case FS_COLL_REDUCE_SCATTER:
-        switch (alg) {
-        case FS_ALG_RING:
-            return fs_ring_reduce_scatter(c, sbuf, smr, rbuf, rmr, count, dt);
-        case FS_ALG_RABENSEIFNER:
-            return fs_rab_reduce_scatter(c, sbuf, smr, rbuf, rmr, count, dt);
-        case FS_ALG_TREE:
-            return fs_tree_reduce_scatter(c, sbuf, smr, rbuf, rmr, count, dt);
-        default:
-            break;
-        }
-        break;
-    case FS_COLL_ALLGATHER:
-        switch (alg) {
-        case FS_ALG_RING:
-            return fs_ring_allgather(c, sbuf, smr, rbuf, rmr, count, dt);
-        case FS_ALG_RD:
-            return fs_rd_allgather(c, sbuf, smr, rbuf, rmr, count, dt);
-        case FS_ALG_TREE:
-            return fs_tree_allgather(c, sbuf, smr, rbuf, rmr, count, dt);
-        default:
-            break;
-        }
-        break;
-    }
+    coll_fn fn = (unsigned)op < 3 && (unsigned)alg < FS_ALG_COUNT ? algorithms[op][alg] : NULL;
+    if (fn) return fn(c, sbuf, smr, rbuf, rmr, count, dt);
     return fs_transport_fail(tp, FS_EINPUT, "%s: algorithm %s not available", fs_coll_op_name(op),
                              fs_coll_alg_name(alg));
 }
