@@ -49,10 +49,9 @@ if(FS_FUZZ)
                     -fno-omit-frame-pointer -g -O1)
   # Instrumented copies of the parsers: the same globs as analysis/ and
   # benchmarks/ so new reader files are fuzzed without editing this file.
-  file(GLOB FS_FUZZ_ANALYSIS_SRC CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/analysis/*.c)
-  list(FILTER FS_FUZZ_ANALYSIS_SRC EXCLUDE REGEX "/(main|cmd_[^/]*)\\.c$")
-  add_library(fs_fuzz_analysis STATIC ${FS_FUZZ_ANALYSIS_SRC})
-  target_include_directories(fs_fuzz_analysis PUBLIC ${PROJECT_SOURCE_DIR}/analysis)
+  file(GLOB FS_FUZZ_COMMON_SRC CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/common/*.c)
+  add_library(fs_fuzz_analysis STATIC ${FS_ANALYSIS_SOURCES} ${FS_FUZZ_COMMON_SRC})
+  target_include_directories(fs_fuzz_analysis PUBLIC ${FS_ANALYSIS_INCLUDES} ${PROJECT_SOURCE_DIR}/common)
   target_compile_options(fs_fuzz_analysis PRIVATE ${FS_FUZZ_FLAGS})
   target_compile_definitions(fs_fuzz_analysis PUBLIC FS_DATADIR="${CMAKE_INSTALL_FULL_DATADIR}/fabscale"
                              FS_SOURCE_DATADIR="${PROJECT_SOURCE_DIR}/analysis/data")
@@ -68,10 +67,10 @@ if(TARGET fs_analysis)
               LIBS fs_analysis FUZZ_LIBS fs_fuzz_analysis)
 endif()
 # sizes.c needs nothing but libc: compile it in rather than link fs_bench (MPI).
-fs_add_fuzz(sizes SOURCES ${FS_FUZZ_DIR}/fuzz_sizes.c ${PROJECT_SOURCE_DIR}/benchmarks/sizes.c
-            INCLUDES ${PROJECT_SOURCE_DIR}/benchmarks)
+fs_add_fuzz(sizes SOURCES ${FS_FUZZ_DIR}/fuzz_sizes.c ${PROJECT_SOURCE_DIR}/common/sizes.c
+            INCLUDES ${PROJECT_SOURCE_DIR}/common)
 # The catalogue reader (issue 6) when it is in the tree.
-if(TARGET fs_analysis AND EXISTS ${PROJECT_SOURCE_DIR}/analysis/catalog.h)
+if(TARGET fs_analysis AND EXISTS ${PROJECT_SOURCE_DIR}/analysis/train/catalog.h)
   fs_add_fuzz(catalog SOURCES ${FS_FUZZ_DIR}/fuzz_catalog.c
               LIBS fs_analysis FUZZ_LIBS fs_fuzz_analysis)
 endif()

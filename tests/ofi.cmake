@@ -3,15 +3,16 @@
 # Unit: the transport's decisions against EFA's attribute sets, with
 # fi_getinfo / fi_fabric / fi_version replaced at link time by a scripted
 # libfabric (tests/ofi/fake_fabric.c) and the MPI launcher faked.
-set(FS_OFI_SRC ${CMAKE_SOURCE_DIR}/transports)
+set(FS_TR_SRC ${CMAKE_SOURCE_DIR}/transports)
+set(FS_OFI_SRC ${FS_TR_SRC}/ofi)
 fs_add_unit_test(test_ofi_efa
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/ofi/test_ofi_efa.c ${CMAKE_CURRENT_SOURCE_DIR}/ofi/fake_fabric.c
           ${FS_OFI_SRC}/ofi.c ${FS_OFI_SRC}/ofi_info.c ${FS_OFI_SRC}/ofi_mr.c
           ${FS_OFI_SRC}/ofi_xfer.c ${FS_OFI_SRC}/ofi_attr.c ${FS_OFI_SRC}/ofi_list.c
-          ${FS_OFI_SRC}/transport.c ${FS_OFI_SRC}/mpi.c
+          ${FS_TR_SRC}/transport.c ${FS_TR_SRC}/mpi/mpi.c
   LIBS PkgConfig::FABRIC PkgConfig::JANSSON MPI::MPI_C)
 if(TARGET test_ofi_efa)
-  target_include_directories(test_ofi_efa PRIVATE ${FS_OFI_SRC} ${CMAKE_CURRENT_SOURCE_DIR}/ofi)
+  target_include_directories(test_ofi_efa PRIVATE ${FS_TR_SRC} ${FS_OFI_SRC} ${CMAKE_CURRENT_SOURCE_DIR}/ofi)
   target_link_options(test_ofi_efa PRIVATE
     -Wl,--wrap=fi_getinfo -Wl,--wrap=fi_fabric -Wl,--wrap=fi_version)
 endif()

@@ -1,6 +1,6 @@
 /*
  * fuzz_sizes.c - libFuzzer target for fabscale-bench's --sizes parsing
- * (benchmarks/sizes.c: fs_parse_sizes, fs_parse_size).  The first byte
+ * (common/sizes.c: fs_parse_sizes, fs_parse_size).  The first byte
  * chooses --half-steps, the rest is the argument.  Invariants: an accepted
  * list is non-empty, bounded and strictly increasing; a refusal says why (the
  * argument is the user's own text, so it may be echoed as it is).

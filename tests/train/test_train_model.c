@@ -1,6 +1,6 @@
 /*
  * test_train_model.c - the training-step model against hand-computed
- * cases (see analysis/train.h for the model).
+ * cases (see analysis/train/train.h for the model).
  *
  * Most cases use one GPU per node, one NIC, alpha = 0 and B = 1 GB/s
  * (1000 bytes/us), so a ring all-reduce of n bytes over p ranks takes
