@@ -259,7 +259,10 @@ int fs_results_from_json(json_t *root, const char *text, size_t len, const char 
     ctx c = {text, len, path, err, ""};
     if (!json_is_object(root)) return bad(&c, NULL, "an object", root);
     json_t *schema = json_object_get(root, "schema");
-    if (!json_is_string(schema)) return bad(&c, "schema", "a string", schema);
+    if (!json_is_string(schema))
+        return fs_err_set(err, FS_EXIT_INPUT, "%s:%d: not a %s results file (\"schema\" is %s)",
+                          path, line_of(&c, schema ? "schema" : ""), FS_RESULTS_SCHEMA,
+                          schema ? type_name(schema) : "missing");
     const char *sv = json_string_value(schema);
     char ex[64]; /* the file's text, made printable: the message stays one line */
     if (strcmp(sv, FS_RESULTS_SCHEMA) != 0)
@@ -291,15 +294,35 @@ int fs_results_from_json(json_t *root, const char *text, size_t len, const char 
 int fs_results_read_file(const char *path, fs_results *out, fs_err *err)
 {
     memset(out, 0, sizeof *out);
+    FILE *f = fopen(path, "rb");
+    if (!f) return fs_err_set(err, FS_EXIT_INPUT, "%s: cannot open: %s", path, strerror(errno));
+    char *text = NULL;
+    size_t len = 0, cap = 0, n;
+    do {
+        if (len == cap) {
+            char *nt = realloc(text, cap = cap ? 2 * cap : 1 << 16);
+            if (!nt) {
+                free(text);
+                fclose(f);
+                return fs_oom(err);
+            }
+            text = nt;
+        }
+        n = fread(text + len, 1, cap - len, f);
+        len += n;
+    } while (n > 0);
+    int rc = ferror(f)
+                 ? fs_err_set(err, FS_EXIT_RUNTIME, "%s: cannot read: %s", path, strerror(errno))
+                 : 0;
+    fclose(f);
     json_error_t je;
-    json_t *root = json_load_file(path, 0, &je);
-    if (!root) {
-        int missing = errno == ENOENT;
-        return fs_err_set(err, FS_EXIT_INPUT, "%s:%d: %s", path, je.line > 0 ? je.line : 1,
-                          missing ? "cannot open" : je.text);
-    }
-    int rc = fs_results_from_json(root, NULL, 0, path, out, err);
+    json_t *root = rc ? NULL : json_loadb(text, len, 0, &je);
+    if (!rc && !root)
+        rc = fs_err_set(err, FS_EXIT_INPUT, "%s:%d: not valid JSON: %s", path,
+                        je.line > 0 ? je.line : 1, je.text);
+    if (!rc) rc = fs_results_from_json(root, text, len, path, out, err);
     json_decref(root);
+    free(text);
     if (rc == 0 && !(out->path = fs_strdup(path))) rc = fs_oom(err);
     if (rc) fs_results_free(out);
     return rc;
