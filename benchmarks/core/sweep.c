@@ -247,7 +247,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
                          c.bytes, p.bytes, dtype_name(c.dtype));
                 if (run) json_array_append_new(run->notes, json_string(note));
             }
-            fs_table_row(stdout, b, &p);
+            fs_bench_table_row(stdout, b, &p);
             progress(env, b, tp, algorithm, k + 1, o->sizes.n, &p);
             /* Save after every size: a crash later loses nothing measured. */
             char werr[512];
