@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sizes.h"
+
 void fs_lines_init(fs_lines *l, const char *text, size_t len)
 {
     l->p = text;
@@ -59,7 +61,13 @@ int fs_parse_double(const char *tok, double *v)
 
 int fs_text_size(const char *tok, double *v)
 {
+    /* Size columns of OSU and nccl-tests tables are plain byte counts: the
+     * common grammar, without its multiples. */
     for (const char *c = tok; *c; c++)
         if (!isdigit((unsigned char)*c)) return 0;
-    return *tok && fs_parse_double(tok, v);
+    size_t bytes;
+    char why[160];
+    if (!*tok || fs_parse_size(tok, &bytes, why, sizeof why)) return 0;
+    *v = (double)bytes;
+    return 1;
 }
