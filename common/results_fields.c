@@ -38,7 +38,7 @@ static const fs_field meta_rows[] = {
      "fi_version() at run time, MAJOR.MINOR", NULL},
     {"topology", FS_FT_PASS, 0, 0, 0, 0, NULL,
      "per host (by name): hwloc packages, numa_nodes, cores, pus, cpu_model, network_devices",
-     "{\"type\":\"object\",\"additionalProperties\":{\"type\":\"object\"}}"},
+     "{\"type\":\"object\"}"},
     {"settings", FS_FT_PASS, 0, 0, 0, 0, NULL,
      "measurement settings of the launch (precision, time_per_size_s, iteration bounds, window, "
      "timeout_s)",
