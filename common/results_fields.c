@@ -22,12 +22,12 @@ static const fs_field meta_rows[] = {
     {"rank_host", FS_FT_PASS, 0, 0, 0, 0, NULL, "host name of every rank",
      "{\"type\":\"array\",\"items\":{\"type\":\"string\"}}"},
     {"rank_binding", FS_FT_PASS, 0, 0, 0, 0, NULL,
-     "where every rank is bound: \"core C (PU P), NUMA N\", or \"unbound\"/\"unknown\"",
+     "where every rank runs: \"core C (PU P), NUMA N\" (lists), or \"unknown\"",
      "{\"type\":\"array\",\"items\":{\"type\":\"string\"}}"},
     {"instance_type", FS_FT_STRING, AT(fs_meta, instance_type), 0, 0, 0, NULL,
      "EC2 instance type from DMI (null elsewhere)", NULL},
     {"dmi", FS_FT_PASS, 0, 0, 0, 0, NULL,
-     "DMI sys_vendor and product_name of rank 0's host, as found",
+     "DMI `sys_vendor` and `product_name` of rank 0's host, as found",
      "{\"type\":\"object\",\"properties\":{\"sys_vendor\":{\"type\":\"string\"},"
      "\"product_name\":{\"type\":\"string\"}}}"},
     {"cpu_model", FS_FT_STRING, AT(fs_meta, cpu_model), 0, 0, 0, NULL, "CPU model of rank 0's host",
@@ -85,7 +85,7 @@ static const fs_field run_rows[] = {
     {"notes", FS_FT_NOTES, AT(fs_run, notes), 0, 0, 0, NULL,
      "sentences about adjustments made (window capped, sizes rounded)", NULL},
     {"imported_from", FS_FT_PASS, 0, 0, 0, 0, NULL,
-     "where `fabscale import` read the run: format and file",
+     "where `fabscale import` read the run: its `format` (the reader's name) and `file`",
      "{\"type\":\"object\",\"properties\":{\"format\":{\"type\":\"string\"},"
      "\"file\":{\"type\":[\"string\",\"null\"]}}}"},
 };

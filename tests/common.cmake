@@ -18,7 +18,8 @@ find_package(Python3 COMPONENTS Interpreter)
 set(FS_SCHEMA_CHECK ${CMAKE_CURRENT_SOURCE_DIR}/common/check_schema.py)
 add_test(NAME results_schema
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/common/schema_test.sh ${FS_SCHEMA_CHECK}
-                 ${CMAKE_CURRENT_SOURCE_DIR}/data ${CMAKE_CURRENT_BINARY_DIR}/results_schema)
+                 ${CMAKE_CURRENT_SOURCE_DIR}/data ${CMAKE_CURRENT_BINARY_DIR}/results_schema
+                 ${PROJECT_SOURCE_DIR}/docs/results-format.md)
 set_tests_properties(results_schema PROPERTIES LABELS unit)
 
 # A real 2-rank run of every benchmark (mpi and ofi shm), imported, equals

@@ -1,9 +1,10 @@
 #!/bin/sh
-# schema_test.sh CHECK_SCHEMA DATA_DIR WORK_DIR
-# docs/results.schema.json accepts fabscale's own results files and refuses
+# schema_test.sh CHECK_SCHEMA DATA_DIR WORK_DIR FORMAT_DOC
+# docs/results.schema.json accepts fabscale's own results files (and the
+# example of docs/results-format.md, which names every member) and refuses
 # documents that are wrong in one member each: the validation the
 # integration tests run can fail.
-check=$1 data=$2 work=$3
+check=$1 data=$2 work=$3 doc=$4
 mkdir -p "$work"
 fails=0
 python3 "$check" "$data/fabscale_synthetic.json" || { echo "FAIL: good file refused"; fails=$((fails + 1)); }
@@ -12,6 +13,28 @@ good='{"schema": "fabscale.results/1", "meta": {"ranks": 2}, "runs": [{"benchmar
  "kind": "bandwidth", "points": [{"bytes": 8, "time_us": {"p50": 1.5}}]}]}'
 printf '%s\n' "$good" > "$work/good.json"
 python3 "$check" "$work/good.json" || { echo "FAIL: minimal document refused"; fails=$((fails + 1)); }
+
+# The format page: its example is a valid document, and it documents every
+# member the schema (the field table) has.
+python3 - "$doc" "$work/example.json" "$(dirname "$check")/../../docs/results.schema.json" <<'PY' ||
+import json, re, sys
+text = open(sys.argv[1]).read()
+open(sys.argv[2], "w").write(re.search(r"```json\n(.*?)```", text, re.S).group(1))
+schema = json.load(open(sys.argv[3]))
+names = set()
+def walk(s):
+    for k, v in s.get("properties", {}).items():
+        names.add(k)
+        walk(v)
+    if isinstance(s.get("items"), dict):
+        walk(s["items"])
+walk(schema)
+missing = sorted(n for n in names if "`%s`" % n not in text)
+if missing:
+    sys.exit("results-format.md does not document: " + ", ".join(missing))
+PY
+    { echo "FAIL: docs/results-format.md"; fails=$((fails + 1)); }
+python3 "$check" "$work/example.json" || { echo "FAIL: the example of results-format.md is refused"; fails=$((fails + 1)); }
 
 n=0
 bad() { # WHAT DOCUMENT
@@ -33,5 +56,5 @@ bad "ranks not integer" '{"schema": "fabscale.results/1", "meta": {"ranks": 2.5}
 bad "p50 a boolean" '{"schema": "fabscale.results/1", "runs": [{"benchmark": "bw", "points": [{"bytes": 8, "time_us": {"p50": true}}]}]}'
 bad "notes not strings" '{"schema": "fabscale.results/1", "runs": [{"benchmark": "bw", "notes": [1], "points": []}]}'
 bad "not JSON" '{"schema": '
-[ "$fails" = 0 ] && echo "ok: schema accepts 2 documents, refuses $n"
+[ "$fails" = 0 ] && echo "ok: schema accepts 3 documents, refuses $n"
 exit "$fails"
