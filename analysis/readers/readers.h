@@ -28,6 +28,7 @@ typedef struct fs_reader {
     /* Fill out from s; 0 or FS_EXIT_INPUT / FS_EXIT_RUNTIME with err. */
     int (*read)(const fs_src *s, fs_results *out, fs_err *err);
     const char *runs_key; /* JSON member holding the runs, for "no usable runs" lines */
+    const char *detail;   /* for --help: what exactly is read */
 } fs_reader;
 
 /* The table: n rows, in fs_format order. */

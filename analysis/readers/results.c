@@ -38,10 +38,16 @@ static int sniff_nccl_text(const fs_src *s)
 /* The readers, one row each, in fs_format order.  Sniffing goes down the
  * rows: the first that recognises the content reads it. */
 static const fs_reader readers[] = {
-    {"fabscale", "fabscale JSON", true, sniff_fabscale, fs_read_fabscale_json, "runs"},
-    {"osu", "OSU Micro-Benchmarks 7.x text", false, sniff_osu, fs_read_osu, NULL},
-    {"nccl-tests", "nccl-tests 2.x text", false, sniff_nccl_text, fs_read_nccl_text, NULL},
-    {"nccl-tests-json", "nccl-tests -J JSON", true, sniff_nccl_json, fs_read_nccl_json, "results"},
+    {"fabscale", "fabscale JSON", true, sniff_fabscale, fs_read_fabscale_json, "runs",
+     "fabscale.results/1 (docs/results-format.md), every member kept"},
+    {"osu", "OSU Micro-Benchmarks 7.x text", false, sniff_osu, fs_read_osu, NULL,
+     "osu_latency, osu_bw, osu_bibw, osu_mbw_mr, osu_allreduce, osu_reduce_scatter,\n"
+     "osu_allgather, with or without -f / -z / -c columns; bandwidth tables get a\n"
+     "time per iteration from the bandwidth (window 64)"},
+    {"nccl-tests", "nccl-tests 2.x text", false, sniff_nccl_text, fs_read_nccl_text, NULL,
+     "all_reduce_perf, reduce_scatter_perf, all_gather_perf, alltoall_perf, ..."},
+    {"nccl-tests-json", "nccl-tests -J JSON", true, sniff_nccl_json, fs_read_nccl_json, "results",
+     "the -J output of the same programs"},
 };
 #define NREADERS (sizeof readers / sizeof readers[0])
 
@@ -70,6 +76,19 @@ static const char *list_of(int json, const char *last_sep, char *buf, size_t len
         o += (size_t)snprintf(buf + o, len - o, "%s%s", sep, readers[i].description);
     }
     return buf;
+}
+
+void fs_format_help(FILE *f)
+{
+    for (size_t i = 0; i < NREADERS; i++) {
+        fprintf(f, "  %-16s %s\n%19s", readers[i].name, readers[i].description, "");
+        /* The detail's lines line up under the description. */
+        for (const char *c = readers[i].detail; *c; c++) {
+            fputc(*c, f);
+            if (*c == '\n') fprintf(f, "%19s", "");
+        }
+        fputc('\n', f);
+    }
 }
 
 const char *fs_format_list(void)

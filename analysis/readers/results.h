@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "diag.h"
 #include "results_doc.h"
@@ -32,8 +33,10 @@ int fs_results_load(const char *path, fs_results *out, fs_err *err);
 int fs_results_parse(const char *text, size_t len, const char *path, fs_results *out, fs_err *err);
 /* The name of the reader that produced a results (its row's name). */
 const char *fs_format_name(int format);
-/* "fabscale JSON, OSU Micro-Benchmarks text, ..." from the reader table. */
+/* "fabscale JSON, OSU Micro-Benchmarks 7.x text, ..." from the reader table. */
 const char *fs_format_list(void);
+/* One block per reader for --help: name, description, what is read. */
+void fs_format_help(FILE *f);
 
 /* Load several files; on error frees what was loaded.  *out is an array of
  * n results to free with fs_results_free_all. */
