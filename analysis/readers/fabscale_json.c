@@ -19,7 +19,6 @@ static json_t *run_json(const fs_results *r, const fs_run *run)
 {
     json_t *jr = fs_run_to_json(run);
     if (r->format != FS_FORMAT_FABSCALE && !json_object_get(jr, "imported_from")) {
-        json_object_set_new(jr, "in_place", json_boolean(run->in_place));
         json_object_set_new(jr, "imported_from",
                             json_pack("{s:s,s:o}", "format", fs_format_name(r->format), "file",
                                       r->path ? json_string(r->path) : json_null()));
