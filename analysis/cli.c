@@ -9,48 +9,28 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sizes.h"
+
 int fs_cli_fail(const fs_err *err)
 {
     fprintf(stderr, "fabscale: %s\n", err->msg[0] ? err->msg : "failed");
     return err->status ? err->status : FS_EXIT_RUNTIME;
 }
 
-static int parse_size(const char *s, double *bytes)
+/* The one byte-size grammar (common/sizes.h). */
+static int parse_size(const char *s, double *bytes, char *why, size_t whylen)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || errno || !isfinite(v) || v < 0) return -1;
-    double mul = 1;
-    if (*end) {
-        char u = (char)toupper((unsigned char)*end);
-        const char *rest = end + 1;
-        if (u == 'K')
-            mul = 1024.0;
-        else if (u == 'M')
-            mul = 1048576.0;
-        else if (u == 'G')
-            mul = 1073741824.0;
-        else if (u == 'T')
-            mul = 1099511627776.0;
-        else if (u == 'B' && !*rest)
-            rest = end + 1;
-        else
-            return -1;
-        if (strcasecmp(rest, "") != 0 && strcasecmp(rest, "B") != 0 && strcasecmp(rest, "iB") != 0)
-            return -1;
-    }
-    /* "1e308K" is finite before the suffix, infinite after it */
-    if (!isfinite(v * mul)) return -1;
-    *bytes = v * mul;
+    size_t v;
+    if (fs_parse_size(s, &v, why, whylen)) return -1;
+    *bytes = (double)v;
     return 0;
 }
 
 int fs_cli_size(const char *opt, const char *s, double *bytes, fs_err *err)
 {
-    if (parse_size(s, bytes))
-        return fs_err_set(err, FS_EXIT_INPUT,
-                          "%s: \"%s\" is not a size (bytes, or with K/M/G suffix)", opt, s);
+    char why[256];
+    if (parse_size(s, bytes, why, sizeof why))
+        return fs_err_set(err, FS_EXIT_INPUT, "%s: %s", opt, why);
     return 0;
 }
 
@@ -83,24 +63,29 @@ static int parse_list(const char *opt, const char *s, bool ints, double **out, s
         char *a = strtok_r(copy, ":", &save), *b = strtok_r(NULL, ":", &save),
              *c = strtok_r(NULL, ":", &save);
         double lo, hi, f = 2;
-        char *e;
-        if (!a || !b || strtok_r(NULL, ":", &save) || parse_size(a, &lo) || parse_size(b, &hi) ||
-            (c && ((f = strtod(c, &e)), *e || !(f > 1))) || lo > hi || (lo <= 0)) {
+        char *e, why[256];
+        if (!a || !b || strtok_r(NULL, ":", &save) || parse_size(a, &lo, why, sizeof why) ||
+            parse_size(b, &hi, why, sizeof why) || (c && ((f = strtod(c, &e)), *e || !(f > 1))) ||
+            lo > hi || (lo <= 0)) {
             rc = fs_err_set(err, FS_EXIT_INPUT,
                             "%s: \"%s\" is not %s (range needs 0 < MIN <= MAX, FACTOR > 1)", opt, s,
                             what);
+
         } else {
             for (double v = lo; v <= hi * (1 + 1e-12) && rc == 0; v *= f)
-                if (push(out, n, ints ? floor(v + 0.5) : v))
+                if (push(out, n, floor(v + 0.5))) /* whole bytes, whole counts */
                     rc = fs_err_set(err, FS_EXIT_INPUT, "%s: \"%s\": too many values", opt, s);
         }
     } else {
         for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0;
              tok = strtok_r(NULL, ",", &save)) {
             double v;
-            if (parse_size(tok, &v) || (ints && v != floor(v)))
-                rc = fs_err_set(err, FS_EXIT_INPUT, "%s: \"%s\" in \"%s\" is not %s", opt, tok, s,
-                                ints ? "an integer" : "a size");
+            char why[256];
+            if (parse_size(tok, &v, why, sizeof why) || (ints && v != floor(v)))
+                rc = ints ? fs_err_set(err, FS_EXIT_INPUT, "%s: \"%s\" in \"%s\" is not an integer",
+                                       opt, tok, s)
+                          : fs_err_set(err, FS_EXIT_INPUT, "%s: \"%s\" in \"%s\": %s", opt, tok, s,
+                                       why);
             else if (push(out, n, v))
                 rc = fs_err_set(err, FS_EXIT_INPUT, "%s: \"%s\": too many values", opt, s);
         }

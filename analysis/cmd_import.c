@@ -18,20 +18,19 @@
 
 static void help(void)
 {
-    printf(
-        "usage: fabscale import [options] FILE... -o OUT.json\n\n"
-        "Reads each FILE, whatever it is (fabscale JSON, OSU Micro-Benchmarks 7.x text output of\n"
-        "osu_latency, osu_bw, osu_bibw, osu_mbw_mr, osu_allreduce, osu_reduce_scatter,\n"
-        "osu_allgather with or without -f / -z / -c columns; nccl-tests 2.x text output or its\n"
-        "-J JSON), and writes one fabscale.results/1 file (atomically: temporary file + rename).\n"
-        "Each imported run records where it came from (\"imported_from\").  OSU bandwidth tables\n"
-        "get a time per iteration derived from the bandwidth (window 64); OSU and nccl-tests\n"
-        "report averages, imported as time_us.mean.  Prints a summary of what was read.\n\n"
-        "options:\n"
-        "  -o, --output FILE   where to write (\"-\": standard output, no summary)\n"
-        "  --osu-ranks N       rank count of collective runs that do not record it (OSU)\n"
-        "  --json / --csv      the summary as JSON / CSV\n"
-        "  -h, --help          this help\n");
+    printf("usage: fabscale import [options] FILE... -o OUT.json\n\n"
+           "Reads each FILE, whatever it is, and writes one fabscale.results/1 file (atomically:\n"
+           "temporary file + rename).  Runs of other formats record where they came from\n"
+           "(\"imported_from\"); OSU and nccl-tests report averages, imported as time_us.mean.\n"
+           "Importing one fabscale file gives it back member for member.  Prints a summary of\n"
+           "what was read.\n\n"
+           "formats (recognised from the content):\n");
+    fs_format_help(stdout);
+    printf("\noptions:\n"
+           "  -o, --output FILE   where to write (\"-\": standard output, no summary)\n"
+           "  --osu-ranks N       rank count of collective runs that do not record it (OSU)\n"
+           "  --json / --csv      the summary as JSON / CSV\n"
+           "  -h, --help          this help\n");
 }
 
 static int write_atomic(const char *path, const char *text, fs_err *err)

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "predict.h"
+#include "sizes.h"
 #include "table.h"
 
 static void help(void)
@@ -45,7 +46,7 @@ static void help(void)
         "  --no-check            skip the comparison with measured collectives\n"
         "  --json / --csv        machine-readable output (CSV: predictions, a blank line, then\n"
         "                        the measured-vs-model table)\n"
-        "  -h, --help            this help\n");
+        "  -h, --help            this help\n\n" FS_SIZE_GRAMMAR_HELP);
 }
 
 typedef struct popts {

@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "diag.h"
+#include "results.h"
 
 typedef struct fs_subcommand {
     const char *name;
@@ -38,8 +39,8 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: fabscale SUBCOMMAND [options] RESULTS...\n"
             "       fabscale --help | --version | help SUBCOMMAND\n\n"
-            "RESULTS are fabscale JSON (fabscale.results/1), OSU Micro-Benchmarks text output or\n"
-            "nccl-tests text / -J JSON output, as they are.\n\nsubcommands:\n");
+            "RESULTS are files as they are, in any of these formats:\n  %s.\n\nsubcommands:\n",
+            fs_format_list());
     for (size_t i = 0; i < NSUB; i++)
         fprintf(f, "  %-9s %s\n", subcommands[i].name, subcommands[i].summary);
     fprintf(f, "\nEvery subcommand takes --help, --json and --csv.\n"

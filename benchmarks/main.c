@@ -40,7 +40,7 @@ static int finish(fs_sweep_env *env, int rc, const char *msg)
         if (rc && env->doc && env->opt->output)
             fprintf(stderr, "fabscale-bench: results so far are in %s\n", env->opt->output);
     }
-    json_decref(env->doc);
+    fs_bench_results_free(env->doc);
     MPI_Finalize();
     return rc == 0 ? 0 : rc == FS_EINPUT ? EXIT_USAGE : 1;
 }
@@ -59,12 +59,12 @@ static void save_partial(void *arg)
 }
 
 /* Output file policy, decided on rank 0 and shared. */
-static int check_output(const fs_options *o, json_t **appended, char *msg, size_t len)
+static int check_output(const fs_options *o, fs_results **appended, char *msg, size_t len)
 {
     struct stat st;
     if (!o->output || stat(o->output, &st) != 0) return 0;
     if (o->append) {
-        *appended = fs_results_load(o->output, msg, len);
+        *appended = fs_bench_results_load(o->output, msg, len);
         return *appended ? 0 : FS_EINPUT;
     }
     if (!o->force) {
@@ -103,7 +103,7 @@ int main(int argc, char **argv)
     int rc = fs_fault_init(rank, msg, sizeof msg) ? FS_EINPUT : 0;
     if ((rc = fs_agree_error(MPI_COMM_WORLD, rc, msg, sizeof msg))) return finish(&env, rc, msg);
 
-    json_t *appended = NULL;
+    fs_results *appended = NULL;
     rc = rank == 0 ? check_output(&opt, &appended, msg, sizeof msg) : 0;
     MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
     if (rc) return finish(&env, rc, msg);
@@ -124,13 +124,10 @@ int main(int argc, char **argv)
                       (json_int_t)opt.warmup, "window", opt.window, "timeout_s", opt.timeout));
         if (appended) {
             /* Keep the file's own meta; record this launch's beside it. */
-            json_t *old = json_object_get(appended, "meta");
-            json_t *more = json_object_get(old, "appended");
-            if (!json_is_array(more)) json_object_set_new(old, "appended", more = json_array());
-            json_array_append_new(more, meta);
+            fs_bench_results_add_launch(appended, meta);
             env.doc = appended;
         } else {
-            env.doc = fs_results_new(meta);
+            env.doc = fs_bench_results_new(meta);
         }
     }
     fs_hostmap hosts;

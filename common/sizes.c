@@ -1,12 +1,38 @@
-/* sizes.c - parsing of --sizes. */
+/* sizes.c - the byte-size grammar (see sizes.h) and --sizes lists. */
 #include "sizes.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Length of the NUMBER at s (0 when s does not start with a digit), and
+ * whether it is plain digits. */
+static size_t number_len(const char *s, bool *plain)
+{
+    size_t i = 0;
+    while (isdigit((unsigned char)s[i])) i++;
+    *plain = true;
+    if (i == 0) return 0;
+    if (s[i] == '.') {
+        *plain = false;
+        i++;
+        while (isdigit((unsigned char)s[i])) i++;
+    }
+    if (s[i] == 'e' || s[i] == 'E') {
+        size_t j = i + 1;
+        if (s[j] == '+' || s[j] == '-') j++;
+        if (isdigit((unsigned char)s[j])) {
+            *plain = false;
+            while (isdigit((unsigned char)s[j])) j++;
+            i = j;
+        }
+    }
+    return i;
+}
 
 int fs_parse_size(const char *s, size_t *out, char *why, size_t whylen)
 {
@@ -14,46 +40,55 @@ int fs_parse_size(const char *s, size_t *out, char *why, size_t whylen)
         snprintf(why, whylen, "empty size");
         return -1;
     }
-    if (!isdigit((unsigned char)*s)) {
+    bool plain;
+    size_t n = number_len(s, &plain);
+    if (n == 0 || n > 400) {
         snprintf(why, whylen, "size \"%s\" is not a number", s);
         return -1;
     }
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno == ERANGE) {
-        snprintf(why, whylen, "size \"%s\" is too large", s);
-        return -1;
-    }
+    const char *end = s + n;
     unsigned shift = 0;
     if (*end) {
-        switch (toupper((unsigned char)*end)) {
-        case 'K':
-            shift = 10;
-            break;
-        case 'M':
-            shift = 20;
-            break;
-        case 'G':
-            shift = 30;
-            break;
-        default:
-            snprintf(why, whylen, "size \"%s\": unknown suffix \"%s\" (use K, M or G)", s, end);
+        const char *mult = strchr("KMGT", toupper((unsigned char)*end));
+        if (mult) {
+            shift = 10 * (unsigned)(mult - "KMGT" + 1);
+            end++;
+            if (*end == 'i' || *end == 'I') end++;
+        }
+        if (*end == 'b' || *end == 'B') end++;
+        if (*end && end == s + n) {
+            snprintf(why, whylen, "size \"%s\": unknown suffix \"%s\" (use K, M, G or T)", s, end);
             return -1;
         }
-        end++;
-        if (*end == 'i' || *end == 'I') end++; /* accept KiB-style "Ki" */
-        if (*end == 'b' || *end == 'B') end++;
         if (*end) {
             snprintf(why, whylen, "size \"%s\": trailing characters \"%s\"", s, end);
             return -1;
         }
     }
-    if (shift && v > (UINT64_MAX >> shift)) {
+    char num[402];
+    memcpy(num, s, n);
+    num[n] = '\0';
+    errno = 0;
+    if (plain) {
+        /* Exact: no detour through a double for 2^53 and above. */
+        unsigned long long v = strtoull(num, NULL, 10);
+        if (errno == ERANGE || v > (UINT64_MAX >> shift) || v > SIZE_MAX >> shift) {
+            snprintf(why, whylen, "size \"%s\" is too large", s);
+            return -1;
+        }
+        *out = (size_t)(v << shift);
+        return 0;
+    }
+    double v = ldexp(strtod(num, NULL), (int)shift);
+    if (!(v < 18446744073709551616.0)) { /* 2^64; also catches inf */
         snprintf(why, whylen, "size \"%s\" is too large", s);
         return -1;
     }
-    *out = (size_t)(v << shift);
+    if (v != floor(v)) {
+        snprintf(why, whylen, "size \"%s\" is %.6g bytes, not a whole number", s, v);
+        return -1;
+    }
+    *out = (size_t)v;
     return 0;
 }
 

@@ -68,7 +68,7 @@ if(TARGET fs_analysis)
 endif()
 # sizes.c needs nothing but libc: compile it in rather than link fs_bench (MPI).
 fs_add_fuzz(sizes SOURCES ${FS_FUZZ_DIR}/fuzz_sizes.c ${PROJECT_SOURCE_DIR}/common/sizes.c
-            INCLUDES ${PROJECT_SOURCE_DIR}/common)
+            INCLUDES ${PROJECT_SOURCE_DIR}/common LIBS ${MATH_LIB} FUZZ_LIBS ${MATH_LIB})
 # The catalogue reader (issue 6) when it is in the tree.
 if(TARGET fs_analysis AND EXISTS ${PROJECT_SOURCE_DIR}/analysis/train/catalog.h)
   fs_add_fuzz(catalog SOURCES ${FS_FUZZ_DIR}/fuzz_catalog.c

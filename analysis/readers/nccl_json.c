@@ -54,8 +54,9 @@ static int bad(const fs_src *s, fs_err *err, const char *path, const char *why)
                       fs_json_line(s->text, s->len, path), path, why);
 }
 
-int fs_read_nccl_json(const fs_src *s, json_t *root, fs_results *out, fs_err *err)
+int fs_read_nccl_json(const fs_src *s, fs_results *out, fs_err *err)
 {
+    json_t *root = s->root;
     fs_meta *m = &out->meta;
     json_t *args = json_object_get(root, "args"), *env = json_object_get(root, "env");
     json_t *config = json_object_get(root, "config");

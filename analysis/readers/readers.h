@@ -1,6 +1,7 @@
 /*
- * readers.h - the format readers behind fs_results_parse(), and the
- * helpers they share to build runs and points.  Internal to the library.
+ * readers.h - the format readers behind fs_results_parse(), one row each
+ * in the table of results.c, and the helpers they share.  Internal to the
+ * library.  A new format is its reader file plus one row.
  */
 #ifndef FS_READERS_H
 #define FS_READERS_H
@@ -9,16 +10,32 @@
 
 #include "results.h"
 
-/* What every reader gets: the text (for line numbers) and where to put
- * the runs. */
+/* What every reader gets: the text (for line numbers), and for text that
+ * starts like JSON, the parsed value (NULL otherwise). */
 typedef struct fs_src {
     const char *text;
     size_t len;
     const char *path;
+    json_t *root;
 } fs_src;
 
-int fs_read_fabscale_json(const fs_src *s, json_t *root, fs_results *out, fs_err *err);
-int fs_read_nccl_json(const fs_src *s, json_t *root, fs_results *out, fs_err *err);
+typedef struct fs_reader {
+    const char *name;        /* fs_format_name(): "fabscale", "osu", ... */
+    const char *description; /* in messages and help: "OSU Micro-Benchmarks 7.x text" */
+    bool json;               /* reads a JSON value (s->root), else text */
+    /* Whether the content is this format (a cheap look, no errors). */
+    int (*sniff)(const fs_src *s);
+    /* Fill out from s; 0 or FS_EXIT_INPUT / FS_EXIT_RUNTIME with err. */
+    int (*read)(const fs_src *s, fs_results *out, fs_err *err);
+    const char *runs_key; /* JSON member holding the runs, for "no usable runs" lines */
+    const char *detail;   /* for --help: what exactly is read */
+} fs_reader;
+
+/* The table: n rows, in fs_format order. */
+const fs_reader *fs_readers(size_t *n);
+
+int fs_read_fabscale_json(const fs_src *s, fs_results *out, fs_err *err);
+int fs_read_nccl_json(const fs_src *s, fs_results *out, fs_err *err);
 int fs_read_osu(const fs_src *s, fs_results *out, fs_err *err);
 int fs_read_nccl_text(const fs_src *s, fs_results *out, fs_err *err);
 
@@ -27,13 +44,6 @@ int fs_looks_like_osu(const char *text, size_t len);
 int fs_looks_like_nccl_text(const char *text, size_t len);
 /* nccl-tests -J output: an object with "results" and no "schema". */
 int fs_looks_like_nccl_json(json_t *root);
-
-/* Building results.  All return NULL (and set err) when memory runs out. */
-fs_run *fs_results_new_run(fs_results *r, const char *benchmark, fs_err *err);
-fs_point *fs_run_new_point(fs_run *run, fs_err *err);
-void fs_point_clear(fs_point *p);
-char *fs_strdup(const char *s);
-int fs_oom(fs_err *err);
 
 /* The nccl-tests program name ("all_reduce_perf", "./build/all_gather_perf")
  * as a fabscale benchmark name, or NULL when it is not a collective we know. */

@@ -1,7 +1,8 @@
 /*
  * results.c - load measurement files of any supported format: read the
- * file, sniff the format from the content, hand it to its reader, and
- * refuse files that carry nothing usable.
+ * file, sniff the format from the content with the rows of the reader
+ * table, hand it to the row that recognised it, and refuse files that
+ * carry nothing usable.
  */
 #include "results.h"
 
@@ -13,21 +14,87 @@
 
 #include "json_locate.h"
 #include "readers.h"
-#include "text.h"
 
-const char *fs_format_name(fs_format f)
+static int sniff_fabscale(const fs_src *s)
 {
-    switch (f) {
-    case FS_FORMAT_FABSCALE:
-        return "fabscale";
-    case FS_FORMAT_OSU:
-        return "osu";
-    case FS_FORMAT_NCCL_TEXT:
-        return "nccl-tests";
-    case FS_FORMAT_NCCL_JSON:
-        return "nccl-tests-json";
+    return json_is_object(s->root) && json_object_get(s->root, "schema") != NULL;
+}
+
+static int sniff_nccl_json(const fs_src *s)
+{
+    return json_is_object(s->root) && fs_looks_like_nccl_json(s->root);
+}
+
+static int sniff_osu(const fs_src *s)
+{
+    return fs_looks_like_osu(s->text, s->len);
+}
+
+static int sniff_nccl_text(const fs_src *s)
+{
+    return fs_looks_like_nccl_text(s->text, s->len);
+}
+
+/* The readers, one row each, in fs_format order.  Sniffing goes down the
+ * rows: the first that recognises the content reads it. */
+static const fs_reader readers[] = {
+    {"fabscale", "fabscale JSON", true, sniff_fabscale, fs_read_fabscale_json, "runs",
+     "fabscale.results/1 (docs/results-format.md), every member kept"},
+    {"osu", "OSU Micro-Benchmarks 7.x text", false, sniff_osu, fs_read_osu, NULL,
+     "osu_latency, osu_bw, osu_bibw, osu_mbw_mr, osu_allreduce, osu_reduce_scatter,\n"
+     "osu_allgather, with or without -f / -z / -c columns; bandwidth tables get a\n"
+     "time per iteration from the bandwidth (window 64)"},
+    {"nccl-tests", "nccl-tests 2.x text", false, sniff_nccl_text, fs_read_nccl_text, NULL,
+     "all_reduce_perf, reduce_scatter_perf, all_gather_perf, alltoall_perf, ..."},
+    {"nccl-tests-json", "nccl-tests -J JSON", true, sniff_nccl_json, fs_read_nccl_json, "results",
+     "the -J output of the same programs"},
+};
+#define NREADERS (sizeof readers / sizeof readers[0])
+
+const fs_reader *fs_readers(size_t *n)
+{
+    *n = NREADERS;
+    return readers;
+}
+
+const char *fs_format_name(int f)
+{
+    return f >= 0 && (size_t)f < NREADERS ? readers[f].name : "?";
+}
+
+/* "A, B, C nor D" of the rows that read JSON (json) or text (!json) or
+ * all (json < 0). */
+static const char *list_of(int json, const char *last_sep, char *buf, size_t len)
+{
+    size_t n = 0, total = 0, o = 0;
+    for (size_t i = 0; i < NREADERS; i++) total += json < 0 || readers[i].json == (json > 0);
+    buf[0] = '\0';
+    for (size_t i = 0; i < NREADERS && o < len; i++) {
+        if (!(json < 0 || readers[i].json == (json > 0))) continue;
+        n++;
+        const char *sep = n == 1 ? "" : n == total ? last_sep : ", ";
+        o += (size_t)snprintf(buf + o, len - o, "%s%s", sep, readers[i].description);
     }
-    return "?";
+    return buf;
+}
+
+void fs_format_help(FILE *f)
+{
+    for (size_t i = 0; i < NREADERS; i++) {
+        fprintf(f, "  %-16s %s\n%19s", readers[i].name, readers[i].description, "");
+        /* The detail's lines line up under the description. */
+        for (const char *c = readers[i].detail; *c; c++) {
+            fputc(*c, f);
+            if (*c == '\n') fprintf(f, "%19s", "");
+        }
+        fputc('\n', f);
+    }
+}
+
+const char *fs_format_list(void)
+{
+    static char buf[512];
+    return list_of(-1, " and ", buf, sizeof buf);
 }
 
 static int point_usable(const fs_point *p)
@@ -48,36 +115,31 @@ static int check_usable(const fs_src *s, const fs_results *r, const char *runs_k
                       s->path, line > 0 ? line : 1, r->nruns);
 }
 
-static int parse_json(const fs_src *s, fs_results *out, fs_err *err)
+/* The first row that recognises the content, or an error saying what the
+ * content is not. */
+static int pick(const fs_src *s, size_t first, const fs_reader **rd, fs_err *err)
 {
-    json_error_t je;
-    json_t *root = json_loadb(s->text, s->len, JSON_DECODE_ANY, &je);
-    if (!root)
-        return fs_err_set(err, FS_EXIT_INPUT, "%s:%d: not valid JSON (column %d): %s", s->path,
-                          je.line > 0 ? je.line : 1, je.column, je.text);
-    int rc;
-    const char *key = NULL;
-    if (!json_is_object(root)) {
-        rc = fs_err_set(err, FS_EXIT_INPUT,
-                        "%s:1: JSON %s, not a results object (fabscale.results/1 or nccl-tests -J)",
-                        s->path, json_is_array(root) ? "array" : "value");
-    } else if (json_object_get(root, "schema")) {
-        out->format = FS_FORMAT_FABSCALE;
-        key = "runs";
-        rc = fs_read_fabscale_json(s, root, out, err);
-    } else if (fs_looks_like_nccl_json(root)) {
-        out->format = FS_FORMAT_NCCL_JSON;
-        key = "results";
-        rc = fs_read_nccl_json(s, root, out, err);
-    } else {
-        rc = fs_err_set(err, FS_EXIT_INPUT,
-                        "%s:1: JSON object without \"schema\": not a fabscale results file "
-                        "(nor nccl-tests -J output)",
-                        s->path);
-    }
-    json_decref(root);
-    if (rc == 0) rc = check_usable(s, out, key, err);
-    return rc;
+    bool json = s->root != NULL;
+    for (size_t i = 0; i < NREADERS; i++)
+        if (readers[i].json == json && readers[i].sniff(s)) {
+            *rd = &readers[i];
+            return 0;
+        }
+    char list[400], ex[64];
+    if (json && !json_is_object(s->root))
+        return fs_err_set(err, FS_EXIT_INPUT, "%s:1: JSON %s, not a results object (%s)", s->path,
+                          json_is_array(s->root) ? "array" : "value",
+                          list_of(1, " or ", list, sizeof list));
+    if (json)
+        return fs_err_set(err, FS_EXIT_INPUT,
+                          "%s:1: JSON object without \"schema\": not a fabscale results file "
+                          "(nor any of %s)",
+                          s->path, list_of(1, " or ", list, sizeof list));
+    const char *ls = s->text + first, *le = memchr(ls, '\n', s->len - first);
+    return fs_err_set(err, FS_EXIT_INPUT,
+                      "%s:%d: not a results file: neither %s (line starts \"%s\")", s->path,
+                      fs_line_of(s->text, ls), list_of(-1, " nor ", list, sizeof list),
+                      fs_excerpt(ls, le ? (size_t)(le - ls) : s->len - first, ex, sizeof ex));
 }
 
 int fs_results_parse(const char *text, size_t len, const char *path, fs_results *out, fs_err *err)
@@ -85,36 +147,32 @@ int fs_results_parse(const char *text, size_t len, const char *path, fs_results 
     memset(out, 0, sizeof *out);
     out->path = fs_strdup(path);
     if (!out->path) return fs_oom(err);
-    fs_src s = {text, len, path};
+    fs_src s = {text, len, path, NULL};
     size_t i = 0;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) i = 3; /* UTF-8 BOM */
     while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
         i++;
-    int rc;
+    int rc = 0;
+    const fs_reader *rd = NULL;
     if (i == len) {
         rc = fs_err_set(err, FS_EXIT_INPUT, "%s:1: empty file, no measurements", path);
     } else if (memchr(text, '\0', len)) {
         rc = fs_err_set(err, FS_EXIT_INPUT, "%s:%d: binary data (NUL byte), not a results file",
                         path, fs_line_of(text, memchr(text, '\0', len)));
     } else if (text[i] == '{' || text[i] == '[') {
-        rc = parse_json(&s, out, err);
-    } else if (fs_looks_like_osu(text, len)) {
-        out->format = FS_FORMAT_OSU;
-        rc = fs_read_osu(&s, out, err);
-        if (rc == 0) rc = check_usable(&s, out, NULL, err);
-    } else if (fs_looks_like_nccl_text(text, len)) {
-        out->format = FS_FORMAT_NCCL_TEXT;
-        rc = fs_read_nccl_text(&s, out, err);
-        if (rc == 0) rc = check_usable(&s, out, NULL, err);
-    } else {
-        const char *ls = text + i, *le = memchr(ls, '\n', len - i);
-        char ex[64];
-        rc = fs_err_set(err, FS_EXIT_INPUT,
-                        "%s:%d: not a results file: neither fabscale JSON, OSU Micro-Benchmarks "
-                        "nor nccl-tests output (line starts \"%s\")",
-                        path, fs_line_of(text, ls),
-                        fs_excerpt(ls, le ? (size_t)(le - ls) : len - i, ex, sizeof ex));
+        json_error_t je;
+        s.root = json_loadb(text, len, JSON_DECODE_ANY, &je);
+        if (!s.root)
+            rc = fs_err_set(err, FS_EXIT_INPUT, "%s:%d: not valid JSON (column %d): %s", path,
+                            je.line > 0 ? je.line : 1, je.column, je.text);
     }
+    if (rc == 0) rc = pick(&s, i, &rd, err);
+    if (rc == 0) {
+        out->format = (int)(rd - readers);
+        rc = rd->read(&s, out, err);
+    }
+    if (rc == 0) rc = check_usable(&s, out, rd->runs_key, err);
+    json_decref(s.root);
     if (rc) {
         fs_results_free(out);
         out->path = NULL;
@@ -173,4 +231,11 @@ int fs_results_load_all(char *const *paths, size_t n, fs_results **out, fs_err *
         }
     }
     return 0;
+}
+
+void fs_results_free_all(fs_results *r, size_t n)
+{
+    if (!r) return;
+    for (size_t i = 0; i < n; i++) fs_results_free(&r[i]);
+    free(r);
 }

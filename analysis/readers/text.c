@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sizes.h"
+
 void fs_lines_init(fs_lines *l, const char *text, size_t len)
 {
     l->p = text;
@@ -59,29 +61,13 @@ int fs_parse_double(const char *tok, double *v)
 
 int fs_text_size(const char *tok, double *v)
 {
+    /* Size columns of OSU and nccl-tests tables are plain byte counts: the
+     * common grammar, without its multiples. */
     for (const char *c = tok; *c; c++)
         if (!isdigit((unsigned char)*c)) return 0;
-    return *tok && fs_parse_double(tok, v);
-}
-
-int fs_line_of(const char *text, const char *s)
-{
-    int line = 1;
-    for (const char *c = text; c < s; c++)
-        if (*c == '\n') line++;
-    return line;
-}
-
-const char *fs_excerpt(const char *s, size_t len, char *buf, size_t buflen)
-{
-    size_t n = len < 40 ? len : 40;
-    if (n + 4 > buflen) n = buflen > 4 ? buflen - 4 : 0;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) buf[o++] = isprint((unsigned char)s[i]) ? s[i] : '?';
-    if (n < len) {
-        memcpy(buf + o, "...", 3);
-        o += 3;
-    }
-    buf[o] = '\0';
-    return buf;
+    size_t bytes;
+    char why[160];
+    if (!*tok || fs_parse_size(tok, &bytes, why, sizeof why)) return 0;
+    *v = (double)bytes;
+    return 1;
 }

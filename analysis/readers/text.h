@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "json_locate.h" /* fs_line_of, fs_excerpt */
+
 typedef struct fs_lines {
     const char *p, *end;
     int lineno; /* number of the line last returned, 1-based */
@@ -25,10 +27,5 @@ int fs_tokens(const char *s, size_t len, char *buf, size_t buflen, char **tok, i
 int fs_parse_double(const char *tok, double *v);
 /* The whole token is a non-negative integer. */
 int fs_text_size(const char *tok, double *v);
-
-/* Line of s (by start of text) for messages: counts newlines. */
-int fs_line_of(const char *text, const char *s);
-/* A printable excerpt of a line (at most 40 chars, control bytes as '?'). */
-const char *fs_excerpt(const char *s, size_t len, char *buf, size_t buflen);
 
 #endif

@@ -163,9 +163,9 @@ static int validate(fs_harness *h, const fs_bench *b, fs_bench_ctx *c)
 }
 
 int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs_harness_cfg *cfg,
-                     fs_point *out)
+                     fs_bench_point *out)
 {
-    *out = (fs_point){.bytes = c->bytes, .slowest_rank = -1};
+    *out = (fs_bench_point){.bytes = c->bytes, .slowest_rank = -1};
     h->failed_alone = false;
     double_int *contrib = h->contrib, *reduced = h->reduced;
     bool timer = fs_harness_is_timer(b, c), active = is_active(b, c);

@@ -18,7 +18,7 @@ typedef struct fs_harness_cfg {
     bool validate;
 } fs_harness_cfg;
 
-typedef struct fs_point {
+typedef struct fs_bench_point {
     size_t bytes;
     long iterations;
     long warmup;
@@ -28,7 +28,7 @@ typedef struct fs_point {
     double algbw_GBps, busbw_GBps;
     int slowest_rank;
     double elapsed_s;
-} fs_point;
+} fs_bench_point;
 
 /* Scratch the harness reuses between points (allocated once per run). */
 typedef struct fs_harness {
@@ -55,7 +55,7 @@ void fs_harness_fini(fs_harness *h);
  * `iterations` everywhere).  Returns 0, or a negative FS_E* code with the
  * message in c->errmsg on the ranks that failed. */
 int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs_harness_cfg *cfg,
-                     fs_point *out);
+                     fs_bench_point *out);
 
 /* Whether this rank's clock counts for the benchmark's iteration time. */
 bool fs_harness_is_timer(const fs_bench *b, const fs_bench_ctx *c);

@@ -4,11 +4,9 @@
 
 #include <stddef.h>
 
-typedef struct fs_stats {
-    size_t n;
-    double min, p50, mean, p90, p99, max, stdev;
-    double ci95; /* half-width of the 95% confidence interval of the mean */
-} fs_stats;
+/* fs_stats (min, p50, mean, p90, p99, max, stdev, ci95, n) is the results
+ * schema's: common/time_stats.h. */
+#include "time_stats.h"
 
 /* Summarise n samples.  Sorts `samples` in place (the caller's buffer). */
 void fs_stats_compute(double *samples, size_t n, fs_stats *out);

@@ -34,10 +34,7 @@ int fs_agree_error(MPI_Comm comm, int rc, char *msg, size_t len)
 
 int fs_sweep_save(const fs_sweep_env *env, bool complete, char *errmsg, size_t len)
 {
-    int rc = 0;
-    if (env->opt->output) rc = fs_results_write(env->doc, env->opt->output, complete, errmsg, len);
-    if (!rc && env->opt->csv) rc = fs_results_write_csv(env->doc, env->opt->csv, errmsg, len);
-    return rc;
+    return fs_bench_results_save(env->doc, env->opt->output, env->opt->csv, complete, errmsg, len);
 }
 
 static const char *dtype_name(fs_dtype t)
@@ -45,42 +42,36 @@ static const char *dtype_name(fs_dtype t)
     return t == FS_FLOAT64 ? "float64" : t == FS_BFLOAT16 ? "bfloat16" : "float32";
 }
 
-static json_t *str_or_null(const char *s)
+static char *str_or_null(const char *s)
 {
-    return s && *s ? json_string(s) : json_null();
+    return s && *s ? fs_strdup(s) : NULL;
 }
 
-static json_t *run_json(const fs_sweep_env *env, fs_transport *tp, const fs_bench *b,
-                        const fs_bench_ctx *c)
+/* A new run in the document (NULL when memory runs out). */
+static fs_run *add_run(const fs_sweep_env *env, fs_transport *tp, const fs_bench *b,
+                       const fs_bench_ctx *c)
 {
-    json_t *run = json_object();
-    json_object_set_new(run, "benchmark", json_string(b->name));
-    json_object_set_new(run, "transport", json_string(tp->ops->name));
-    json_object_set_new(run, "provider", str_or_null(tp->provider));
-    json_object_set_new(run, "fabric", str_or_null(tp->fabric));
-    json_object_set_new(run, "domain", str_or_null(tp->domain));
-    json_object_set_new(run, "algorithm", str_or_null(c->algorithm));
-    json_object_set_new(run, "dtype",
-                        b->kind == FS_BENCH_COLLECTIVE ? json_string(dtype_name(c->dtype))
-                                                       : json_null());
-    json_object_set_new(run, "ranks", json_integer(c->nranks));
-    json_object_set_new(run, "pairs",
-                        b->kind == FS_BENCH_PAIRS ? json_integer(c->pairs) : json_null());
-    json_object_set_new(run, "window", b->windowed ? json_integer(c->window) : json_null());
+    fs_err err = {0};
+    fs_run *run = fs_results_new_run(env->doc, b->name, &err);
+    if (!run) return NULL;
+    run->kind = fs_kind_of_benchmark(b->name);
+    run->transport = str_or_null(tp->ops->name);
+    run->provider = str_or_null(tp->provider);
+    run->fabric = str_or_null(tp->fabric);
+    run->domain = str_or_null(tp->domain);
+    run->algorithm = str_or_null(c->algorithm);
+    if (b->kind == FS_BENCH_COLLECTIVE) run->dtype = fs_strdup(dtype_name(c->dtype));
+    run->ranks = c->nranks;
+    if (b->kind == FS_BENCH_PAIRS) run->pairs = c->pairs;
+    if (b->windowed) run->window = c->window;
     if (b->kind == FS_BENCH_PAIRS) {
-        json_t *ph = json_array();
-        json_array_append_new(ph, json_string(env->hosts->name[0]));
-        json_array_append_new(ph, json_string(env->hosts->name[c->nranks / 2]));
-        json_object_set_new(run, "peer_hosts", ph);
-    } else {
-        json_object_set_new(run, "peer_hosts", json_null());
+        run->peer_hosts[0] = fs_strdup(env->hosts->name[0]);
+        run->peer_hosts[1] = fs_strdup(env->hosts->name[c->nranks / 2]);
     }
-    json_object_set_new(run, "validated", json_boolean(env->opt->validate));
-    json_t *attrs = json_object();
-    if (tp->ops->describe) tp->ops->describe(tp, attrs);
-    json_object_set_new(run, "attributes", attrs);
-    json_object_set_new(run, "notes", json_array());
-    json_object_set_new(run, "points", json_array());
+    run->validated = env->opt->validate;
+    run->attributes = json_object();
+    if (tp->ops->describe) tp->ops->describe(tp, run->attributes);
+    run->notes = json_array();
     return run;
 }
 
@@ -118,7 +109,7 @@ static int check_runnable(const fs_sweep_env *env, fs_transport *tp, const fs_be
 }
 
 static void progress(const fs_sweep_env *env, const fs_bench *b, fs_transport *tp, const char *alg,
-                     size_t k, size_t n, const fs_point *p)
+                     size_t k, size_t n, const fs_bench_point *p)
 {
     if (env->opt->quiet) return;
     fprintf(stderr,
@@ -187,12 +178,11 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         set_up = rc == 0;
     }
 
-    json_t *run = NULL;
+    fs_run *run = NULL;
     if (!rc && env->harness->rank == 0) {
         fs_watchdog_lock();
-        run = run_json(env, tp, b, &c);
-        json_array_extend(json_object_get(run, "notes"), notes);
-        json_array_append_new(json_object_get(env->doc, "runs"), run);
+        run = add_run(env, tp, b, &c);
+        if (run) json_array_extend(run->notes, notes);
         fs_watchdog_unlock();
         char title[512];
         snprintf(title, sizeof title, "transport %s, provider %s%s%s, %d ranks, %d pair%s%s%s",
@@ -225,7 +215,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
             if (moved == last_moved) continue;
             last_moved = moved;
         }
-        fs_point p;
+        fs_bench_point p;
         fs_watchdog_context(b->name, tp->ops->name, tp->provider, c.bytes,
                             b->kind == FS_BENCH_PAIRS ? c.peer : -1);
         rc = fs_harness_point(env->harness, b, &c, &cfg, &p);
@@ -246,16 +236,18 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         }
         if (env->harness->rank == 0) {
             fs_watchdog_lock();
-            json_array_append_new(json_object_get(run, "points"), fs_point_json(&p));
+            fs_err perr = {0};
+            fs_point *rp = run ? fs_run_new_point(run, &perr) : NULL;
+            if (rp) fs_bench_point_to_result(&p, rp);
             if (p.bytes != c.bytes) {
                 char note[200];
                 snprintf(note, sizeof note,
                          "%zu bytes rounded to %zu: whole %s elements (reduce_scatter and "
                          "allgather: whole blocks per rank)",
                          c.bytes, p.bytes, dtype_name(c.dtype));
-                json_array_append_new(json_object_get(run, "notes"), json_string(note));
+                if (run) json_array_append_new(run->notes, json_string(note));
             }
-            fs_table_row(stdout, b, &p);
+            fs_bench_table_row(stdout, b, &p);
             progress(env, b, tp, algorithm, k + 1, o->sizes.n, &p);
             /* Save after every size: a crash later loses nothing measured. */
             char werr[512];
@@ -270,7 +262,8 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         fs_watchdog_lock();
         json_t *attrs = json_object();
         tp->ops->describe(tp, attrs);
-        json_object_set_new(run, "attributes", attrs);
+        json_decref(run->attributes);
+        run->attributes = attrs;
         fs_watchdog_unlock();
     }
     if (set_up && b->teardown) b->teardown(&c);

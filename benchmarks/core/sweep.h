@@ -9,12 +9,13 @@
 #include "harness.h"
 #include "metadata.h"
 #include "options.h"
+#include "results.h"
 
 typedef struct fs_sweep_env {
     const fs_options *opt;
     fs_harness *harness;
     const fs_hostmap *hosts;
-    json_t *doc;     /* rank 0: the results document */
+    fs_results *doc; /* rank 0: the results document */
     double t_launch; /* for progress */
     MPI_Comm comm;
 } fs_sweep_env;

@@ -31,7 +31,7 @@ void fs_table_header(FILE *out, const fs_bench *b, const char *title)
     fflush(out);
 }
 
-void fs_table_row(FILE *out, const fs_bench *b, const fs_point *p)
+void fs_bench_table_row(FILE *out, const fs_bench *b, const fs_bench_point *p)
 {
     const fs_stats *s = &p->time_us;
     double ci_pct = 100.0 * s->ci95 / s->mean;

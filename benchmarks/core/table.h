@@ -8,6 +8,6 @@
 
 /* title: one line describing the run (transport, provider, ranks). */
 void fs_table_header(FILE *out, const fs_bench *b, const char *title);
-void fs_table_row(FILE *out, const fs_bench *b, const fs_point *p);
+void fs_bench_table_row(FILE *out, const fs_bench *b, const fs_bench_point *p);
 
 #endif

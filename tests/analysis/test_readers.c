@@ -227,6 +227,42 @@ static void round_trip(void **state)
     fs_results_free(&r[1]);
 }
 
+/* Imported runs say what they measure, inferred from their names. */
+static void kinds_of_imports(void **state)
+{
+    (void)state;
+    fs_results r[2] = {load_ok("osu_mbw_mr_7.4.txt"), load_ok("nccl_reduce_scatter.json")};
+    assert_int_equal(fs_run_kind(&r[0].runs[0]), FS_KIND_MESSAGE_RATE);
+    assert_int_equal(fs_run_kind(&r[1].runs[0]), FS_KIND_COLLECTIVE);
+    char *text = fs_results_to_json(r, 2);
+    assert_non_null(strstr(text, "\"kind\": \"message_rate\""));
+    assert_non_null(strstr(text, "\"kind\": \"collective\""));
+    free(text);
+    fs_results_free(&r[0]);
+    fs_results_free(&r[1]);
+}
+
+/* The readers are rows of one table: names, help and messages come from it. */
+static void reader_table(void **state)
+{
+    (void)state;
+    assert_string_equal(fs_format_name(FS_FORMAT_FABSCALE), "fabscale");
+    assert_string_equal(fs_format_name(FS_FORMAT_OSU), "osu");
+    assert_string_equal(fs_format_name(FS_FORMAT_NCCL_TEXT), "nccl-tests");
+    assert_string_equal(fs_format_name(FS_FORMAT_NCCL_JSON), "nccl-tests-json");
+    assert_string_equal(fs_format_name(99), "?");
+    const char *list = fs_format_list();
+    assert_non_null(strstr(list, "fabscale JSON, OSU Micro-Benchmarks 7.x text, "));
+    assert_non_null(strstr(list, " and nccl-tests -J JSON"));
+    fs_results r;
+    fs_err err = {0};
+    const char *junk = "hello\n";
+    assert_int_equal(fs_results_parse(junk, strlen(junk), "j.txt", &r, &err), FS_EXIT_INPUT);
+    assert_non_null(strstr(err.msg, "j.txt:1: not a results file: neither fabscale JSON, OSU "
+                                    "Micro-Benchmarks 7.x text, nccl-tests 2.x text nor "
+                                    "nccl-tests -J JSON"));
+}
+
 static void malformed_files(void **state)
 {
     (void)state;
@@ -290,6 +326,8 @@ int main(void)
         cmocka_unit_test(nccl_json),
         cmocka_unit_test(fabscale_json),
         cmocka_unit_test(round_trip),
+        cmocka_unit_test(kinds_of_imports),
+        cmocka_unit_test(reader_table),
         cmocka_unit_test(malformed_files),
         cmocka_unit_test(malformed_text),
     };

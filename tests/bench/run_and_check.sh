@@ -13,6 +13,7 @@ extra=()
 [ "$np" -gt "$(nproc)" ] && extra+=(--oversubscribe)
 "$mpiexec" "${extra[@]}" -n "$np" "${bench[@]}" -q -o "$out" --force > "$out.txt"
 cat "$out.txt"
+python3 "$(dirname "$0")/../common/check_schema.py" "$out"
 check=$1
 shift
 "$check" "$out" "$@"

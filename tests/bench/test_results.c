@@ -1,4 +1,5 @@
-/* Results writer: JSON round trip through jansson, atomic write, CSV. */
+/* fabscale-bench's results: a measured point into the document, atomic
+ * JSON and CSV writes, --append loads (the common library underneath). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,9 +31,9 @@ static int remove_dir(void **state)
     return system(cmd);
 }
 
-static fs_point sample_point(void)
+static fs_bench_point sample_point(void)
 {
-    return (fs_point){
+    return (fs_bench_point){
         .bytes = 4096,
         .iterations = 1234,
         .warmup = 100,
@@ -54,20 +55,25 @@ static fs_point sample_point(void)
     };
 }
 
-static json_t *sample_doc(void)
+static fs_results *sample_doc(void)
 {
-    json_t *meta = json_pack("{s:s, s:i}", "version", "test", "ranks", 2);
-    json_t *doc = fs_results_new(meta);
-    json_t *run =
-        json_pack("{s:s, s:s, s:s, s:n, s:i, s:i, s:i}", "benchmark", "bw", "transport", "ofi",
-                  "provider", "tcp;ofi_rxm", "algorithm", "ranks", 2, "pairs", 1, "window", 64);
-    json_t *pts = json_array();
-    fs_point p = sample_point();
-    json_array_append_new(pts, fs_point_json(&p));
+    json_t *meta = json_pack("{s:s, s:i, s:[s,s], s:{s:f}}", "version", "test", "ranks", 2,
+                             "rank_host", "a", "b", "settings", "precision", 0.01);
+    fs_results *doc = fs_bench_results_new(meta);
+    assert_non_null(doc);
+    fs_err err = {0};
+    fs_run *run = fs_results_new_run(doc, "bw", &err);
+    assert_non_null(run);
+    run->transport = fs_strdup("ofi");
+    run->provider = fs_strdup("tcp;ofi_rxm");
+    run->ranks = 2;
+    run->pairs = 1;
+    run->window = 64;
+    run->attributes = json_pack("{s:i}", "inject_size", 64);
+    fs_bench_point p = sample_point();
+    fs_bench_point_to_result(&p, fs_run_new_point(run, &err));
     p.bytes = 8192;
-    json_array_append_new(pts, fs_point_json(&p));
-    json_object_set_new(run, "points", pts);
-    json_array_append_new(json_object_get(doc, "runs"), run);
+    fs_bench_point_to_result(&p, fs_run_new_point(run, &err));
     return doc;
 }
 
@@ -76,22 +82,36 @@ static void test_round_trip(void **state)
     (void)state;
     char path[128], err[256];
     snprintf(path, sizeof path, "%s/r.json", dir);
-    json_t *doc = sample_doc();
-    assert_int_equal(fs_results_write(doc, path, false, err, sizeof err), 0);
-    json_decref(doc);
+    fs_results *doc = sample_doc();
+    assert_int_equal(fs_bench_results_save(doc, path, NULL, false, err, sizeof err), 0);
+    fs_bench_results_free(doc);
 
-    json_t *back = fs_results_load(path, err, sizeof err);
+    json_t *back = json_load_file(path, 0, NULL);
     assert_non_null(back);
     assert_string_equal(json_string_value(json_object_get(back, "schema")), "fabscale.results/1");
-    assert_true(json_is_false(json_object_get(json_object_get(back, "meta"), "complete")));
+    json_t *meta = json_object_get(back, "meta");
+    assert_true(json_is_false(json_object_get(meta, "complete")));
+    /* Members the table does not model survive: rank_host, settings. */
+    assert_string_equal(json_string_value(json_array_get(json_object_get(meta, "rank_host"), 1)),
+                        "b");
+    assert_float_equal(
+        json_real_value(json_object_get(json_object_get(meta, "settings"), "precision")), 0.01,
+        1e-12);
     json_t *run = json_array_get(json_object_get(back, "runs"), 0);
     assert_string_equal(json_string_value(json_object_get(run, "provider")), "tcp;ofi_rxm");
+    /* The run says what it measures even when the struct did not. */
+    assert_string_equal(json_string_value(json_object_get(run, "kind")), "bandwidth");
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(run, "attributes"), "inject_size")), 64);
     json_t *pt = json_array_get(json_object_get(run, "points"), 1);
     assert_int_equal(json_integer_value(json_object_get(pt, "bytes")), 8192);
     assert_int_equal(json_integer_value(json_object_get(pt, "iterations")), 1234);
+    assert_int_equal(json_integer_value(json_object_get(pt, "warmup")), 100);
+    assert_true(json_is_true(json_object_get(pt, "converged")));
     json_t *t = json_object_get(pt, "time_us");
     assert_float_equal(json_real_value(json_object_get(t, "p50")), 2.25, 1e-12);
     assert_float_equal(json_real_value(json_object_get(t, "max")), 9.75, 1e-12);
+    assert_null(json_object_get(t, "n")); /* the sample count is "iterations" */
     assert_float_equal(json_real_value(json_object_get(pt, "bandwidth_GBps")), 1.8204444, 1e-9);
     /* Quantities that do not apply are null, never 0 or NaN. */
     assert_true(json_is_null(json_object_get(pt, "busbw_GBps")));
@@ -104,31 +124,48 @@ static void test_round_trip(void **state)
     assert_int_not_equal(access(tmp, F_OK), 0);
 }
 
-static void test_complete_flag_and_csv(void **state)
+static void test_complete_flag_csv_and_append(void **state)
 {
     (void)state;
     char path[128], csv[128], err[256];
     snprintf(path, sizeof path, "%s/c.json", dir);
     snprintf(csv, sizeof csv, "%s/c.csv", dir);
-    json_t *doc = sample_doc();
-    assert_int_equal(fs_results_write(doc, path, true, err, sizeof err), 0);
-    assert_int_equal(fs_results_write_csv(doc, csv, err, sizeof err), 0);
-    json_decref(doc);
-    json_t *back = fs_results_load(path, err, sizeof err);
-    assert_true(json_is_true(json_object_get(json_object_get(back, "meta"), "complete")));
-    json_decref(back);
+    fs_results *doc = sample_doc();
+    assert_int_equal(fs_bench_results_save(doc, path, csv, true, err, sizeof err), 0);
+    fs_bench_results_free(doc);
+
+    /* --append: the file's own meta stays, the new launch's is recorded. */
+    fs_results *back = fs_bench_results_load(path, err, sizeof err);
+    assert_non_null(back);
+    assert_true(back->meta.complete);
+    assert_int_equal(back->nruns, 1);
+    assert_int_equal(back->runs[0].npoints, 2);
+    fs_bench_results_add_launch(back, json_pack("{s:s}", "version", "later"));
+    assert_int_equal(fs_bench_results_save(back, path, NULL, true, err, sizeof err), 0);
+    fs_bench_results_free(back);
+    json_t *j = json_load_file(path, 0, NULL);
+    json_t *meta = json_object_get(j, "meta");
+    assert_string_equal(json_string_value(json_object_get(meta, "version")), "test");
+    json_t *more = json_object_get(meta, "appended");
+    assert_int_equal(json_array_size(more), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(more, 0), "version")),
+                        "later");
+    json_decref(j);
 
     FILE *f = fopen(csv, "r");
     assert_non_null(f);
     char line[1024];
     int rows = 0;
     assert_non_null(fgets(line, sizeof line, f));
-    assert_non_null(strstr(line, "benchmark,transport,provider"));
+    line[strcspn(line, "\n")] = '\0';
+    assert_string_equal(line, fs_results_csv_header());
+    assert_non_null(strstr(line, "benchmark,kind,transport,provider,algorithm,ranks,pairs,window,"
+                                 "bytes,iterations,warmup,min_us,p50_us"));
     while (fgets(line, sizeof line, f)) {
         rows++;
-        /* Provider names with ';' are quoted; p50 is the 11th column. */
-        assert_non_null(strstr(line, "\"bw\",\"ofi\",\"tcp;ofi_rxm\",,2,1,64,"));
-        assert_non_null(strstr(line, ",2.25,"));
+        /* Provider names with ';' are quoted; absent values are empty. */
+        assert_non_null(strstr(line, "\"bw\",\"bandwidth\",\"ofi\",\"tcp;ofi_rxm\",,2,1,64,"));
+        assert_non_null(strstr(line, ",1234,100,1.5,2.25,2.5,"));
     }
     fclose(f);
     assert_int_equal(rows, 2);
@@ -142,12 +179,17 @@ static void test_load_rejects(void **state)
     FILE *f = fopen(path, "w");
     fputs("{\"schema\": \"fabscale.results/9\", \"meta\": {}, \"runs\": []}", f);
     fclose(f);
-    assert_null(fs_results_load(path, err, sizeof err));
+    assert_null(fs_bench_results_load(path, err, sizeof err));
     assert_non_null(strstr(err, "fabscale.results/9"));
+    f = fopen(path, "w");
+    fputs("{\"keep\": true}", f);
+    fclose(f);
+    assert_null(fs_bench_results_load(path, err, sizeof err));
+    assert_non_null(strstr(err, "not a fabscale.results/1 results file"));
     f = fopen(path, "w");
     fputs("{\"schema\": \"fabscale.results/1\", \"runs\": [", f);
     fclose(f);
-    assert_null(fs_results_load(path, err, sizeof err));
+    assert_null(fs_bench_results_load(path, err, sizeof err));
     assert_non_null(strstr(err, "not valid JSON"));
 }
 
@@ -155,17 +197,18 @@ static void test_unwritable(void **state)
 {
     (void)state;
     char err[256] = "";
-    json_t *doc = sample_doc();
-    assert_int_equal(fs_results_write(doc, "/nonexistent-dir/r.json", true, err, sizeof err), -1);
+    fs_results *doc = sample_doc();
+    assert_int_equal(
+        fs_bench_results_save(doc, "/nonexistent-dir/r.json", NULL, true, err, sizeof err), -1);
     assert_non_null(strstr(err, "cannot write /nonexistent-dir/r.json.tmp"));
-    json_decref(doc);
+    fs_bench_results_free(doc);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_complete_flag_and_csv),
+        cmocka_unit_test(test_complete_flag_csv_and_append),
         cmocka_unit_test(test_load_rejects),
         cmocka_unit_test(test_unwritable),
     };

@@ -69,12 +69,66 @@ static void test_bad(void **state)
     expect_bad("99999999999G", "too large");
 }
 
+/* One grammar for both programs (common/sizes.h): binary multiples with
+ * optional i and B, fractions and exponents that give whole bytes. */
+static void test_grammar(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t v;
+    } good[] = {
+        {"4K", 4096},
+        {"4Ki", 4096},
+        {"4KiB", 4096},
+        {"4k", 4096},
+        {"4KB", 4096},
+        {"64B", 64},
+        {"1.5M", 1572864},
+        {"0.5K", 512},
+        {"4T", (size_t)4 << 40},
+        {"1e6", 1000000},
+        {"2.5e3", 2500},
+        {"1E3K", 1024000},
+        {"18446744073709551615", SIZE_MAX},
+        {"0", 0},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        size_t v = 1;
+        char why[256] = "";
+        if (fs_parse_size(good[i].s, &v, why, sizeof why))
+            fail_msg("\"%s\" refused: %s", good[i].s, why);
+        if (v != good[i].v) fail_msg("\"%s\" read as %zu, want %zu", good[i].s, v, good[i].v);
+    }
+    static const struct {
+        const char *s, *why;
+    } bad[] = {
+        {"1.3", "not a whole number"}, {"0.1K", "not a whole number"},
+        {"1e-1", "not a whole"},       {"16E", "unknown suffix"},
+        {"4P", "unknown suffix"},      {"4iK", "unknown suffix"},
+        {"4KK", "trailing"},           {"4Bi", "trailing"},
+        {".5K", "not a number"},       {"inf", "not a number"},
+        {"0x10", "unknown suffix"},    {"1e400", "too large"},
+        {"16777216T", "too large"},    {"2e19", "too large"},
+        {" 4K", "not a number"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        size_t v;
+        char why[256] = "";
+        if (fs_parse_size(bad[i].s, &v, why, sizeof why) == 0)
+            fail_msg("\"%s\" accepted as %zu", bad[i].s, v);
+        if (!strstr(why, bad[i].why))
+            fail_msg("\"%s\": message \"%s\" lacks \"%s\"", bad[i].s, why, bad[i].why);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ranges),
         cmocka_unit_test(test_lists),
         cmocka_unit_test(test_bad),
+        cmocka_unit_test(test_grammar),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,8 @@ import sys
 # element size nor of the rank count), a power of two, and 1 MiB.
 SIZES = [2, 1001, 4096, 65536, 1048576]
 ITERS = 5
+SCHEMA_CHECK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common",
+                            "check_schema.py")
 ESIZE = {"float32": 4, "float64": 8, "bfloat16": 2}
 ALGS = {
     "allreduce": ["ring", "rd", "rabenseifner", "tree", "auto"],
@@ -122,6 +124,8 @@ def main():
             fail("%s exited with %d" % (bench, p.returncode))
         with open(out) as f:
             check(json.load(f), bench, algs, n, transport, provider, dtype)
+        if subprocess.run([sys.executable, SCHEMA_CHECK, out]).returncode != 0:
+            fail("%s: %s does not match docs/results.schema.json" % (bench, out))
         print("ok: %s, %d runs checked" % (bench, len(algs)))
 
 

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (memchr(data, 0, size)) return 0; /* the loader refuses binary data */
     const char *text = (const char *)data;
     (void)fs_looks_like_nccl_text(text, size);
-    fs_src s = {text, size, "fuzz.txt"};
+    fs_src s = {text, size, "fuzz.txt", NULL};
     fs_results r;
     memset(&r, 0, sizeof r);
     r.format = FS_FORMAT_NCCL_TEXT;

@@ -1,4 +1,5 @@
 /* roundtrip.c - see roundtrip.h. */
+#include <jansson.h>
 #include "roundtrip.h"
 
 #include <math.h>
@@ -49,6 +50,13 @@ void fs_fuzz_roundtrip(const fs_results *r)
             if (isfinite(back.runs[i].points[j].bytes) != isfinite(r->runs[i].points[j].bytes))
                 fail("point size lost", "", json);
     }
+    /* Lossless: what was written reads back into the same document. */
+    char *again = fs_results_to_json(&back, 1);
+    json_t *a = json_loads(json, 0, NULL), *b = again ? json_loads(again, 0, NULL) : NULL;
+    if (!a || !b || !json_equal(a, b)) fail("written again, the document changed", again, json);
+    json_decref(a);
+    json_decref(b);
+    free(again);
     fs_results_free(&back);
     free(json);
 }

@@ -32,6 +32,8 @@ ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIR
            OMPI_MCA_rmaps_base_oversubscribe="1")
 
 failures = []
+SCHEMA_CHECK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common",
+                            "check_schema.py")
 
 
 def check(cond, what):
@@ -55,6 +57,7 @@ def results(mpiexec, bench, provider, emulate):
             return 1
         with open(out) as f:
             doc = json.load(f)
+        check(subprocess.run([sys.executable, SCHEMA_CHECK, out]).returncode == 0, "schema")
 
     check(doc.get("schema") == "fabscale.results/1", "schema")
     check(doc["meta"].get("complete") is True, "meta.complete")
@@ -143,6 +146,7 @@ def sweep(mpiexec, bench):
             print(f"FAIL: exit status {p.returncode}")
             return 1
         doc = json.load(open(out))
+        check(subprocess.run([sys.executable, SCHEMA_CHECK, out]).returncode == 0, "schema")
     got = [(r["transport"], r["provider"]) for r in doc["runs"]]
     check(got == [("mpi", "mpi"), ("ofi", "shm"), ("ofi", "tcp;ofi_rxm")], f"runs {got}")
     for r in doc["runs"]:

@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
-
 typedef struct walker {
     const char *p, *end;
 } walker;
@@ -135,4 +133,26 @@ int fs_json_line(const char *text, size_t len, const char *path)
         found = w.p;
     }
     return fs_line_of(text, found);
+}
+
+int fs_line_of(const char *text, const char *s)
+{
+    int line = 1;
+    for (const char *c = text; c < s; c++)
+        if (*c == '\n') line++;
+    return line;
+}
+
+const char *fs_excerpt(const char *s, size_t len, char *buf, size_t buflen)
+{
+    size_t n = len < 40 ? len : 40;
+    if (n + 4 > buflen) n = buflen > 4 ? buflen - 4 : 0;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) buf[o++] = isprint((unsigned char)s[i]) ? s[i] : '?';
+    if (n < len) {
+        memcpy(buf + o, "...", 3);
+        o += 3;
+    }
+    buf[o] = '\0';
+    return buf;
 }

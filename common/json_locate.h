@@ -14,4 +14,9 @@
  * text (0 only for text that is not JSON at all). */
 int fs_json_line(const char *text, size_t len, const char *path);
 
+/* Line of s (by start of text) for messages: counts newlines. */
+int fs_line_of(const char *text, const char *s);
+/* A printable excerpt of a line (at most 40 chars, control bytes as '?'). */
+const char *fs_excerpt(const char *s, size_t len, char *buf, size_t buflen);
+
 #endif

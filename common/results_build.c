@@ -1,9 +1,9 @@
 /* results_build.c - growing runs and points, freeing results. */
-#include "readers.h"
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "results_doc.h"
 
 char *fs_strdup(const char *s)
 {
@@ -22,9 +22,9 @@ int fs_oom(fs_err *err)
 void fs_point_clear(fs_point *p)
 {
     memset(p, 0, sizeof *p);
-    p->bytes = p->iterations = NAN;
+    p->bytes = p->iterations = p->warmup = NAN;
     p->converged = -1;
-    p->time_us = (fs_stats){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    p->time_us = (fs_stats){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, 0};
     p->bandwidth_GBps = p->msg_rate_Mps = p->algbw_GBps = p->busbw_GBps = NAN;
     p->slowest_rank = -1;
 }
@@ -78,7 +78,14 @@ static void run_free(fs_run *run)
     free(run->peer_hosts[0]);
     free(run->peer_hosts[1]);
     free(run->source);
+    for (size_t i = 0; i < run->npoints; i++) {
+        free(run->points[i].algorithm);
+        json_decref(run->points[i].extra);
+    }
     free(run->points);
+    json_decref(run->attributes);
+    json_decref(run->notes);
+    json_decref(run->extra);
 }
 
 void fs_results_free(fs_results *r)
@@ -96,13 +103,8 @@ void fs_results_free(fs_results *r)
     free(m->libfabric_version);
     for (size_t i = 0; i < m->nhosts; i++) free(m->hosts[i]);
     free(m->hosts);
+    json_decref(m->extra);
+    json_decref(r->extra);
     free(r->path);
     memset(r, 0, sizeof *r);
-}
-
-void fs_results_free_all(fs_results *r, size_t n)
-{
-    if (!r) return;
-    for (size_t i = 0; i < n; i++) fs_results_free(&r[i]);
-    free(r);
 }
