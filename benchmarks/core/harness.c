@@ -87,13 +87,27 @@ static int rte_failed(fs_harness *h, fs_bench_ctx *c)
                          h->rte->ops->name);
 }
 
-/* Agree on an error: every rank learns whether any rank failed (the most
- * negative code wins). */
-static int agree(fs_harness *h, int rc)
+int fs_agree_error(fs_rte *rte, int rc, char *msg, size_t len)
 {
-    double mine = rc, worst = rc;
-    if (fs_rte_reduce(h->rte, &mine, &worst, 1, FS_RTE_MIN, FS_RTE_ALL)) return FS_ERUNTIME;
-    return (int)worst;
+    double mine = rc ? rte->rank : rte->size, first = mine;
+    if (fs_rte_reduce(rte, &mine, &first, 1, FS_RTE_MIN, FS_RTE_ALL)) {
+        snprintf(msg, len, "runtime %s: agreeing on an error failed", rte->ops->name);
+        return FS_ERUNTIME;
+    }
+    int root = (int)first;
+    if (root == rte->size) return 0;
+    /* The first failing rank's code and message, to every rank. */
+    struct {
+        int code;
+        char text[1024];
+    } what = {.code = rc};
+    if (rte->rank == root) snprintf(what.text, sizeof what.text, "%s", msg);
+    if (fs_rte_bcast(rte, &what, sizeof what, root)) {
+        snprintf(msg, len, "runtime %s: agreeing on an error failed", rte->ops->name);
+        return FS_ERUNTIME;
+    }
+    if (rte->rank != root) snprintf(msg, len, "%s", what.text);
+    return what.code;
 }
 
 static long default_warmup(size_t bytes)
@@ -159,7 +173,7 @@ static int validate(fs_harness *h, const fs_bench *b, fs_bench_ctx *c)
     fs_fault_before_validate(c);
     if (fs_rte_barrier(h->rte)) return rte_failed(h, c);
     if (is_active(b, c)) rc = b->iteration(c);
-    rc = agree(h, rc);
+    rc = fs_agree_error(h->rte, rc, c->errmsg, c->errmsg_len);
     if (rc) return rc;
     if (b->check) {
         rc = b->check(c);
@@ -174,7 +188,8 @@ static int validate(fs_harness *h, const fs_bench *b, fs_bench_ctx *c)
                                    b->name, c->bytes, c->rank, c->peer, off);
         }
     }
-    return agree(h, rc);
+    /* The rank that saw the mismatch may not be rank 0, which prints. */
+    return fs_agree_error(h->rte, rc, c->errmsg, c->errmsg_len);
 }
 
 int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs_harness_cfg *cfg,
@@ -196,7 +211,8 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
     /* Senders' payload carries the pattern --validate checks; collectives
      * overwrite it with their own data in prepare(). */
     fs_pattern_fill(c->sbuf, c->buf_bytes, fs_pattern_seed(c->rank, c->bytes));
-    if (b->prepare && (rc = agree(h, b->prepare(c)))) return rc;
+    if (b->prepare && (rc = fs_agree_error(h->rte, b->prepare(c), c->errmsg, c->errmsg_len)))
+        return rc;
     /* A collective moves whole elements (and, for reduce-scatter and
      * all-gather, whole blocks per rank): record what it actually moved. */
     if (b->kind == FS_BENCH_COLLECTIVE && b->bytes_per_iter)

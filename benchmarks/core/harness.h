@@ -65,6 +65,11 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
  * FS_EINPUT instead of running. */
 long fs_harness_capacity(long max_iters, long fixed_iters);
 
+/* Collective: combine per-rank return codes; every rank receives in msg
+ * the message of the lowest failing rank (its own when it failed).
+ * Returns that rank's code, which every rank agrees on, or 0. */
+int fs_agree_error(fs_rte *rte, int rc, char *msg, size_t len);
+
 /* Whether this rank's clock counts for the benchmark's iteration time. */
 bool fs_harness_is_timer(const fs_bench *b, const fs_bench_ctx *c);
 

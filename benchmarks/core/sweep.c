@@ -10,29 +10,6 @@
 #include "table.h"
 #include "watchdog.h"
 
-int fs_agree_error(fs_rte *rte, int rc, char *msg, size_t len)
-{
-    double mine = rc ? rte->rank : rte->size, first = mine;
-    if (fs_rte_reduce(rte, &mine, &first, 1, FS_RTE_MIN, FS_RTE_ALL)) {
-        snprintf(msg, len, "runtime %s: agreeing on an error failed", rte->ops->name);
-        return FS_ERUNTIME;
-    }
-    int root = (int)first;
-    if (root == rte->size) return 0;
-    /* The first failing rank's code and message, to every rank. */
-    struct {
-        int code;
-        char text[1024];
-    } what = {.code = rc};
-    if (rte->rank == root) snprintf(what.text, sizeof what.text, "%s", msg);
-    if (fs_rte_bcast(rte, &what, sizeof what, root)) {
-        snprintf(msg, len, "runtime %s: agreeing on an error failed", rte->ops->name);
-        return FS_ERUNTIME;
-    }
-    if (rte->rank != root) snprintf(msg, len, "%s", what.text);
-    return what.code;
-}
-
 int fs_sweep_save(const fs_sweep_env *env, bool complete, char *errmsg, size_t len)
 {
     int rc = 0;

@@ -24,10 +24,6 @@ typedef struct fs_sweep_env {
 int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const char *algorithm,
                  char *errmsg, size_t len);
 
-/* Collective: combine per-rank return codes; rank 0 receives the message of
- * the lowest failing rank in msg.  Returns the code every rank agrees on. */
-int fs_agree_error(fs_rte *rte, int rc, char *msg, size_t len);
-
 /* Rank 0: write the JSON (and CSV) outputs; complete marks the last write. */
 int fs_sweep_save(const fs_sweep_env *env, bool complete, char *errmsg, size_t len);
 
