@@ -10,8 +10,8 @@
  *  - slowest-rank attribution names the rank that arrives last;
  *  - --iterations above --max-iters: honoured with room for it, refused
  *    (FS_EINPUT, no write past the samples) without;
- *  - validation (through fs_sweep_run, over tests/collectives'
- *    fake transport): a corrupted payload names the pair and the offset on
+ *  - validation (the latency benchmark over tests/collectives' fake
+ *    transport): a corrupted payload names the pair and the offset on
  *    rank 0, whichever rank saw it.
  */
 #include <setjmp.h>
@@ -28,7 +28,6 @@
 #include "fake_transport.h"
 #include "harness.h"
 #include "rte_threads.h"
-#include "sweep.h"
 
 #define MAX_RANKS 4
 
@@ -357,15 +356,14 @@ static void test_iterations_beyond_capacity_refused(void **state)
     assert_int_equal(fs_harness_capacity(10, 20), 20);
 }
 
-/* ---- validation through the sweep, over the fake transport -------------- */
+/* ---- validation, over the fake transport --------------------------------- */
 
 typedef struct vcase {
     fs_rte_threads *rw;
     int bad_rank; /* whose payload is corrupted (-1: nobody) */
     size_t offset;
-    int rc[2];
+    int rc[2][2]; /* [rank][point]: 8 then 64 bytes */
     char msg[2][1024];
-    size_t points;
 } vcase;
 
 static const vcase *active_case;
@@ -380,39 +378,55 @@ static int corrupt_prepare(fs_bench_ctx *c)
 
 static fs_bench corrupting_latency;
 
+/* One rank of a 2-rank latency run at 8 and 64 bytes, set up as the sweep
+ * does (registered buffers, rank 0 initiating towards rank 1). */
 static int validate_rank(fs_transport *tp, void *arg)
 {
     vcase *vc = arg;
-    fs_rte *rte = fs_rte_threads_rank(vc->rw, tp->rank);
-    fs_options o = {
+    int r = tp->rank;
+    fs_rte *rte = fs_rte_threads_rank(vc->rw, r);
+    fs_harness h;
+    if (fs_harness_init(&h, rte, 100)) return -1;
+    enum { BUF = 64 };
+    fs_req reqs[4];
+    fs_bench_ctx c = {
+        .tp = tp,
+        .rank = r,
+        .nranks = 2,
+        .peer = 1 - r,
+        .initiator = r == 0,
+        .pairs = 1,
+        .window = 1,
+        .sbuf = calloc(1, BUF),
+        .rbuf = calloc(1, BUF),
+        .buf_bytes = BUF,
+        .reqs = reqs,
+        .errmsg = vc->msg[r],
+        .errmsg_len = sizeof vc->msg[r],
+    };
+    if (!c.sbuf || !c.rbuf || tp->ops->mr_reg(tp, c.sbuf, BUF, &c.smr) ||
+        tp->ops->mr_reg(tp, c.rbuf, BUF, &c.rmr))
+        return -1;
+    fs_harness_cfg cfg = {
         .precision = 0.01,
         .time_per_size = 1.0,
         .min_iters = 5,
         .max_iters = 100,
         .fixed_iters = 10, /* no clock in the decision */
         .warmup = 2,
-        .window = 1,
         .validate = true,
-        .quiet = true,
     };
-    o.sizes.n = 2;
-    o.sizes.v[0] = 8; /* the corrupted offset lies beyond: validates */
-    o.sizes.v[1] = 64;
-    fs_hostmap hosts;
-    if (fs_hostmap_gather(rte, &hosts)) return -1;
-    fs_harness h;
-    if (fs_harness_init(&h, rte, o.max_iters)) return -1;
-    json_t *doc = rte->rank == 0 ? json_pack("{s:[]}", "runs") : NULL;
-    fs_sweep_env env = {.opt = &o, .harness = &h, .hosts = &hosts, .doc = doc, .rte = rte};
-    vc->rc[rte->rank] = fs_sweep_run(&env, tp, &corrupting_latency, NULL, vc->msg[rte->rank],
-                                     sizeof vc->msg[rte->rank]);
-    if (doc) {
-        json_t *runs = json_object_get(doc, "runs");
-        vc->points = json_array_size(json_object_get(json_array_get(runs, 0), "points"));
+    const size_t sizes[2] = {8, BUF}; /* the corrupted offset lies beyond 8 */
+    for (int k = 0; k < 2; k++) {
+        c.bytes = sizes[k];
+        fs_point p;
+        vc->rc[r][k] = fs_harness_point(&h, &corrupting_latency, &c, &cfg, &p);
     }
-    json_decref(doc);
+    tp->ops->mr_dereg(tp, c.smr);
+    tp->ops->mr_dereg(tp, c.rmr);
+    free(c.sbuf);
+    free(c.rbuf);
     fs_harness_fini(&h);
-    fs_hostmap_free(&hosts);
     return 0;
 }
 
@@ -438,9 +452,10 @@ static void test_validation_passes_clean_payload(void **state)
     (void)state;
     vcase vc = {.bad_rank = -1, .offset = 17};
     run_validation(&vc);
-    assert_int_equal(vc.rc[0], 0);
-    assert_int_equal(vc.rc[1], 0);
-    assert_int_equal(vc.points, 2);
+    for (int r = 0; r < 2; r++) {
+        assert_int_equal(vc.rc[r][0], 0);
+        assert_int_equal(vc.rc[r][1], 0);
+    }
 }
 
 static void test_validation_names_pair_and_offset(void **state)
@@ -452,11 +467,10 @@ static void test_validation_names_pair_and_offset(void **state)
     const char *want = "validation failed: latency, 64 bytes: rank 0 received from rank 1 a "
                        "wrong byte at offset 17";
     for (int r = 0; r < 2; r++) {
-        assert_int_equal(vc.rc[r], FS_ERUNTIME);
+        assert_int_equal(vc.rc[r][0], 0); /* 8 bytes: the byte is not sent */
+        assert_int_equal(vc.rc[r][1], FS_ERUNTIME);
         assert_string_equal(vc.msg[r], want);
     }
-    /* The 8-byte point validated and was recorded before the failure. */
-    assert_int_equal(vc.points, 1);
 }
 
 static void test_validation_mismatch_seen_off_rank_0_reaches_rank_0(void **state)
@@ -466,7 +480,7 @@ static void test_validation_mismatch_seen_off_rank_0_reaches_rank_0(void **state
      * prints, must carry rank 1's message (it used to print nothing). */
     vcase vc = {.bad_rank = 0, .offset = 40};
     run_validation(&vc);
-    assert_int_equal(vc.rc[0], FS_ERUNTIME);
+    assert_int_equal(vc.rc[0][1], FS_ERUNTIME);
     assert_string_equal(vc.msg[0], "validation failed: latency, 64 bytes: rank 1 received from "
                                    "rank 0 a wrong byte at offset 40");
 }
