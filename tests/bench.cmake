@@ -5,14 +5,15 @@ fs_add_unit_test(test_options SOURCES bench/test_options.c LIBS fs_bench)
 fs_add_unit_test(test_results SOURCES bench/test_results.c LIBS fs_bench)
 
 # The harness on a threaded in-process runtime (bench/rte_threads.c) with a
-# fake clock; the validation cases run the sweep over tests/collectives'
-# fake transport.
+# fake clock; the validation cases run latency over tests/collectives' fake
+# transport.
 find_package(Threads REQUIRED)
 fs_add_unit_test(test_rte SOURCES bench/test_rte.c bench/rte_threads.c
                  LIBS fs_bench Threads::Threads)
 fs_add_unit_test(test_harness
   SOURCES bench/test_harness.c bench/rte_threads.c collectives/fake_transport.c
   LIBS fs_bench Threads::Threads)
+fs_add_unit_test(test_metadata SOURCES bench/test_metadata.c LIBS fs_bench)
 foreach(t test_rte test_harness)
   if(TARGET ${t})
     target_include_directories(${t} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/bench

@@ -222,13 +222,12 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-json_t *fs_metadata_env_knobs(void)
+void fs_metadata_add_env_knobs(json_t *settings)
 {
     size_t n = 0;
     for (char **e = environ; e && *e; e++) n += is_knob(*e);
-    json_t *knobs = json_object();
     const char **set = calloc(n ? n : 1, sizeof *set);
-    if (!set) return knobs;
+    if (!set) return;
     size_t k = 0;
     for (char **e = environ; e && *e && k < n; e++)
         if (is_knob(*e)) set[k++] = *e;
@@ -237,10 +236,9 @@ json_t *fs_metadata_env_knobs(void)
         const char *eq = strchr(set[i], '=');
         char name[256];
         snprintf(name, sizeof name, "%.*s", (int)(eq - set[i]), set[i]);
-        json_object_set_new(knobs, name, json_string(eq + 1));
+        json_object_set_new(settings, name, json_string(eq + 1));
     }
     free(set);
-    return knobs;
 }
 
 static json_t *command_line(int argc, char **argv)

@@ -18,11 +18,11 @@ int fs_bind_rank(fs_rte *rte, char *errmsg, size_t len);
  * "meta" object on rank 0 (NULL elsewhere). */
 json_t *fs_metadata_collect(fs_rte *rte, int argc, char **argv);
 
-/* The environment variables that change how a run behaves and are set in
- * this process: FS_COLL_CHUNK, FS_YIELD, FS_FAULT, every FI_* and the
- * OMPI_MCA_* ones that are not mpirun's own plumbing, as {"NAME": "value"}
- * sorted by name (empty object when none). */
-json_t *fs_metadata_env_knobs(void);
+/* Add to settings the environment variables that change how a run behaves
+ * and are set in this process: FS_COLL_CHUNK, FS_YIELD, FS_FAULT, every
+ * FI_* and the OMPI_MCA_* ones that are not mpirun's own plumbing, each
+ * under its own (upper-case) name with its value as a string. */
+void fs_metadata_add_env_knobs(json_t *settings);
 
 /* Host names by rank (collective); rank_host[r] valid on every rank. */
 typedef struct fs_hostmap {
