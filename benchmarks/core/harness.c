@@ -10,10 +10,10 @@
  * durations (in a collective everyone waits for the straggler, so every
  * rank's duration is the same); it is the rank that entered the iteration
  * last, measured from the batch's common start (a barrier), reduced with
- * maxloc.  Rank 0 then decides - the same decision for all, by broadcast - whether the mean
- * is known to the requested precision or the budget is spent.  The harness
- * talks to the other ranks only through the runtime seam (fs_rte.h), and only
- * between batches, never inside the timed loop. */
+ * maxloc.  Rank 0 then decides - the same decision for all, by broadcast -
+ * whether the mean is known to the requested precision or the budget is
+ * spent.  The harness talks to the other ranks only through the runtime seam
+ * (fs_rte.h), and only between batches, never inside the timed loop. */
 #include "harness.h"
 
 #include "fault.h"
