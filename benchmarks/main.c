@@ -1,16 +1,15 @@
-/* main.c - fabscale-bench: parse, bootstrap MPI, sweep every
+/* main.c - fabscale-bench: parse, bootstrap the runtime (MPI), sweep every
  * transport x provider x benchmark x algorithm, save results. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-#include <mpi.h>
-
 #include "harness.h"
 #include "metadata.h"
 #include "options.h"
 #include "results.h"
+#include "rte_mpi.h"
 #include "sweep.h"
 #include "fault.h"
 #include "watchdog.h"
@@ -28,9 +27,7 @@ static bool any_needs_rma(const fs_options *o)
 /* Bad input or runtime failure: one line from rank 0, results kept. */
 static int finish(fs_sweep_env *env, int rc, const char *msg)
 {
-    int rank;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    if (rank == 0) {
+    if (env->rte->rank == 0) {
         char werr[512];
         if (env->doc && fs_sweep_save(env, rc == 0, werr, sizeof werr)) {
             fprintf(stderr, "fabscale-bench: %s\n", werr);
@@ -41,7 +38,7 @@ static int finish(fs_sweep_env *env, int rc, const char *msg)
             fprintf(stderr, "fabscale-bench: results so far are in %s\n", env->opt->output);
     }
     fs_bench_results_free(env->doc);
-    MPI_Finalize();
+    fs_rte_mpi_fini(env->rte);
     return rc == 0 ? 0 : rc == FS_EINPUT ? EXIT_USAGE : 1;
 }
 
@@ -77,16 +74,17 @@ static int check_output(const fs_options *o, fs_results **appended, char *msg, s
 
 int main(int argc, char **argv)
 {
-    /* MPI_THREAD_SINGLE on purpose: asking Open MPI 4.1 for FUNNELED raises
-     * its 8-byte shared-memory latency from 0.11 to 0.17 us (measured with
-     * tests/perf/mpi_loops.c).  The watchdog thread makes one MPI call,
-     * MPI_Abort, once, on the way out of a hung job. */
-    MPI_Init(&argc, &argv);
-    int rank;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    fs_rte *rte = fs_rte_mpi_init(&argc, &argv);
+    if (!rte) {
+        fprintf(stderr, "fabscale-bench: cannot start the MPI runtime: out of memory\n");
+        return 1;
+    }
+    /* The libfabric transport exchanges addresses and keys over it too. */
+    fs_ofi_set_rte(rte);
+    int rank = rte->rank;
     fs_options opt;
     char msg[1024] = "";
-    fs_sweep_env env = {.opt = &opt, .comm = MPI_COMM_WORLD, .t_launch = fs_now_s()};
+    fs_sweep_env env = {.opt = &opt, .rte = rte, .t_launch = fs_now_s()};
 
     int prc = fs_options_parse(argc, argv, &opt, msg, sizeof msg,
                                rank == 0 ? stdout : fopen("/dev/null", "w"));
@@ -96,32 +94,35 @@ int main(int argc, char **argv)
     if (opt.list_providers) {
         int rc = 0;
         if (rank == 0) rc = fs_ofi_list_providers(stdout, opt.json);
-        MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+        fs_rte_bcast(rte, &rc, sizeof rc, 0);
         return finish(&env, rc, rc ? "fi_getinfo found no RDM provider on this host" : NULL);
     }
 
     int rc = fs_fault_init(rank, msg, sizeof msg) ? FS_EINPUT : 0;
-    if ((rc = fs_agree_error(MPI_COMM_WORLD, rc, msg, sizeof msg))) return finish(&env, rc, msg);
+    if ((rc = fs_agree_error(rte, rc, msg, sizeof msg))) return finish(&env, rc, msg);
 
     fs_results *appended = NULL;
     rc = rank == 0 ? check_output(&opt, &appended, msg, sizeof msg) : 0;
-    MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    if (rc) return finish(&env, rc, msg);
+    if ((rc = fs_agree_error(rte, rc, msg, sizeof msg))) return finish(&env, rc, msg);
 
     if (strcmp(opt.bind, "core") == 0) {
-        rc = fs_bind_rank(MPI_COMM_WORLD, msg, sizeof msg);
-        if ((rc = fs_agree_error(MPI_COMM_WORLD, rc ? FS_ERUNTIME : 0, msg, sizeof msg)))
+        rc = fs_bind_rank(rte, msg, sizeof msg);
+        if ((rc = fs_agree_error(rte, rc ? FS_ERUNTIME : 0, msg, sizeof msg)))
             return finish(&env, rc, msg);
     }
-    json_t *meta = fs_metadata_collect(MPI_COMM_WORLD, argc, argv);
+    json_t *meta = fs_metadata_collect(rte, argc, argv);
     if (rank == 0) {
-        json_object_set_new(
-            meta, "settings",
+        /* What decides how the run behaves: the options, and the
+         * environment knobs (FS_COLL_CHUNK, FS_YIELD, FS_FAULT, FI_*,
+         * OMPI_MCA_*) under their own names. */
+        json_t *settings =
             json_pack("{s:f, s:f, s:I, s:I, s:I, s:I, s:i, s:f}", "precision", opt.precision,
                       "time_per_size_s", opt.time_per_size, "min_iterations",
                       (json_int_t)opt.min_iters, "max_iterations", (json_int_t)opt.max_iters,
                       "fixed_iterations", (json_int_t)opt.fixed_iters, "warmup_iterations",
-                      (json_int_t)opt.warmup, "window", opt.window, "timeout_s", opt.timeout));
+                      (json_int_t)opt.warmup, "window", opt.window, "timeout_s", opt.timeout);
+        fs_metadata_add_env_knobs(settings);
+        json_object_set_new(meta, "settings", settings);
         if (appended) {
             /* Keep the file's own meta; record this launch's beside it. */
             fs_bench_results_add_launch(appended, meta);
@@ -131,16 +132,18 @@ int main(int argc, char **argv)
         }
     }
     fs_hostmap hosts;
-    fs_hostmap_gather(MPI_COMM_WORLD, &hosts);
+    fs_hostmap_gather(rte, &hosts);
     env.hosts = &hosts;
     fs_harness harness;
-    if (fs_harness_init(&harness, MPI_COMM_WORLD, opt.max_iters)) {
-        snprintf(msg, sizeof msg, "cannot allocate room for %ld samples", opt.max_iters);
+    /* --iterations above --max-iters is honoured: room for either. */
+    long capacity = fs_harness_capacity(opt.max_iters, opt.fixed_iters);
+    if (fs_harness_init(&harness, rte, capacity)) {
+        snprintf(msg, sizeof msg, "cannot allocate room for %ld samples", capacity);
         rc = FS_ERUNTIME;
     }
-    if ((rc = fs_agree_error(MPI_COMM_WORLD, rc, msg, sizeof msg))) return finish(&env, rc, msg);
+    if ((rc = fs_agree_error(rte, rc, msg, sizeof msg))) return finish(&env, rc, msg);
     env.harness = &harness;
-    if (fs_watchdog_start(opt.timeout, rank, save_partial, &env)) {
+    if (fs_watchdog_start(opt.timeout, rte, save_partial, &env)) {
         snprintf(msg, sizeof msg, "cannot start the watchdog thread");
         return finish(&env, FS_ERUNTIME, msg);
     }
@@ -169,7 +172,7 @@ int main(int argc, char **argv)
             };
             rc = ops->init(&tp, &topts);
             if (rc) snprintf(msg, sizeof msg, "%s", tp.errmsg);
-            rc = fs_agree_error(MPI_COMM_WORLD, rc, msg, sizeof msg);
+            rc = fs_agree_error(rte, rc, msg, sizeof msg);
             for (int b = 0; !rc && b < opt.nbenches; b++) {
                 const fs_bench *bench = opt.benches[b];
                 const char *dflt = ofi ? "auto" : "native";
@@ -184,8 +187,7 @@ int main(int argc, char **argv)
                         /* Peers are blocked on this rank: say why and end the job. */
                         fprintf(stderr, "fabscale-bench: rank %d: %s\n", rank, msg);
                         if (rank == 0) save_partial(&env);
-                        fflush(NULL);
-                        MPI_Abort(MPI_COMM_WORLD, 1);
+                        fs_rte_abort(rte, 1, NULL);
                     }
                 }
             }

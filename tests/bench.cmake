@@ -4,6 +4,23 @@ fs_add_unit_test(test_sizes SOURCES bench/test_sizes.c LIBS fs_bench)
 fs_add_unit_test(test_options SOURCES bench/test_options.c LIBS fs_bench)
 fs_add_unit_test(test_results SOURCES bench/test_results.c LIBS fs_bench)
 
+# The harness on a threaded in-process runtime (bench/rte_threads.c) with a
+# fake clock; the validation cases run latency over tests/collectives' fake
+# transport.
+find_package(Threads REQUIRED)
+fs_add_unit_test(test_rte SOURCES bench/test_rte.c bench/rte_threads.c
+                 LIBS fs_bench Threads::Threads)
+fs_add_unit_test(test_harness
+  SOURCES bench/test_harness.c bench/rte_threads.c collectives/fake_transport.c
+  LIBS fs_bench Threads::Threads)
+fs_add_unit_test(test_metadata SOURCES bench/test_metadata.c LIBS fs_bench)
+foreach(t test_rte test_harness)
+  if(TARGET ${t})
+    target_include_directories(${t} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/bench
+                               ${CMAKE_CURRENT_SOURCE_DIR}/collectives)
+  endif()
+endforeach()
+
 add_executable(check_results bench/check_results.c)
 target_link_libraries(check_results PRIVATE PkgConfig::JANSSON ${MATH_LIB})
 
@@ -31,6 +48,10 @@ endforeach()
 fs_add_mpi_test(bench_mpi_msgrate_4ranks 4
   "-t mpi -b msgrate,latency --sizes 8,64K --time-per-size 0.05 --validate"
   "--run msgrate:mpi --run latency:mpi --points 2 --ranks 4 --pairs 2 --validated")
+# --iterations above --max-iters is honoured (it wrote past the samples).
+fs_add_mpi_test(bench_mpi_iterations_above_max 2
+  "-t mpi -b latency --sizes 8 --iterations 300 --max-iters 100"
+  "--run latency:mpi --points 1")
 fs_add_mpi_test(bench_mpi_fixed_iterations 2
   "-t mpi -b latency,bw --sizes 1K:4K --half-steps --iterations 50 --window 8"
   "--run latency:mpi --run bw:mpi --points 5")

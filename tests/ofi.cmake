@@ -23,7 +23,7 @@ endif()
 # CMake's list splitting.
 find_package(Python3 COMPONENTS Interpreter)
 add_executable(ofi_driver ${CMAKE_CURRENT_SOURCE_DIR}/ofi/driver.c)
-target_link_libraries(ofi_driver PRIVATE fs_transport)
+target_link_libraries(ofi_driver PRIVATE fs_transport fs_bench) # fs_bench: rte_mpi.c
 set(FS_OFI_PROVIDERS shm "tcp$<SEMICOLON>ofi_rxm")
 set(FS_OFI_NAMES shm tcp_rxm)
 foreach(i RANGE 1)

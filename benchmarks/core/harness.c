@@ -4,16 +4,16 @@
  * Iterations run in batches.  Within a batch each rank reads the clock once
  * per iteration (the end of one iteration is the start of the next), so the
  * per-iteration samples cost one clock read.  After a batch the samples are
- * reduced elementwise with MPI_MAX over the ranks whose clocks count
+ * reduced elementwise with a maximum over the ranks whose clocks count
  * (initiators of pairs, every rank of a collective): an iteration lasts as
  * long as its slowest rank.  Which rank that was cannot be read from the
  * durations (in a collective everyone waits for the straggler, so every
  * rank's duration is the same); it is the rank that entered the iteration
  * last, measured from the batch's common start (a barrier), reduced with
- * MPI_MAXLOC.  Rank 0
- * then decides - the same decision for all, by broadcast - whether the mean
- * is known to the requested precision or the budget is spent.  All MPI
- * traffic of the harness is between batches, never inside the timed loop. */
+ * maxloc.  Rank 0 then decides - the same decision for all, by broadcast -
+ * whether the mean is known to the requested precision or the budget is
+ * spent.  The harness talks to the other ranks only through the runtime seam
+ * (fs_rte.h), and only between batches, never inside the timed loop. */
 #include "harness.h"
 
 #include "fault.h"
@@ -27,11 +27,6 @@
 
 #define BATCH_MAX 4096
 
-typedef struct {
-    double v;
-    int rank;
-} double_int;
-
 double fs_now_s(void)
 {
     struct timespec ts;
@@ -39,19 +34,22 @@ double fs_now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-int fs_harness_init(fs_harness *h, MPI_Comm comm, long max_iters)
+long fs_harness_capacity(long max_iters, long fixed_iters)
 {
-    *h = (fs_harness){.comm = comm};
-    MPI_Comm_rank(comm, &h->rank);
-    MPI_Comm_size(comm, &h->nranks);
+    return fixed_iters > max_iters ? fixed_iters : max_iters;
+}
+
+int fs_harness_init(fs_harness *h, fs_rte *rte, long capacity)
+{
+    *h = (fs_harness){.rte = rte, .rank = rte->rank, .nranks = rte->size, .clock = fs_now_s};
     h->local = malloc(BATCH_MAX * sizeof(double));
     h->arrive = malloc(BATCH_MAX * sizeof(double));
     h->tmax = malloc(BATCH_MAX * sizeof(double));
-    h->contrib = malloc(BATCH_MAX * sizeof(double_int));
-    h->reduced = malloc(BATCH_MAX * sizeof(double_int));
-    h->capacity = max_iters;
+    h->contrib = malloc(BATCH_MAX * sizeof(fs_rte_loc));
+    h->reduced = malloc(BATCH_MAX * sizeof(fs_rte_loc));
+    h->capacity = capacity > 0 ? capacity : 1;
     if (h->rank == 0) {
-        h->samples = malloc((size_t)max_iters * sizeof(double));
+        h->samples = malloc((size_t)h->capacity * sizeof(double));
         h->slow_count = calloc((size_t)h->nranks, sizeof(long));
     }
     if (!h->local || !h->arrive || !h->tmax || !h->contrib || !h->reduced ||
@@ -83,12 +81,33 @@ static bool is_active(const fs_bench *b, const fs_bench_ctx *c)
     return b->kind == FS_BENCH_COLLECTIVE || c->peer >= 0;
 }
 
-/* Agree on an error: every rank learns whether any rank failed. */
-static int agree(fs_harness *h, int rc)
+static int rte_failed(fs_harness *h, fs_bench_ctx *c)
 {
-    int worst = rc;
-    MPI_Allreduce(&rc, &worst, 1, MPI_INT, MPI_MIN, h->comm);
-    return worst;
+    return fs_bench_fail(c, "runtime %s: a collective between iterations failed",
+                         h->rte->ops->name);
+}
+
+int fs_agree_error(fs_rte *rte, int rc, char *msg, size_t len)
+{
+    double mine = rc ? rte->rank : rte->size, first = mine;
+    if (fs_rte_reduce(rte, &mine, &first, 1, FS_RTE_MIN, FS_RTE_ALL)) {
+        snprintf(msg, len, "runtime %s: agreeing on an error failed", rte->ops->name);
+        return FS_ERUNTIME;
+    }
+    int root = (int)first;
+    if (root == rte->size) return 0;
+    /* The first failing rank's code and message, to every rank. */
+    struct {
+        int code;
+        char text[1024];
+    } what = {.code = rc};
+    if (rte->rank == root) snprintf(what.text, sizeof what.text, "%s", msg);
+    if (fs_rte_bcast(rte, &what, sizeof what, root)) {
+        snprintf(msg, len, "runtime %s: agreeing on an error failed", rte->ops->name);
+        return FS_ERUNTIME;
+    }
+    if (rte->rank != root) snprintf(msg, len, "%s", what.text);
+    return what.code;
 }
 
 static long default_warmup(size_t bytes)
@@ -101,9 +120,10 @@ static int warm_up(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs_h
 {
     long want = cfg->warmup >= 0 ? cfg->warmup : default_warmup(c->bytes);
     /* Warm-up never takes more than a tenth of the budget: at 4 MiB with a
-     * window of 64 a hundred iterations would otherwise cost seconds. */
+     * window of 64 a hundred iterations would otherwise cost seconds.  The
+     * next iteration runs only if, at the mean so far, it ends inside. */
     double limit = cfg->fixed_iters > 0 ? INFINITY : 0.1 * cfg->time_per_size;
-    double t0 = fs_now_s();
+    double t0 = h->clock();
     long i = 0;
     for (int stop = want == 0; !stop; i++) {
         /* A failing rank returns at once: its peers cannot finish the
@@ -116,16 +136,25 @@ static int warm_up(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs_h
             }
         }
         fs_watchdog_beat();
-        if (h->rank == 0) stop = (i + 1 >= want) || (fs_now_s() - t0 > limit);
-        MPI_Bcast(&stop, 1, MPI_INT, 0, h->comm);
+        if (h->rank == 0) {
+            double spent = h->clock() - t0;
+            stop = (i + 1 >= want) || (spent + spent / (double)(i + 1) > limit);
+        }
+        if (fs_rte_bcast(h->rte, &stop, sizeof stop, 0)) return rte_failed(h, c);
     }
     *done = i;
     return 0;
 }
 
+/* Timed iterations the point may run at most. */
+static long target_iters(const fs_harness_cfg *cfg)
+{
+    return cfg->fixed_iters > 0 ? cfg->fixed_iters : cfg->max_iters;
+}
+
 static long next_batch(const fs_harness_cfg *cfg, long n, double mean_s, double left_s)
 {
-    long remaining = (cfg->fixed_iters > 0 ? cfg->fixed_iters : cfg->max_iters) - n;
+    long remaining = target_iters(cfg) - n;
     long batch = n == 0 ? cfg->min_iters : n; /* double the sample each time */
     if (cfg->fixed_iters <= 0 && n > 0 && mean_s > 0) {
         /* Never plan past the budget. */
@@ -142,9 +171,9 @@ static int validate(fs_harness *h, const fs_bench *b, fs_bench_ctx *c)
     int rc = 0;
     memset(c->rbuf, 0xA5, c->buf_bytes);
     fs_fault_before_validate(c);
-    MPI_Barrier(h->comm);
+    if (fs_rte_barrier(h->rte)) return rte_failed(h, c);
     if (is_active(b, c)) rc = b->iteration(c);
-    rc = agree(h, rc);
+    rc = fs_agree_error(h->rte, rc, c->errmsg, c->errmsg_len);
     if (rc) return rc;
     if (b->check) {
         rc = b->check(c);
@@ -159,7 +188,8 @@ static int validate(fs_harness *h, const fs_bench *b, fs_bench_ctx *c)
                                    b->name, c->bytes, c->rank, c->peer, off);
         }
     }
-    return agree(h, rc);
+    /* The rank that saw the mismatch may not be rank 0, which prints. */
+    return fs_agree_error(h->rte, rc, c->errmsg, c->errmsg_len);
 }
 
 int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs_harness_cfg *cfg,
@@ -167,20 +197,28 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
 {
     *out = (fs_bench_point){.bytes = c->bytes, .slowest_rank = -1};
     h->failed_alone = false;
-    double_int *contrib = h->contrib, *reduced = h->reduced;
+    fs_rte_loc *contrib = h->contrib, *reduced = h->reduced;
     bool timer = fs_harness_is_timer(b, c), active = is_active(b, c);
     int rc = 0;
+
+    /* Every rank sees the same cfg, so all refuse together. */
+    if (target_iters(cfg) > h->capacity) {
+        fs_bench_fail(c, "%ld iterations exceed the %ld samples the harness was sized for",
+                      target_iters(cfg), h->capacity);
+        return FS_EINPUT;
+    }
 
     /* Senders' payload carries the pattern --validate checks; collectives
      * overwrite it with their own data in prepare(). */
     fs_pattern_fill(c->sbuf, c->buf_bytes, fs_pattern_seed(c->rank, c->bytes));
-    if (b->prepare && (rc = agree(h, b->prepare(c)))) return rc;
+    if (b->prepare && (rc = fs_agree_error(h->rte, b->prepare(c), c->errmsg, c->errmsg_len)))
+        return rc;
     /* A collective moves whole elements (and, for reduce-scatter and
      * all-gather, whole blocks per rank): record what it actually moved. */
     if (b->kind == FS_BENCH_COLLECTIVE && b->bytes_per_iter)
         out->bytes = (size_t)b->bytes_per_iter(c);
 
-    MPI_Barrier(h->comm);
+    if (fs_rte_barrier(h->rte)) return rte_failed(h, c);
     fs_fault_point_start(c->bytes);
     unsigned delay_us = fs_fault_delay_us(c->bytes);
     if ((rc = warm_up(h, b, c, cfg, &out->warmup))) return rc;
@@ -188,30 +226,31 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
 
     fs_running run = {0};
     long n = 0, batch = next_batch(cfg, 0, 0, cfg->time_per_size);
-    double start = fs_now_s();
+    double start = h->clock();
     while (batch > 0) {
-        MPI_Barrier(h->comm);
-        double epoch = fs_now_s(), prev = epoch;
+        if (fs_rte_barrier(h->rte)) return rte_failed(h, c);
+        double epoch = h->clock(), prev = epoch;
         for (long i = 0; i < batch; i++) {
             double entry = prev;
             if (delay_us) { /* fault injection (tests only) */
                 fs_fault_sleep_us(delay_us);
-                entry = fs_now_s();
+                entry = h->clock();
             }
             if (active && (rc = b->iteration(c))) {
                 h->failed_alone = true; /* see warm_up() */
                 return rc;
             }
-            double t = fs_now_s();
+            double t = h->clock();
             fs_watchdog_beat();
             h->local[i] = timer ? (t - prev) * 1e6 * b->time_scale : -1.0;
             h->arrive[i] = entry - epoch;
             prev = t;
         }
         for (long i = 0; i < batch; i++)
-            contrib[i] = (double_int){timer ? h->arrive[i] : -1.0, h->rank};
-        MPI_Reduce(h->local, h->tmax, (int)batch, MPI_DOUBLE, MPI_MAX, 0, h->comm);
-        MPI_Reduce(contrib, reduced, (int)batch, MPI_DOUBLE_INT, MPI_MAXLOC, 0, h->comm);
+            contrib[i] = (fs_rte_loc){timer ? h->arrive[i] : -1.0, h->rank};
+        if (fs_rte_reduce(h->rte, h->local, h->tmax, (size_t)batch, FS_RTE_MAX, 0) ||
+            fs_rte_maxloc(h->rte, contrib, reduced, (size_t)batch, 0))
+            return rte_failed(h, c);
         long next = 0;
         if (h->rank == 0) {
             for (long i = 0; i < batch; i++) {
@@ -220,7 +259,7 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
                 h->slow_count[reduced[i].rank]++;
             }
             n += batch;
-            double elapsed = fs_now_s() - start;
+            double elapsed = h->clock() - start;
             bool precise =
                 n >= cfg->min_iters && fs_running_ci95(&run) <= cfg->precision * run.mean;
             out->converged = precise;
@@ -232,11 +271,11 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
             n += batch;
         }
         /* Rank 0 alone decides how many iterations come next (0 = stop). */
-        MPI_Bcast(&next, 1, MPI_LONG, 0, h->comm);
+        if (fs_rte_bcast(h->rte, &next, sizeof next, 0)) return rte_failed(h, c);
         batch = next;
     }
     out->iterations = n;
-    out->elapsed_s = fs_now_s() - start;
+    out->elapsed_s = h->clock() - start;
 
     if (cfg->validate && (rc = validate(h, b, c))) return rc;
 

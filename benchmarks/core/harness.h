@@ -4,9 +4,8 @@
 
 #include <stdbool.h>
 
-#include <mpi.h>
-
 #include "bench.h"
+#include "fs_rte.h"
 #include "stats.h"
 
 typedef struct fs_harness_cfg {
@@ -32,30 +31,44 @@ typedef struct fs_bench_point {
 
 /* Scratch the harness reuses between points (allocated once per run). */
 typedef struct fs_harness {
-    MPI_Comm comm;
+    fs_rte *rte;
     int rank, nranks;
-    double *local;    /* this rank's samples for one batch */
-    double *arrive;   /* when this rank entered each iteration of the batch */
-    double *tmax;     /* root: samples reduced with MPI_MAX */
-    void *reduced;    /* root: arrivals reduced with MPI_MAXLOC (double_int) */
-    void *contrib;    /* arrivals tagged with this rank (double_int) */
-    double *samples;  /* root: every aggregated sample of the point */
-    long *slow_count; /* root: per rank, how often it was the slowest */
-    long capacity;    /* samples' size */
+    double *local;         /* this rank's samples for one batch */
+    double *arrive;        /* when this rank entered each iteration of the batch */
+    double *tmax;          /* root: samples reduced with FS_RTE_MAX */
+    fs_rte_loc *reduced;   /* root: arrivals reduced with maxloc */
+    fs_rte_loc *contrib;   /* arrivals tagged with this rank */
+    double *samples;       /* root: every aggregated sample of the point */
+    long *slow_count;      /* root: per rank, how often it was the slowest */
+    long capacity;         /* samples' size: the most iterations a point may run */
+    double (*clock)(void); /* seconds, monotonic: fs_now_s unless a test sets its own */
     /* Set when the last point failed on this rank alone, inside an
      * iteration: peers may be blocked on it, so the job must be aborted. */
     bool failed_alone;
 } fs_harness;
 
-int fs_harness_init(fs_harness *h, MPI_Comm comm, long max_iters);
+/* Collective over rte.  capacity: the most timed iterations a point may
+ * run (see fs_harness_capacity). */
+int fs_harness_init(fs_harness *h, fs_rte *rte, long capacity);
 void fs_harness_fini(fs_harness *h);
 
 /* Run warm-up, timed iterations and (if asked) validation of b at c->bytes.
- * Collective over h->comm.  The result is valid on rank 0 (and its
+ * Collective over h->rte.  The result is valid on rank 0 (and its
  * `iterations` everywhere).  Returns 0, or a negative FS_E* code with the
  * message in c->errmsg on the ranks that failed. */
 int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs_harness_cfg *cfg,
                      fs_bench_point *out);
+
+/* Room a harness needs for cfg's points: max_iters, or the fixed count of
+ * --iterations when that is larger (it overrides the adaptive bounds).  A
+ * point asking for more than fs_harness_init's capacity fails with
+ * FS_EINPUT instead of running. */
+long fs_harness_capacity(long max_iters, long fixed_iters);
+
+/* Collective: combine per-rank return codes; every rank receives in msg
+ * the message of the lowest failing rank (its own when it failed).
+ * Returns that rank's code, which every rank agrees on, or 0. */
+int fs_agree_error(fs_rte *rte, int rc, char *msg, size_t len);
 
 /* Whether this rank's clock counts for the benchmark's iteration time. */
 bool fs_harness_is_timer(const fs_bench *b, const fs_bench_ctx *c);

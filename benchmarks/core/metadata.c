@@ -18,15 +18,17 @@ void fs_utc_now(char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int fs_hostmap_gather(MPI_Comm comm, fs_hostmap *m)
+int fs_hostmap_gather(fs_rte *rte, fs_hostmap *m)
 {
     char me[256] = {0};
     gethostname(me, sizeof me - 1);
-    MPI_Comm_size(comm, &m->nranks);
+    m->nranks = rte->size;
     m->name = calloc((size_t)m->nranks, sizeof *m->name);
-    if (!m->name) return -1;
-    MPI_Allgather(me, 256, MPI_CHAR, m->name, 256, MPI_CHAR, comm);
-    return 0;
+    /* Everyone takes part in the collective, even without room. */
+    char(*all)[256] = m->name ? m->name : calloc((size_t)m->nranks, sizeof *all);
+    int rc = all ? fs_rte_allgather(rte, me, all, sizeof me) : -1;
+    if (!m->name) free(all);
+    return m->name && rc == 0 ? 0 : -1;
 }
 
 void fs_hostmap_free(fs_hostmap *m)
@@ -47,13 +49,16 @@ static hwloc_topology_t load_topology(bool io)
     return topo;
 }
 
-int fs_bind_rank(MPI_Comm comm, char *errmsg, size_t len)
+int fs_bind_rank(fs_rte *rte, char *errmsg, size_t len)
 {
-    MPI_Comm node;
-    int local;
-    MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-    MPI_Comm_rank(node, &local);
-    MPI_Comm_free(&node);
+    fs_hostmap hosts;
+    if (fs_hostmap_gather(rte, &hosts)) {
+        snprintf(errmsg, len, "cannot gather host names to bind ranks");
+        return -1;
+    }
+    int local = 0;
+    for (int r = 0; r < rte->rank; r++) local += strcmp(hosts.name[r], hosts.name[rte->rank]) == 0;
+    fs_hostmap_free(&hosts);
 
     hwloc_topology_t topo = load_topology(false);
     if (!topo) {
@@ -181,6 +186,61 @@ static void instance_type(json_t *meta)
     json_object_set_new(meta, "dmi", dmi);
 }
 
+extern char **environ;
+
+static bool starts(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Which environment variables change behaviour: ours by name, libfabric's
+ * and Open MPI's by prefix (FI_PROVIDER, FI_EFA_USE_DEVICE_RDMA,
+ * OMPI_MCA_btl, ... select paths and protocols).  mpirun also passes its
+ * own plumbing as OMPI_MCA_* (job ids, daemon URIs, session directories,
+ * a transport key); that is the same for every run and is left out. */
+static bool is_knob(const char *entry)
+{
+    static const char *const ours[] = {"FS_COLL_CHUNK=", "FS_YIELD=", "FS_FAULT="};
+    static const char *const plumbing[] = {
+        "OMPI_MCA_orte_",
+        "OMPI_MCA_ess",
+        "OMPI_MCA_pmix",
+        "OMPI_MCA_initial_wdir=",
+        "OMPI_MCA_shmem_RUNTIME_QUERY_hint=",
+    };
+    for (size_t i = 0; i < sizeof ours / sizeof *ours; i++)
+        if (starts(entry, ours[i])) return true;
+    if (starts(entry, "FI_")) return true;
+    if (!starts(entry, "OMPI_MCA_")) return false;
+    for (size_t i = 0; i < sizeof plumbing / sizeof *plumbing; i++)
+        if (starts(entry, plumbing[i])) return false;
+    return true;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void fs_metadata_add_env_knobs(json_t *settings)
+{
+    size_t n = 0;
+    for (char **e = environ; e && *e; e++) n += is_knob(*e);
+    const char **set = calloc(n ? n : 1, sizeof *set);
+    if (!set) return;
+    size_t k = 0;
+    for (char **e = environ; e && *e && k < n; e++)
+        if (is_knob(*e)) set[k++] = *e;
+    qsort(set, k, sizeof *set, by_name); /* stable order in the file */
+    for (size_t i = 0; i < k; i++) {
+        const char *eq = strchr(set[i], '=');
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(eq - set[i]), set[i]);
+        json_object_set_new(settings, name, json_string(eq + 1));
+    }
+    free(set);
+}
+
 static json_t *command_line(int argc, char **argv)
 {
     size_t len = 1;
@@ -195,21 +255,19 @@ static json_t *command_line(int argc, char **argv)
     return j;
 }
 
-json_t *fs_metadata_collect(MPI_Comm comm, int argc, char **argv)
+json_t *fs_metadata_collect(fs_rte *rte, int argc, char **argv)
 {
-    int rank, n;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &n);
+    int rank = rte->rank, n = rte->size;
     hwloc_topology_t topo = load_topology(true);
 
     char binding[256] = "unknown"; /* "core %s (PU %s), NUMA %s" with 64-byte lists */
     if (topo) describe_binding(topo, binding, sizeof binding);
     char *bindings = rank == 0 ? calloc((size_t)n, sizeof binding) : NULL;
-    MPI_Gather(binding, sizeof binding, MPI_CHAR, bindings, sizeof binding, MPI_CHAR, 0, comm);
+    fs_rte_gather(rte, binding, bindings, sizeof binding, 0);
 
     /* One topology per host: the first rank on each host serialises its own. */
     fs_hostmap hosts;
-    fs_hostmap_gather(comm, &hosts);
+    fs_hostmap_gather(rte, &hosts);
     bool first_on_host = true;
     for (int r = 0; r < rank; r++)
         if (strcmp(hosts.name[r], hosts.name[rank]) == 0) first_on_host = false;
@@ -223,7 +281,7 @@ json_t *fs_metadata_collect(MPI_Comm comm, int argc, char **argv)
         json_decref(t);
     }
     char *topos = rank == 0 ? calloc((size_t)n, sizeof topo_s) : NULL;
-    MPI_Gather(topo_s, sizeof topo_s, MPI_CHAR, topos, sizeof topo_s, MPI_CHAR, 0, comm);
+    fs_rte_gather(rte, topo_s, topos, sizeof topo_s, 0);
 
     json_t *meta = NULL;
     if (rank == 0) {
@@ -251,11 +309,8 @@ json_t *fs_metadata_collect(MPI_Comm comm, int argc, char **argv)
         instance_type(meta);
         json_t *t0 = json_object_get(tp, hosts.name[0]);
         json_object_set(meta, "cpu_model", t0 ? json_object_get(t0, "cpu_model") : json_null());
-        char lib[MPI_MAX_LIBRARY_VERSION_STRING];
-        int len;
-        MPI_Get_library_version(lib, &len);
-        lib[strcspn(lib, "\n")] = '\0';
-        json_object_set_new(meta, "mpi_library", json_string(lib));
+        const char *lib = rte->ops->library_version ? rte->ops->library_version(rte) : NULL;
+        json_object_set_new(meta, "mpi_library", lib ? json_string(lib) : json_null());
         uint32_t v = fi_version();
         char fv[32];
         snprintf(fv, sizeof fv, "%u.%u", FI_MAJOR(v), FI_MINOR(v));

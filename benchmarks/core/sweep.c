@@ -10,28 +10,6 @@
 #include "table.h"
 #include "watchdog.h"
 
-int fs_agree_error(MPI_Comm comm, int rc, char *msg, size_t len)
-{
-    int rank, size;
-    MPI_Comm_rank(comm, &rank);
-    MPI_Comm_size(comm, &size);
-    int mine = rc ? rank : size, first;
-    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, comm);
-    if (first == size) return 0;
-    int code = rc;
-    MPI_Bcast(&code, 1, MPI_INT, first, comm);
-    if (first != 0) {
-        char buf[1024] = "";
-        if (rank == first) snprintf(buf, sizeof buf, "%s", msg);
-        if (rank == first) MPI_Send(buf, sizeof buf, MPI_CHAR, 0, 77, comm);
-        if (rank == 0) {
-            MPI_Recv(buf, sizeof buf, MPI_CHAR, first, 77, comm, MPI_STATUS_IGNORE);
-            snprintf(msg, len, "%s", buf);
-        }
-    }
-    return code;
-}
-
 int fs_sweep_save(const fs_sweep_env *env, bool complete, char *errmsg, size_t len)
 {
     return fs_bench_results_save(env->doc, env->opt->output, env->opt->csv, complete, errmsg, len);
@@ -134,7 +112,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
     };
     pair_up(b, &c);
     int rc = check_runnable(env, tp, b, &c);
-    if (rc) return fs_agree_error(env->comm, rc, errmsg, len);
+    if (rc) return fs_agree_error(env->rte, rc, errmsg, len);
 
     c.window = b->windowed ? o->window : 1;
     json_t *notes = json_array();
@@ -165,16 +143,16 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         if (!rc) rc = tp->ops->mr_reg(tp, c.rbuf, c.buf_bytes, &c.rmr);
         if (rc) snprintf(errmsg, len, "%s", tp->errmsg);
     }
-    rc = fs_agree_error(env->comm, rc, errmsg, len);
+    rc = fs_agree_error(env->rte, rc, errmsg, len);
     if (!rc && b->needs_rma) {
         rc = tp->ops->rma_expose(tp, c.rmr, c.rkeys);
         if (rc) snprintf(errmsg, len, "%s", tp->errmsg);
-        rc = fs_agree_error(env->comm, rc, errmsg, len);
+        rc = fs_agree_error(env->rte, rc, errmsg, len);
     }
-    if (!rc && b->algorithm_ok) rc = fs_agree_error(env->comm, b->algorithm_ok(&c), errmsg, len);
+    if (!rc && b->algorithm_ok) rc = fs_agree_error(env->rte, b->algorithm_ok(&c), errmsg, len);
     bool set_up = false;
     if (!rc && b->setup) {
-        rc = fs_agree_error(env->comm, b->setup(&c), errmsg, len);
+        rc = fs_agree_error(env->rte, b->setup(&c), errmsg, len);
         set_up = rc == 0;
     }
 

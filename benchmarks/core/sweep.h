@@ -4,8 +4,8 @@
 #define FS_SWEEP_H
 
 #include <jansson.h>
-#include <mpi.h>
 
+#include "fs_rte.h"
 #include "harness.h"
 #include "metadata.h"
 #include "options.h"
@@ -17,17 +17,13 @@ typedef struct fs_sweep_env {
     const fs_hostmap *hosts;
     fs_results *doc; /* rank 0: the results document */
     double t_launch; /* for progress */
-    MPI_Comm comm;
+    fs_rte *rte;
 } fs_sweep_env;
 
 /* Returns 0 or a negative FS_E* code; on failure errmsg holds the line to
  * print (on rank 0, the message of the lowest failing rank). */
 int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const char *algorithm,
                  char *errmsg, size_t len);
-
-/* Collective: combine per-rank return codes; rank 0 receives the message of
- * the lowest failing rank in msg.  Returns the code every rank agrees on. */
-int fs_agree_error(MPI_Comm comm, int rc, char *msg, size_t len);
 
 /* Rank 0: write the JSON (and CSV) outputs; complete marks the last write. */
 int fs_sweep_save(const fs_sweep_env *env, bool complete, char *errmsg, size_t len);

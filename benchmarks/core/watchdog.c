@@ -9,12 +9,11 @@
 #include <string.h>
 #include <time.h>
 
-#include <mpi.h>
-
 static struct {
     pthread_t thread;
     bool running;
     double timeout_s;
+    fs_rte *rte;
     int rank;
     fs_watchdog_save_fn save;
     void *arg;
@@ -100,17 +99,17 @@ static void *watch(void *unused)
             }
         }
         fflush(NULL);
-        MPI_Abort(MPI_COMM_WORLD, 1);
-        return NULL;
+        fs_rte_abort(wd.rte, 1, NULL);
     }
     return NULL;
 }
 
-int fs_watchdog_start(double timeout_s, int rank, fs_watchdog_save_fn save, void *arg)
+int fs_watchdog_start(double timeout_s, fs_rte *rte, fs_watchdog_save_fn save, void *arg)
 {
     if (timeout_s <= 0) return 0;
     wd.timeout_s = timeout_s;
-    wd.rank = rank;
+    wd.rte = rte;
+    wd.rank = rte->rank;
     wd.save = save;
     wd.arg = arg;
     atomic_store(&wd.stop, false);

@@ -10,6 +10,7 @@
  *   driver --provider NAME [--fabric F] [--domain D] [--emulate-efa] [--need-rma]
  */
 #include "ofi.h"
+#include "rte_mpi.h"
 #include "transport.h"
 
 #include <stdio.h>
@@ -171,6 +172,7 @@ static bool flag(int argc, char **argv, const char *name)
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
+    fs_ofi_set_rte(fs_rte_mpi_init(NULL, NULL)); /* the transport bootstraps over it */
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     int size;
     MPI_Comm_size(MPI_COMM_WORLD, &size);

@@ -1,55 +1,52 @@
 /*
  * ofi_boot.c - the launcher side of the libfabric transport: who am I, and
- * the few collectives that exchange endpoint names, keys and limits.  MPI
- * lives here only; the data path never calls it.  Kept in its own file so
- * the unit tests can link a fake launcher instead.
+ * the few collectives that exchange endpoint names, keys and limits.  They
+ * go through the runtime seam (fs_rte.h) the program hands over with
+ * fs_ofi_set_rte: MPI under fabscale-bench, threads in a unit test.  The
+ * data path never calls it.  Kept in its own file so the unit tests can
+ * link a fake launcher instead.
  */
+#include "ofi.h"
 #include "ofi_priv.h"
 
-#include <limits.h>
+#include "fs_rte.h"
 
-#include <mpi.h>
+/* Borrowed, not owned: the program's runtime outlives its transports. */
+static fs_rte *boot_rte;
 
-/* One communicator shared by the transports open at a time (a sweep over
- * providers may open them one after another or side by side). */
-static MPI_Comm boot_comm = MPI_COMM_NULL;
-static int boot_refs;
+void fs_ofi_set_rte(fs_rte *rte)
+{
+    boot_rte = rte;
+}
 
 int ofi_boot_rank(int *rank, int *nranks)
 {
-    if (boot_refs == 0 && MPI_Comm_dup(MPI_COMM_WORLD, &boot_comm) != MPI_SUCCESS)
-        return FS_ERUNTIME;
-    boot_refs++;
-    MPI_Comm_rank(boot_comm, rank);
-    MPI_Comm_size(boot_comm, nranks);
+    if (!boot_rte) return FS_ERUNTIME;
+    *rank = boot_rte->rank;
+    *nranks = boot_rte->size;
     return 0;
 }
 
 int ofi_boot_allgather(const void *mine, void *all, size_t len)
 {
-    if (len > INT_MAX) return FS_ERUNTIME;
-    return MPI_Allgather(mine, (int)len, MPI_BYTE, all, (int)len, MPI_BYTE, boot_comm) ==
-                   MPI_SUCCESS
-               ? 0
-               : FS_ERUNTIME;
+    return fs_rte_allgather(boot_rte, mine, all, len) ? FS_ERUNTIME : 0;
 }
 
 int ofi_boot_agree(int rc)
 {
-    int worst = rc;
-    if (MPI_Allreduce(&rc, &worst, 1, MPI_INT, MPI_MIN, boot_comm) != MPI_SUCCESS)
-        return FS_ERUNTIME;
-    return worst;
+    double in = rc, worst = rc;
+    if (fs_rte_reduce(boot_rte, &in, &worst, 1, FS_RTE_MIN, FS_RTE_ALL)) return FS_ERUNTIME;
+    return (int)worst;
 }
 
+/* Doubles are exact to 2^53: a larger limit (8 PiB, "unlimited") is
+ * clamped, so every rank still agrees on the same value. */
 size_t ofi_boot_min_size(size_t v)
 {
-    unsigned long long in = v, out = v;
-    MPI_Allreduce(&in, &out, 1, MPI_UNSIGNED_LONG_LONG, MPI_MIN, boot_comm);
+    const double cap = 9007199254740992.0; /* 2^53 */
+    double in = (double)v > cap ? cap : (double)v, out = in;
+    if (fs_rte_reduce(boot_rte, &in, &out, 1, FS_RTE_MIN, FS_RTE_ALL)) out = in;
     return (size_t)out;
 }
 
-void ofi_boot_fini(void)
-{
-    if (boot_refs > 0 && --boot_refs == 0) MPI_Comm_free(&boot_comm);
-}
+void ofi_boot_fini(void) {}
