@@ -18,13 +18,26 @@
 #include "transport.h"
 
 /* How ranks take part. */
-typedef enum fs_bench_kind {
+typedef enum fs_bench_participation {
     /* Ranks [0, n/2) are initiators paired with [n/2, 2*(n/2)); with an odd
      * rank count the last rank idles.  Only initiators' clocks are used. */
     FS_BENCH_PAIRS,
     /* Every rank takes part; an iteration lasts as long as the slowest rank. */
     FS_BENCH_COLLECTIVE,
-} fs_bench_kind;
+} fs_bench_participation;
+
+/* What a benchmark measures: its headline figure, which decides the
+ * table's columns and what analysis does with the run. */
+typedef enum fs_metric {
+    FS_METRIC_LATENCY,      /* one message's time (half a round trip) */
+    FS_METRIC_BANDWIDTH,    /* bytes per second with a window in flight */
+    FS_METRIC_MESSAGE_RATE, /* messages per second, every pair at once */
+    FS_METRIC_COLLECTIVE,   /* a collective's time, algbw and busbw */
+} fs_metric;
+enum { FS_METRIC_COUNT = FS_METRIC_COLLECTIVE + 1 };
+
+/* "latency", "bandwidth", "message_rate", "collective"; "?" otherwise. */
+const char *fs_metric_name(fs_metric m);
 
 /* Which side of a pair receives the payload (for the generic --validate). */
 enum {
@@ -57,8 +70,6 @@ typedef struct fs_bench_ctx {
     /* Collectives. */
     const char *algorithm; /* from --algorithm; "native" on transport mpi */
     fs_dtype dtype;
-    /* Set by the harness while validating, so benchmarks can skip nothing. */
-    long iteration;
     void *state; /* benchmark-owned */
     /* A benchmark that fails writes one line here (and returns < 0). */
     char *errmsg;
@@ -68,7 +79,8 @@ typedef struct fs_bench_ctx {
 typedef struct fs_bench {
     const char *name;    /* as given to --bench */
     const char *summary; /* one line for --help */
-    fs_bench_kind kind;
+    fs_bench_participation participation;
+    fs_metric metric;
     bool windowed;       /* honours --window */
     bool all_pairs;      /* every pair runs (msgrate); else only the first pair */
     bool needs_rma;      /* needs tp->caps.rma */
@@ -96,6 +108,9 @@ typedef struct fs_bench {
     int (*check)(fs_bench_ctx *c);
     /* Optional: may this algorithm run here?  0, or FS_EINPUT + errmsg. */
     int (*algorithm_ok)(fs_bench_ctx *c);
+    /* Optional: the algorithm that runs at this point (after prepare):
+     * `auto`'s choice at c->bytes, else c->algorithm.  Same on every rank. */
+    const char *(*algorithm_at)(const fs_bench_ctx *c);
 } fs_bench;
 
 /* The registry of benchmarks compiled into fabscale-bench (benchmarks.c). */

@@ -21,3 +21,14 @@ const fs_bench *fs_bench_find(const char *name)
         if (strcmp(fs_benches[i]->name, name) == 0) return fs_benches[i];
     return NULL;
 }
+
+const char *fs_metric_name(fs_metric m)
+{
+    static const char *const names[FS_METRIC_COUNT] = {
+        [FS_METRIC_LATENCY] = "latency",
+        [FS_METRIC_BANDWIDTH] = "bandwidth",
+        [FS_METRIC_MESSAGE_RATE] = "message_rate",
+        [FS_METRIC_COLLECTIVE] = "collective",
+    };
+    return (unsigned)m < FS_METRIC_COUNT ? names[m] : "?";
+}

@@ -2,6 +2,8 @@
  * besides --help/--version, so unit tests can drive it). */
 #include "options.h"
 
+#include "collectives.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -32,10 +34,20 @@ void fs_options_usage(void *outp)
     for (int i = 0; fs_benches[i]; i++)
         fprintf(out, "                            %-15s %s\n", fs_benches[i]->name,
                 fs_benches[i]->summary);
-    fprintf(out, "  -a, --algorithm LIST    collectives: native (the MPI library), ring, rd,\n"
-                 "                          rabenseifner, tree, auto (default: native on mpi,\n"
-                 "                          auto on ofi)\n"
-                 "      --dtype T           collectives: float32 (default), float64, bfloat16\n"
+    fprintf(out,
+            "  -a, --algorithm LIST    collectives (default: native where the transport\n"
+            "                          has its own, else auto):\n"
+            "                            %-15s the library's own (MPI_Allreduce, ...) on",
+            "native");
+    for (int i = 0, k = 0; fs_transports[i]; i++)
+        if (fs_transports[i]->coll) fprintf(out, "%s %s", k++ ? "," : "", fs_transports[i]->name);
+    fprintf(out, "\n");
+    for (int i = 0; fs_coll_algorithms[i]; i++)
+        fprintf(out, "                            %-15s %s\n", fs_coll_algorithms[i]->name,
+                fs_coll_algorithms[i]->summary);
+    fprintf(out, "                            %-15s %s\n", "auto",
+            "picks one per operation, size and rank count");
+    fprintf(out, "      --dtype T           collectives: float32 (default), float64, bfloat16\n"
                  "  -s, --sizes SPEC        MIN:MAX powers of two, or a list A,B,C; K/M/G\n"
                  "                          suffixes (default " DEFAULT_SIZES ")\n"
                  "      --half-steps        with MIN:MAX, also the 1.5x sizes between\n"
@@ -334,9 +346,12 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
     }
     if (o->ntransports == 0) o->transports[o->ntransports++] = "mpi";
     for (int i = 0; i < o->ntransports; i++) {
-        if (strcmp(o->transports[i], "mpi") && strcmp(o->transports[i], "ofi")) {
-            snprintf(why, whylen, "--transport: unknown transport \"%s\" (use mpi or ofi)",
-                     o->transports[i]);
+        if (!fs_transport_find(o->transports[i])) {
+            int k = snprintf(why, whylen,
+                             "--transport: unknown transport \"%s\" (known:", o->transports[i]);
+            for (int j = 0; fs_transports[j] && k > 0 && (size_t)k < whylen; j++)
+                k += snprintf(why + k, whylen - (size_t)k, " %s", fs_transports[j]->name);
+            if (k > 0 && (size_t)k < whylen) snprintf(why + k, whylen - (size_t)k, ")");
             return FS_OPT_BAD;
         }
     }

@@ -61,13 +61,13 @@ static json_t *run_json(const fs_sweep_env *env, fs_transport *tp, const fs_benc
     json_object_set_new(run, "domain", str_or_null(tp->domain));
     json_object_set_new(run, "algorithm", str_or_null(c->algorithm));
     json_object_set_new(run, "dtype",
-                        b->kind == FS_BENCH_COLLECTIVE ? json_string(dtype_name(c->dtype))
-                                                       : json_null());
+                        b->participation == FS_BENCH_COLLECTIVE ? json_string(dtype_name(c->dtype))
+                                                                : json_null());
     json_object_set_new(run, "ranks", json_integer(c->nranks));
     json_object_set_new(run, "pairs",
-                        b->kind == FS_BENCH_PAIRS ? json_integer(c->pairs) : json_null());
+                        b->participation == FS_BENCH_PAIRS ? json_integer(c->pairs) : json_null());
     json_object_set_new(run, "window", b->windowed ? json_integer(c->window) : json_null());
-    if (b->kind == FS_BENCH_PAIRS) {
+    if (b->participation == FS_BENCH_PAIRS) {
         json_t *ph = json_array();
         json_array_append_new(ph, json_string(env->hosts->name[0]));
         json_array_append_new(ph, json_string(env->hosts->name[c->nranks / 2]));
@@ -91,7 +91,7 @@ static void pair_up(const fs_bench *b, fs_bench_ctx *c)
     c->pairs = b->all_pairs ? half : 1;
     c->peer = -1;
     c->initiator = false;
-    if (b->kind != FS_BENCH_PAIRS) return;
+    if (b->participation != FS_BENCH_PAIRS) return;
     if (r < c->pairs) {
         c->peer = r + half;
         c->initiator = true;
@@ -199,7 +199,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
                  tp->ops->name, tp->provider, tp->fabric[0] ? ", fabric " : "", tp->fabric,
                  c.nranks, c.pairs, c.pairs == 1 ? "" : "s", algorithm ? ", algorithm " : "",
                  algorithm ? algorithm : "");
-        if (b->kind == FS_BENCH_COLLECTIVE)
+        if (b->participation == FS_BENCH_COLLECTIVE)
             snprintf(title, sizeof title, "transport %s, provider %s, %d ranks, algorithm %s",
                      tp->ops->name, tp->provider, c.nranks, algorithm ? algorithm : "-");
         fs_table_header(stdout, b, title);
@@ -220,14 +220,14 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         c.bytes = o->sizes.v[k];
         /* A collective moves whole elements: sizes that round to what was
          * just measured would only repeat the point (1, 2, 4 B of float32). */
-        if (b->kind == FS_BENCH_COLLECTIVE && b->bytes_per_iter) {
+        if (b->participation == FS_BENCH_COLLECTIVE && b->bytes_per_iter) {
             double moved = b->bytes_per_iter(&c);
             if (moved == last_moved) continue;
             last_moved = moved;
         }
         fs_point p;
         fs_watchdog_context(b->name, tp->ops->name, tp->provider, c.bytes,
-                            b->kind == FS_BENCH_PAIRS ? c.peer : -1);
+                            b->participation == FS_BENCH_PAIRS ? c.peer : -1);
         rc = fs_harness_point(env->harness, b, &c, &cfg, &p);
         if (rc) {
             /* Say what was being measured and, for a pair, who went quiet. */
@@ -235,7 +235,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
             snprintf(why, sizeof why, "%s", errmsg[0] ? errmsg : tp->errmsg);
             if (!env->harness->failed_alone) {
                 snprintf(errmsg, len, "%s", why);
-            } else if (b->kind == FS_BENCH_PAIRS && rc == FS_ETIMEOUT) {
+            } else if (b->participation == FS_BENCH_PAIRS && rc == FS_ETIMEOUT) {
                 snprintf(errmsg, len, "%s over %s/%s at %zu bytes: %s; rank %d did not answer",
                          b->name, tp->ops->name, tp->provider, c.bytes, why, c.peer);
             } else {
