@@ -1,12 +1,20 @@
 /*
- * collectives_registry.c - the algorithms compiled in: one line each.  The
- * order is --help's and the unit tests'; `auto` falls back to the first
- * entry that can run an operation when its own choice cannot.
+ * collectives_registry.c - the algorithms compiled in.  A new algorithm is
+ * its file (collectives_<name>.c, exporting fs_coll_<name>) and one X(name)
+ * line here.  The order is --help's and the unit tests'; `auto` falls back
+ * to the first entry that can run an operation when its own choice cannot.
  */
 #include "collectives.h"
 
-extern const fs_coll_algorithm fs_coll_ring, fs_coll_rd, fs_coll_rabenseifner, fs_coll_tree;
+#define FS_COLL_ALGORITHMS(X)                                                                      \
+    X(ring)                                                                                        \
+    X(rd)                                                                                          \
+    X(rabenseifner)                                                                                \
+    X(tree)
 
-const fs_coll_algorithm *const fs_coll_algorithms[] = {
-    &fs_coll_ring, &fs_coll_rd, &fs_coll_rabenseifner, &fs_coll_tree, NULL,
-};
+#define DECLARE(name) extern const fs_coll_algorithm fs_coll_##name;
+#define ENTRY(name)   &fs_coll_##name,
+
+FS_COLL_ALGORITHMS(DECLARE)
+
+const fs_coll_algorithm *const fs_coll_algorithms[] = {FS_COLL_ALGORITHMS(ENTRY) NULL};
