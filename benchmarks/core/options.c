@@ -42,9 +42,14 @@ void fs_options_usage(void *outp)
     for (int i = 0, k = 0; fs_transports[i]; i++)
         if (fs_transports[i]->coll) fprintf(out, "%s %s", k++ ? "," : "", fs_transports[i]->name);
     fprintf(out, "\n");
-    for (int i = 0; fs_coll_algorithms[i]; i++)
-        fprintf(out, "                            %-15s %s\n", fs_coll_algorithms[i]->name,
-                fs_coll_algorithms[i]->summary);
+    for (int i = 0; fs_coll_algorithms[i]; i++) {
+        const fs_coll_algorithm *a = fs_coll_algorithms[i];
+        fprintf(out, "                            %-15s %s", a->name, a->summary);
+        /* The operations it has no form for (tests/collectives read this). */
+        for (int op = 0, k = 0; op < FS_COLL_NOPS; op++)
+            if (!a->run[op]) fprintf(out, "%s%s", k++ ? ", " : "; not ", fs_coll_op_name(op));
+        fprintf(out, "\n");
+    }
     fprintf(out, "                            %-15s %s\n", "auto",
             "picks one per operation, size and rank count");
     fprintf(out, "      --dtype T           collectives: float32 (default), float64, bfloat16\n"

@@ -62,10 +62,11 @@ static void read_identity(mpi_state *st)
             if (strcmp(name, select_names[k])) continue;
             MPI_T_cvar_handle h;
             int count;
-            char val[1024] = "";
             if (MPI_T_cvar_handle_alloc(i, NULL, &h, &count) != MPI_SUCCESS) break;
-            if (count <= (int)sizeof val && MPI_T_cvar_read(h, val) == MPI_SUCCESS)
+            char *val = count > 0 ? calloc((size_t)count + 1, 1) : NULL; /* Open MPI: 2048 */
+            if (val && MPI_T_cvar_read(h, val) == MPI_SUCCESS)
                 snprintf(st->select[k], sizeof st->select[k], "%s", val);
+            free(val);
             MPI_T_cvar_handle_free(&h);
         }
     }
