@@ -202,7 +202,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         if (b->participation == FS_BENCH_COLLECTIVE)
             snprintf(title, sizeof title, "transport %s, provider %s, %d ranks, algorithm %s",
                      tp->ops->name, tp->provider, c.nranks, algorithm ? algorithm : "-");
-        fs_table_header(stdout, b, title);
+        fs_bench_table_header(stdout, b, title);
     }
     json_decref(notes);
 
@@ -255,7 +255,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
                          c.bytes, p.bytes, dtype_name(c.dtype));
                 json_array_append_new(json_object_get(run, "notes"), json_string(note));
             }
-            fs_table_row(stdout, b, &p);
+            fs_bench_table_row(stdout, b, &p);
             progress(env, b, tp, algorithm, k + 1, o->sizes.n, &p);
             /* Save after every size: a crash later loses nothing measured. */
             char werr[512];

@@ -20,7 +20,7 @@ static table_kind kind_of(const fs_bench *b)
     return TABLE_BANDWIDTH;
 }
 
-void fs_table_header(FILE *out, const fs_bench *b, const char *title)
+void fs_bench_table_header(FILE *out, const fs_bench *b, const char *title)
 {
     fprintf(out, "# fabscale-bench %s: %s, %s\n", FS_VERSION, b->name, title);
     switch (kind_of(b)) {
@@ -40,7 +40,7 @@ void fs_table_header(FILE *out, const fs_bench *b, const char *title)
     fflush(out);
 }
 
-void fs_table_row(FILE *out, const fs_bench *b, const fs_point *p)
+void fs_bench_table_row(FILE *out, const fs_bench *b, const fs_point *p)
 {
     const fs_stats *s = &p->time_us;
     double ci_pct = 100.0 * s->ci95 / s->mean;

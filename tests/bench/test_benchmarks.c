@@ -71,11 +71,11 @@ static void table_for(fs_metric m, char *head, size_t hlen, char *row, size_t rl
                   .slowest_rank = 3};
     FILE *f = fmemopen(head, hlen, "w");
     assert_non_null(f);
-    fs_table_header(f, &b, "t");
+    fs_bench_table_header(f, &b, "t");
     fclose(f);
     f = fmemopen(row, rlen, "w");
     assert_non_null(f);
-    fs_table_row(f, &b, &p);
+    fs_bench_table_row(f, &b, &p);
     fclose(f);
 }
 
