@@ -1,6 +1,7 @@
 /*
  * transport.h - the one interface every benchmark and collective is written
- * against.  Implementations: mpi.c (MPI point-to-point) and ofi.c (libfabric
+ * against.  Implementations: mpi/mpi.c (MPI point-to-point, and the
+ * library's own collectives through the optional `coll`) and ofi/ (libfabric
  * RDM endpoint).  A test may supply its own (the collectives' fake transport).
  *
  * Model: UCX libperf separates the measurement core from the runtime; here

@@ -68,7 +68,7 @@ typedef struct fs_bench_ctx {
     /* RMA: rkeys[r] is rank r's rbuf, filled by the harness when needs_rma. */
     fs_rkey *rkeys;
     /* Collectives. */
-    const char *algorithm; /* from --algorithm; "native" on transport mpi */
+    const char *algorithm; /* from --algorithm; "native": tp->ops->coll */
     fs_dtype dtype;
     void *state; /* benchmark-owned */
     /* A benchmark that fails writes one line here (and returns < 0). */
