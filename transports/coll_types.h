@@ -28,6 +28,7 @@ typedef enum fs_coll_dtype {
     FS_COLL_FLOAT64,
     FS_COLL_BFLOAT16,
 } fs_coll_dtype;
+enum { FS_COLL_NDTYPES = FS_COLL_BFLOAT16 + 1 };
 
 /* "allreduce", "reduce_scatter", "allgather" (the benchmarks' names). */
 const char *fs_coll_op_name(fs_coll_op op);

@@ -45,8 +45,12 @@ enum {
     FS_RECV_RESPONDER = 1u << 1,
 };
 
-/* Element types for collectives. */
-typedef enum fs_dtype { FS_FLOAT32, FS_FLOAT64, FS_BFLOAT16 } fs_dtype;
+/* Element types for collectives: coll_types.h's, under the names the
+ * harness already uses. */
+typedef fs_coll_dtype fs_dtype;
+#define FS_FLOAT32  FS_COLL_FLOAT32
+#define FS_FLOAT64  FS_COLL_FLOAT64
+#define FS_BFLOAT16 FS_COLL_BFLOAT16
 
 /* Per-run, per-size state handed to a benchmark.  The harness owns every
  * field except `state`, which belongs to the benchmark's setup/teardown. */

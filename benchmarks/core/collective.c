@@ -16,19 +16,6 @@ typedef struct coll_state {
     bool coll_ready;
 } coll_state;
 
-fs_coll_dtype fs_collbench_dtype(fs_dtype t)
-{
-    switch (t) {
-    case FS_FLOAT32:
-        return FS_COLL_FLOAT32;
-    case FS_FLOAT64:
-        return FS_COLL_FLOAT64;
-    case FS_BFLOAT16:
-        return FS_COLL_BFLOAT16;
-    }
-    return FS_COLL_FLOAT32;
-}
-
 size_t fs_collbench_buffer(size_t bytes, int nranks, int window)
 {
     (void)window;
@@ -38,7 +25,7 @@ size_t fs_collbench_buffer(size_t bytes, int nranks, int window)
 
 size_t fs_collbench_bytes(const fs_bench_ctx *c, fs_coll_op op)
 {
-    return fs_coll_round_bytes(op, c->bytes, fs_collbench_dtype(c->dtype), c->nranks);
+    return fs_coll_round_bytes(op, c->bytes, c->dtype, c->nranks);
 }
 
 /* "--transport mpi" (or "--transport a or b"): the transports that have
@@ -93,7 +80,7 @@ int fs_collbench_setup(fs_bench_ctx *c, fs_coll_op op)
     if (!s) return fs_bench_fail(c, "out of memory");
     c->state = s;
     s->op = op;
-    s->dt = fs_collbench_dtype(c->dtype);
+    s->dt = c->dtype;
     s->native = c->algorithm && strcmp(c->algorithm, "native") == 0;
     if (s->native) return 0;
     int rc = FS_EINPUT;

@@ -26,7 +26,6 @@ int fs_collbench_check(fs_bench_ctx *c);
 const char *fs_collbench_algorithm_at(const fs_bench_ctx *c);
 /* The bytes one iteration actually moves for c->bytes (rounded). */
 size_t fs_collbench_bytes(const fs_bench_ctx *c, fs_coll_op op);
-fs_coll_dtype fs_collbench_dtype(fs_dtype t);
 
 /*
  * Define `const fs_bench fs_bench_NAME` for operation OP.  busbw = algbw x

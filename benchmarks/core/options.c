@@ -148,6 +148,16 @@ static int parse_long(const char *s, const char *opt, long lo, long *out, char *
     return 0;
 }
 
+static int parse_dtype(const char *s, fs_dtype *out)
+{
+    for (int dt = 0; dt < FS_COLL_NDTYPES; dt++)
+        if (strcmp(s, fs_coll_dtype_name((fs_coll_dtype)dt)) == 0) {
+            *out = (fs_coll_dtype)dt;
+            return 0;
+        }
+    return -1;
+}
+
 enum {
     OPT_FABRIC = 256,
     OPT_DOMAIN,
@@ -212,7 +222,7 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
         .window = 64,
         .timeout = 60,
         .bind = "core",
-        .dtype = FS_FLOAT32,
+        .dtype = FS_COLL_FLOAT32,
     };
     size_t used = 0;
     const char *sizes = DEFAULT_SIZES, *bench_list = "latency,bw,bibw,msgrate";
@@ -249,13 +259,7 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
                             whylen);
             break;
         case OPT_DTYPE:
-            if (strcmp(optarg, "float32") == 0)
-                o->dtype = FS_FLOAT32;
-            else if (strcmp(optarg, "float64") == 0)
-                o->dtype = FS_FLOAT64;
-            else if (strcmp(optarg, "bfloat16") == 0)
-                o->dtype = FS_BFLOAT16;
-            else {
+            if (parse_dtype(optarg, &o->dtype)) {
                 snprintf(why, whylen,
                          "--dtype: unknown type \"%s\" (use float32, float64 or bfloat16)", optarg);
                 rc = -1;

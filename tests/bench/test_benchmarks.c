@@ -138,7 +138,7 @@ static int coll_rank(fs_transport *tp, void *arg)
                       .nranks = tp->nranks,
                       .peer = -1,
                       .algorithm = a->algorithm,
-                      .dtype = FS_FLOAT32,
+                      .dtype = FS_COLL_FLOAT32,
                       .errmsg = msg,
                       .errmsg_len = sizeof msg};
     if ((rc = b->algorithm_ok(&c))) return fail_rank(a, r, "refused: %s", msg);
