@@ -26,7 +26,8 @@ static double bibw_msgs(const fs_bench_ctx *c)
 const fs_bench fs_bench_bibw = {
     .name = "bibw",
     .summary = "bi-directional windowed bandwidth, one pair (osu_bibw)",
-    .kind = FS_BENCH_PAIRS,
+    .participation = FS_BENCH_PAIRS,
+    .metric = FS_METRIC_BANDWIDTH,
     .windowed = true,
     .min_ranks = 2,
     .time_scale = 1.0,

@@ -11,7 +11,8 @@ static size_t bw_buffer(size_t bytes, int nranks, int window)
 const fs_bench fs_bench_bw = {
     .name = "bw",
     .summary = "windowed uni-directional bandwidth, one pair (osu_bw)",
-    .kind = FS_BENCH_PAIRS,
+    .participation = FS_BENCH_PAIRS,
+    .metric = FS_METRIC_BANDWIDTH,
     .windowed = true,
     .min_ranks = 2,
     .time_scale = 1.0,

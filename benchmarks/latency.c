@@ -34,7 +34,8 @@ static double latency_msgs(const fs_bench_ctx *c)
 const fs_bench fs_bench_latency = {
     .name = "latency",
     .summary = "ping-pong, half round trip (osu_latency)",
-    .kind = FS_BENCH_PAIRS,
+    .participation = FS_BENCH_PAIRS,
+    .metric = FS_METRIC_LATENCY,
     .min_ranks = 2,
     .time_scale = 0.5,
     .recv_sides = FS_RECV_INITIATOR | FS_RECV_RESPONDER,

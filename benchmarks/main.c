@@ -167,7 +167,6 @@ int main(int argc, char **argv)
                 .need_rma = any_needs_rma(&opt),
                 .emulate_efa = opt.emulate_efa,
                 .max_bytes = opt.sizes.v[opt.sizes.n - 1],
-                .max_outstanding = opt.window,
                 .timeout_s = opt.timeout,
             };
             rc = ops->init(&tp, &topts);
@@ -175,7 +174,7 @@ int main(int argc, char **argv)
             rc = fs_agree_error(rte, rc, msg, sizeof msg);
             for (int b = 0; !rc && b < opt.nbenches; b++) {
                 const fs_bench *bench = opt.benches[b];
-                const char *dflt = ofi ? "auto" : "native";
+                const char *dflt = ops->coll ? "native" : "auto";
                 int nalg = bench->has_algorithm && opt.nalgorithms ? opt.nalgorithms : 1;
                 for (int a = 0; !rc && a < nalg; a++) {
                     const char *alg = !bench->has_algorithm ? NULL

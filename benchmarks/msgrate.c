@@ -13,7 +13,8 @@ static size_t msgrate_buffer(size_t bytes, int nranks, int window)
 const fs_bench fs_bench_msgrate = {
     .name = "msgrate",
     .summary = "all pairs stream at once: aggregate bandwidth and messages/s (osu_mbw_mr)",
-    .kind = FS_BENCH_PAIRS,
+    .participation = FS_BENCH_PAIRS,
+    .metric = FS_METRIC_MESSAGE_RATE,
     .windowed = true,
     .all_pairs = true,
     .min_ranks = 2,

@@ -19,15 +19,14 @@ static int write_bw_iteration(fs_bench_ctx *c)
     int rc = 0;
     if (c->initiator) {
         for (int i = 0; i < c->window && !rc; i++)
-            rc = tp->ops->write_notify(tp, c->peer, c->sbuf, c->bytes, c->smr, dst, 0, 0,
-                                       &c->reqs[i]);
+            rc = tp->ops->write_notify(tp, c->peer, c->sbuf, c->bytes, c->smr, dst, 0, &c->reqs[i]);
         if (!rc) rc = tp->ops->waitall(tp, c->reqs, c->window);
         /* The ack lands in rbuf, which the initiator never validates. */
         return rc ? rc : tp->ops->wait_notify(tp, 1);
     }
     rc = tp->ops->wait_notify(tp, c->window);
     if (!rc)
-        rc = tp->ops->write_notify(tp, c->peer, c->sbuf, ACK_BYTES, c->smr, dst, 0, 0, &c->reqs[0]);
+        rc = tp->ops->write_notify(tp, c->peer, c->sbuf, ACK_BYTES, c->smr, dst, 0, &c->reqs[0]);
     return rc ? rc : tp->ops->waitall(tp, c->reqs, 1);
 }
 
@@ -43,7 +42,8 @@ static double write_bw_msgs(const fs_bench_ctx *c)
 const fs_bench fs_bench_write_bw = {
     .name = "write_bw",
     .summary = "windowed RMA write bandwidth counted by remote CQ data (ofi)",
-    .kind = FS_BENCH_PAIRS,
+    .participation = FS_BENCH_PAIRS,
+    .metric = FS_METRIC_BANDWIDTH,
     .windowed = true,
     .needs_rma = true,
     .min_ranks = 2,

@@ -9,14 +9,14 @@ static int write_lat_iteration(fs_bench_ctx *c)
     const fs_rkey *dst = &c->rkeys[c->peer];
     int rc;
     if (c->initiator) {
-        rc = tp->ops->write_notify(tp, c->peer, c->sbuf, c->bytes, c->smr, dst, 0, 0, &c->reqs[0]);
+        rc = tp->ops->write_notify(tp, c->peer, c->sbuf, c->bytes, c->smr, dst, 0, &c->reqs[0]);
         /* Wait for the pong first: the local completion is off the critical path. */
         if (!rc) rc = tp->ops->wait_notify(tp, 1);
         return rc ? rc : tp->ops->waitall(tp, c->reqs, 1);
     }
     rc = tp->ops->wait_notify(tp, 1);
     if (!rc)
-        rc = tp->ops->write_notify(tp, c->peer, c->sbuf, c->bytes, c->smr, dst, 0, 0, &c->reqs[0]);
+        rc = tp->ops->write_notify(tp, c->peer, c->sbuf, c->bytes, c->smr, dst, 0, &c->reqs[0]);
     return rc ? rc : tp->ops->waitall(tp, c->reqs, 1);
 }
 
@@ -33,7 +33,8 @@ static double write_lat_msgs(const fs_bench_ctx *c)
 const fs_bench fs_bench_write_lat = {
     .name = "write_lat",
     .summary = "RMA write ping-pong counted by remote CQ data, half round trip (ofi)",
-    .kind = FS_BENCH_PAIRS,
+    .participation = FS_BENCH_PAIRS,
+    .metric = FS_METRIC_LATENCY,
     .needs_rma = true,
     .min_ranks = 2,
     .time_scale = 0.5,

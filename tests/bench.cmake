@@ -3,6 +3,13 @@ fs_add_unit_test(test_stats SOURCES bench/test_stats.c LIBS fs_bench)
 fs_add_unit_test(test_sizes SOURCES bench/test_sizes.c LIBS fs_bench)
 fs_add_unit_test(test_options SOURCES bench/test_options.c LIBS fs_bench)
 fs_add_unit_test(test_results SOURCES bench/test_results.c LIBS fs_bench)
+# The benchmark registry, table columns by metric, and the collective
+# benchmarks end to end on the collectives' in-process fake transport.
+fs_add_unit_test(test_benchmarks SOURCES bench/test_benchmarks.c collectives/fake_transport.c
+                 LIBS fs_bench Threads::Threads)
+if(TARGET test_benchmarks)
+  target_include_directories(test_benchmarks PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/collectives)
+endif()
 
 # The harness on a threaded in-process runtime (bench/rte_threads.c) with a
 # fake clock; the validation cases run latency over tests/collectives' fake

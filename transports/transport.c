@@ -5,14 +5,16 @@
 #include <stdio.h>
 #include <string.h>
 
+const struct fs_transport_ops *const fs_transports[] = {
+    &fs_transport_mpi,
+    &fs_transport_ofi,
+    NULL,
+};
+
 const struct fs_transport_ops *fs_transport_find(const char *name)
 {
-    static const struct fs_transport_ops *const all[] = {
-        &fs_transport_mpi,
-        &fs_transport_ofi,
-    };
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (strcmp(all[i]->name, name) == 0) return all[i];
+    for (int i = 0; fs_transports[i]; i++)
+        if (strcmp(fs_transports[i]->name, name) == 0) return fs_transports[i];
     return NULL;
 }
 
@@ -39,18 +41,4 @@ int fs_recv(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint32
     fs_req req;
     int rc = tp->ops->irecv(tp, peer, buf, len, mr, tag, &req);
     return rc ? rc : tp->ops->waitall(tp, &req, 1);
-}
-
-int fs_sendrecv(fs_transport *tp, int dst, const void *sbuf, size_t slen, fs_mr *smr, int src,
-                void *rbuf, size_t rlen, fs_mr *rmr, uint32_t tag)
-{
-    fs_req req[2];
-    int rc = tp->ops->irecv(tp, src, rbuf, rlen, rmr, tag, &req[0]);
-    if (rc) return rc;
-    rc = tp->ops->isend(tp, dst, sbuf, slen, smr, tag, &req[1]);
-    if (rc) {
-        /* The receive is still posted; nothing sane can complete it. */
-        return rc;
-    }
-    return tp->ops->waitall(tp, req, 2);
 }

@@ -1,6 +1,7 @@
 /*
  * transport.h - the one interface every benchmark and collective is written
- * against.  Implementations: mpi.c (MPI point-to-point) and ofi.c (libfabric
+ * against.  Implementations: mpi/mpi.c (MPI point-to-point, and the
+ * library's own collectives through the optional `coll`) and ofi/ (libfabric
  * RDM endpoint).  A test may supply its own (the collectives' fake transport).
  *
  * Model: UCX libperf separates the measurement core from the runtime; here
@@ -26,6 +27,8 @@
 #include <stdint.h>
 
 #include <jansson.h>
+
+#include "coll_types.h"
 
 /* Error codes (negative returns). FS_EINPUT means "the user asked for
  * something this transport/provider cannot do" and maps to exit status 2. */
@@ -60,7 +63,6 @@ typedef struct fs_transport_opts {
     bool need_rma;        /* fail with FS_EINPUT if RMA write is unavailable */
     bool emulate_efa;     /* force EFA's strict paths on local providers */
     size_t max_bytes;     /* largest message the run will post */
-    int max_outstanding;  /* largest window the run will post per peer */
     double timeout_s;     /* progress watchdog for waits; 0 = none */
 } fs_transport_opts;
 
@@ -95,12 +97,18 @@ struct fs_transport_ops {
     int (*recv)(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint32_t tag);
     /* Collective: publish (addr,key) of mr to every rank; peers[r] is rank r's. */
     int (*rma_expose)(fs_transport *tp, fs_mr *mr, fs_rkey *peers);
-    /* One-sided write of len bytes to dst+offset at peer, carrying 32-bit
-     * remote CQ data so the target can count arrivals. */
+    /* One-sided write of len bytes to dst+offset at peer that the target
+     * counts on arrival (wait_notify). */
     int (*write_notify)(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr,
-                        const fs_rkey *dst, uint64_t offset, uint32_t data, fs_req *req);
+                        const fs_rkey *dst, uint64_t offset, fs_req *req);
     /* Target side: wait until `count` write notifications have arrived. */
     int (*wait_notify)(fs_transport *tp, long count);
+    /* Optional: the library's own collective over all ranks (MPI_Allreduce,
+     * ...), the benchmarks' algorithm "native".  count is the whole vector
+     * (coll_types.h); buffers need no registration.  NULL: the transport has
+     * none. */
+    int (*coll)(fs_transport *tp, fs_coll_op op, const void *sbuf, void *rbuf, size_t count,
+                fs_coll_dtype dt);
     /* Add this transport's negotiated attributes to a run's JSON object. */
     void (*describe)(fs_transport *tp, json_t *run);
 };
@@ -116,9 +124,10 @@ struct fs_transport {
     void *priv; /* implementation state */
 };
 
-/* Registry of the transports compiled in. */
+/* Registry of the transports compiled in, NULL-terminated. */
 extern const struct fs_transport_ops fs_transport_mpi;
 extern const struct fs_transport_ops fs_transport_ofi;
+extern const struct fs_transport_ops *const fs_transports[];
 
 /* Look up by name; NULL when unknown. */
 const struct fs_transport_ops *fs_transport_find(const char *name);
@@ -126,9 +135,6 @@ const struct fs_transport_ops *fs_transport_find(const char *name);
 /* Convenience wrappers: blocking send / receive of one message. */
 int fs_send(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr, uint32_t tag);
 int fs_recv(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint32_t tag);
-/* Post a receive and a send and wait for both (deadlock-free exchange). */
-int fs_sendrecv(fs_transport *tp, int dst, const void *sbuf, size_t slen, fs_mr *smr, int src,
-                void *rbuf, size_t rlen, fs_mr *rmr, uint32_t tag);
 
 /* Record a one-line error in tp->errmsg (printf-style) and return code. */
 int fs_transport_fail(fs_transport *tp, int code, const char *fmt, ...)

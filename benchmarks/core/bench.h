@@ -18,13 +18,26 @@
 #include "transport.h"
 
 /* How ranks take part. */
-typedef enum fs_bench_kind {
+typedef enum fs_bench_participation {
     /* Ranks [0, n/2) are initiators paired with [n/2, 2*(n/2)); with an odd
      * rank count the last rank idles.  Only initiators' clocks are used. */
     FS_BENCH_PAIRS,
     /* Every rank takes part; an iteration lasts as long as the slowest rank. */
     FS_BENCH_COLLECTIVE,
-} fs_bench_kind;
+} fs_bench_participation;
+
+/* What a benchmark measures: its headline figure, which decides the
+ * table's columns and what analysis does with the run. */
+typedef enum fs_metric {
+    FS_METRIC_LATENCY,      /* one message's time (half a round trip) */
+    FS_METRIC_BANDWIDTH,    /* bytes per second with a window in flight */
+    FS_METRIC_MESSAGE_RATE, /* messages per second, every pair at once */
+    FS_METRIC_COLLECTIVE,   /* a collective's time, algbw and busbw */
+} fs_metric;
+enum { FS_METRIC_COUNT = FS_METRIC_COLLECTIVE + 1 };
+
+/* "latency", "bandwidth", "message_rate", "collective"; "?" otherwise. */
+const char *fs_metric_name(fs_metric m);
 
 /* Which side of a pair receives the payload (for the generic --validate). */
 enum {
@@ -32,8 +45,12 @@ enum {
     FS_RECV_RESPONDER = 1u << 1,
 };
 
-/* Element types for collectives. */
-typedef enum fs_dtype { FS_FLOAT32, FS_FLOAT64, FS_BFLOAT16 } fs_dtype;
+/* Element types for collectives: coll_types.h's, under the names the
+ * harness already uses. */
+typedef fs_coll_dtype fs_dtype;
+#define FS_FLOAT32  FS_COLL_FLOAT32
+#define FS_FLOAT64  FS_COLL_FLOAT64
+#define FS_BFLOAT16 FS_COLL_BFLOAT16
 
 /* Per-run, per-size state handed to a benchmark.  The harness owns every
  * field except `state`, which belongs to the benchmark's setup/teardown. */
@@ -55,10 +72,8 @@ typedef struct fs_bench_ctx {
     /* RMA: rkeys[r] is rank r's rbuf, filled by the harness when needs_rma. */
     fs_rkey *rkeys;
     /* Collectives. */
-    const char *algorithm; /* from --algorithm; "native" on transport mpi */
+    const char *algorithm; /* from --algorithm; "native": tp->ops->coll */
     fs_dtype dtype;
-    /* Set by the harness while validating, so benchmarks can skip nothing. */
-    long iteration;
     void *state; /* benchmark-owned */
     /* A benchmark that fails writes one line here (and returns < 0). */
     char *errmsg;
@@ -68,7 +83,8 @@ typedef struct fs_bench_ctx {
 typedef struct fs_bench {
     const char *name;    /* as given to --bench */
     const char *summary; /* one line for --help */
-    fs_bench_kind kind;
+    fs_bench_participation participation;
+    fs_metric metric;
     bool windowed;       /* honours --window */
     bool all_pairs;      /* every pair runs (msgrate); else only the first pair */
     bool needs_rma;      /* needs tp->caps.rma */
@@ -96,6 +112,9 @@ typedef struct fs_bench {
     int (*check)(fs_bench_ctx *c);
     /* Optional: may this algorithm run here?  0, or FS_EINPUT + errmsg. */
     int (*algorithm_ok)(fs_bench_ctx *c);
+    /* Optional: the algorithm that runs at this point (after prepare):
+     * `auto`'s choice at c->bytes, else c->algorithm.  Same on every rank. */
+    const char *(*algorithm_at)(const fs_bench_ctx *c);
 } fs_bench;
 
 /* The registry of benchmarks compiled into fabscale-bench (benchmarks.c). */

@@ -3,21 +3,40 @@
 
 #include <string.h>
 
-extern const fs_bench fs_bench_latency, fs_bench_bw, fs_bench_bibw, fs_bench_msgrate;
-extern const fs_bench fs_bench_write_lat, fs_bench_write_bw;
-extern const fs_bench fs_bench_allreduce, fs_bench_reduce_scatter, fs_bench_allgather;
+/* A new benchmark is its file (benchmarks/<name>.c, exporting
+ * fs_bench_<name>) and one X(name) line here; the order is --help's. */
+#define FS_BENCHMARKS(X)                                                                           \
+    X(latency)                                                                                     \
+    X(bw)                                                                                          \
+    X(bibw)                                                                                        \
+    X(msgrate)                                                                                     \
+    X(write_lat)                                                                                   \
+    X(write_bw)                                                                                    \
+    X(allreduce)                                                                                   \
+    X(reduce_scatter)                                                                              \
+    X(allgather)
 
-const fs_bench *const fs_benches[] = {
-    &fs_bench_latency,   &fs_bench_bw,
-    &fs_bench_bibw,      &fs_bench_msgrate,
-    &fs_bench_write_lat, &fs_bench_write_bw,
-    &fs_bench_allreduce, &fs_bench_reduce_scatter,
-    &fs_bench_allgather, NULL,
-};
+#define DECLARE(name) extern const fs_bench fs_bench_##name;
+#define ENTRY(name)   &fs_bench_##name,
+
+FS_BENCHMARKS(DECLARE)
+
+const fs_bench *const fs_benches[] = {FS_BENCHMARKS(ENTRY) NULL};
 
 const fs_bench *fs_bench_find(const char *name)
 {
     for (int i = 0; fs_benches[i]; i++)
         if (strcmp(fs_benches[i]->name, name) == 0) return fs_benches[i];
     return NULL;
+}
+
+const char *fs_metric_name(fs_metric m)
+{
+    static const char *const names[FS_METRIC_COUNT] = {
+        [FS_METRIC_LATENCY] = "latency",
+        [FS_METRIC_BANDWIDTH] = "bandwidth",
+        [FS_METRIC_MESSAGE_RATE] = "message_rate",
+        [FS_METRIC_COLLECTIVE] = "collective",
+    };
+    return (unsigned)m < FS_METRIC_COUNT ? names[m] : "?";
 }

@@ -72,13 +72,13 @@ void fs_harness_fini(fs_harness *h)
 
 bool fs_harness_is_timer(const fs_bench *b, const fs_bench_ctx *c)
 {
-    if (b->kind == FS_BENCH_COLLECTIVE) return true;
+    if (b->participation == FS_BENCH_COLLECTIVE) return true;
     return c->peer >= 0 && c->initiator;
 }
 
 static bool is_active(const fs_bench *b, const fs_bench_ctx *c)
 {
-    return b->kind == FS_BENCH_COLLECTIVE || c->peer >= 0;
+    return b->participation == FS_BENCH_COLLECTIVE || c->peer >= 0;
 }
 
 static int rte_failed(fs_harness *h, fs_bench_ctx *c)
@@ -215,7 +215,7 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
         return rc;
     /* A collective moves whole elements (and, for reduce-scatter and
      * all-gather, whole blocks per rank): record what it actually moved. */
-    if (b->kind == FS_BENCH_COLLECTIVE && b->bytes_per_iter)
+    if (b->participation == FS_BENCH_COLLECTIVE && b->bytes_per_iter)
         out->bytes = (size_t)b->bytes_per_iter(c);
 
     if (fs_rte_barrier(h->rte)) return rte_failed(h, c);

@@ -2,6 +2,8 @@
  * besides --help/--version, so unit tests can drive it). */
 #include "options.h"
 
+#include "collectives.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -32,10 +34,25 @@ void fs_options_usage(void *outp)
     for (int i = 0; fs_benches[i]; i++)
         fprintf(out, "                            %-15s %s\n", fs_benches[i]->name,
                 fs_benches[i]->summary);
-    fprintf(out, "  -a, --algorithm LIST    collectives: native (the MPI library), ring, rd,\n"
-                 "                          rabenseifner, tree, auto (default: native on mpi,\n"
-                 "                          auto on ofi)\n"
-                 "      --dtype T           collectives: float32 (default), float64, bfloat16\n"
+    fprintf(out,
+            "  -a, --algorithm LIST    collectives (default: native where the transport\n"
+            "                          has its own, else auto):\n"
+            "                            %-15s the library's own (MPI_Allreduce, ...) on",
+            "native");
+    for (int i = 0, k = 0; fs_transports[i]; i++)
+        if (fs_transports[i]->coll) fprintf(out, "%s %s", k++ ? "," : "", fs_transports[i]->name);
+    fprintf(out, "\n");
+    for (int i = 0; fs_coll_algorithms[i]; i++) {
+        const fs_coll_algorithm *a = fs_coll_algorithms[i];
+        fprintf(out, "                            %-15s %s", a->name, a->summary);
+        /* The operations it has no form for (tests/collectives read this). */
+        for (int op = 0, k = 0; op < FS_COLL_NOPS; op++)
+            if (!a->run[op]) fprintf(out, "%s%s", k++ ? ", " : "; not ", fs_coll_op_name(op));
+        fprintf(out, "\n");
+    }
+    fprintf(out, "                            %-15s %s\n", "auto",
+            "picks one per operation, size and rank count");
+    fprintf(out, "      --dtype T           collectives: float32 (default), float64, bfloat16\n"
                  "  -s, --sizes SPEC        MIN:MAX powers of two, or a list A,B,C (default\n"
                  "                          " DEFAULT_SIZES ")\n"
                  "      --half-steps        with MIN:MAX, also the 1.5x sizes between\n"
@@ -131,6 +148,16 @@ static int parse_long(const char *s, const char *opt, long lo, long *out, char *
     return 0;
 }
 
+static int parse_dtype(const char *s, fs_dtype *out)
+{
+    for (int dt = 0; dt < FS_COLL_NDTYPES; dt++)
+        if (strcmp(s, fs_coll_dtype_name((fs_coll_dtype)dt)) == 0) {
+            *out = (fs_coll_dtype)dt;
+            return 0;
+        }
+    return -1;
+}
+
 enum {
     OPT_FABRIC = 256,
     OPT_DOMAIN,
@@ -195,7 +222,7 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
         .window = 64,
         .timeout = 60,
         .bind = "core",
-        .dtype = FS_FLOAT32,
+        .dtype = FS_COLL_FLOAT32,
     };
     size_t used = 0;
     const char *sizes = DEFAULT_SIZES, *bench_list = "latency,bw,bibw,msgrate";
@@ -232,13 +259,7 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
                             whylen);
             break;
         case OPT_DTYPE:
-            if (strcmp(optarg, "float32") == 0)
-                o->dtype = FS_FLOAT32;
-            else if (strcmp(optarg, "float64") == 0)
-                o->dtype = FS_FLOAT64;
-            else if (strcmp(optarg, "bfloat16") == 0)
-                o->dtype = FS_BFLOAT16;
-            else {
+            if (parse_dtype(optarg, &o->dtype)) {
                 snprintf(why, whylen,
                          "--dtype: unknown type \"%s\" (use float32, float64 or bfloat16)", optarg);
                 rc = -1;
@@ -334,9 +355,12 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
     }
     if (o->ntransports == 0) o->transports[o->ntransports++] = "mpi";
     for (int i = 0; i < o->ntransports; i++) {
-        if (strcmp(o->transports[i], "mpi") && strcmp(o->transports[i], "ofi")) {
-            snprintf(why, whylen, "--transport: unknown transport \"%s\" (use mpi or ofi)",
-                     o->transports[i]);
+        if (!fs_transport_find(o->transports[i])) {
+            int k = snprintf(why, whylen,
+                             "--transport: unknown transport \"%s\" (known:", o->transports[i]);
+            for (int j = 0; fs_transports[j] && k > 0 && (size_t)k < whylen; j++)
+                k += snprintf(why + k, whylen - (size_t)k, " %s", fs_transports[j]->name);
+            if (k > 0 && (size_t)k < whylen) snprintf(why + k, whylen - (size_t)k, ")");
             return FS_OPT_BAD;
         }
     }

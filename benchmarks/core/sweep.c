@@ -32,17 +32,17 @@ static fs_run *add_run(const fs_sweep_env *env, fs_transport *tp, const fs_bench
     fs_err err = {0};
     fs_run *run = fs_results_new_run(env->doc, b->name, &err);
     if (!run) return NULL;
-    run->kind = fs_kind_of_benchmark(b->name);
+    run->kind = fs_kind_parse(fs_metric_name(b->metric));
     run->transport = str_or_null(tp->ops->name);
     run->provider = str_or_null(tp->provider);
     run->fabric = str_or_null(tp->fabric);
     run->domain = str_or_null(tp->domain);
     run->algorithm = str_or_null(c->algorithm);
-    if (b->kind == FS_BENCH_COLLECTIVE) run->dtype = fs_strdup(dtype_name(c->dtype));
+    if (b->participation == FS_BENCH_COLLECTIVE) run->dtype = fs_strdup(dtype_name(c->dtype));
     run->ranks = c->nranks;
-    if (b->kind == FS_BENCH_PAIRS) run->pairs = c->pairs;
+    if (b->participation == FS_BENCH_PAIRS) run->pairs = c->pairs;
     if (b->windowed) run->window = c->window;
-    if (b->kind == FS_BENCH_PAIRS) {
+    if (b->participation == FS_BENCH_PAIRS) {
         run->peer_hosts[0] = fs_strdup(env->hosts->name[0]);
         run->peer_hosts[1] = fs_strdup(env->hosts->name[c->nranks / 2]);
     }
@@ -60,7 +60,7 @@ static void pair_up(const fs_bench *b, fs_bench_ctx *c)
     c->pairs = b->all_pairs ? half : 1;
     c->peer = -1;
     c->initiator = false;
-    if (b->kind != FS_BENCH_PAIRS) return;
+    if (b->participation != FS_BENCH_PAIRS) return;
     if (r < c->pairs) {
         c->peer = r + half;
         c->initiator = true;
@@ -167,10 +167,10 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
                  tp->ops->name, tp->provider, tp->fabric[0] ? ", fabric " : "", tp->fabric,
                  c.nranks, c.pairs, c.pairs == 1 ? "" : "s", algorithm ? ", algorithm " : "",
                  algorithm ? algorithm : "");
-        if (b->kind == FS_BENCH_COLLECTIVE)
+        if (b->participation == FS_BENCH_COLLECTIVE)
             snprintf(title, sizeof title, "transport %s, provider %s, %d ranks, algorithm %s",
                      tp->ops->name, tp->provider, c.nranks, algorithm ? algorithm : "-");
-        fs_table_header(stdout, b, title);
+        fs_bench_table_header(stdout, b, title);
     }
     json_decref(notes);
 
@@ -188,14 +188,14 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         c.bytes = o->sizes.v[k];
         /* A collective moves whole elements: sizes that round to what was
          * just measured would only repeat the point (1, 2, 4 B of float32). */
-        if (b->kind == FS_BENCH_COLLECTIVE && b->bytes_per_iter) {
+        if (b->participation == FS_BENCH_COLLECTIVE && b->bytes_per_iter) {
             double moved = b->bytes_per_iter(&c);
             if (moved == last_moved) continue;
             last_moved = moved;
         }
         fs_bench_point p;
         fs_watchdog_context(b->name, tp->ops->name, tp->provider, c.bytes,
-                            b->kind == FS_BENCH_PAIRS ? c.peer : -1);
+                            b->participation == FS_BENCH_PAIRS ? c.peer : -1);
         rc = fs_harness_point(env->harness, b, &c, &cfg, &p);
         if (rc) {
             /* Say what was being measured and, for a pair, who went quiet. */
@@ -203,7 +203,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
             snprintf(why, sizeof why, "%s", errmsg[0] ? errmsg : tp->errmsg);
             if (!env->harness->failed_alone) {
                 snprintf(errmsg, len, "%s", why);
-            } else if (b->kind == FS_BENCH_PAIRS && rc == FS_ETIMEOUT) {
+            } else if (b->participation == FS_BENCH_PAIRS && rc == FS_ETIMEOUT) {
                 snprintf(errmsg, len, "%s over %s/%s at %zu bytes: %s; rank %d did not answer",
                          b->name, tp->ops->name, tp->provider, c.bytes, why, c.peer);
             } else {
@@ -217,6 +217,9 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
             fs_err perr = {0};
             fs_point *rp = run ? fs_run_new_point(run, &perr) : NULL;
             if (rp) fs_bench_point_to_result(&p, rp);
+            /* What ran at this size ("auto" resolves per size). */
+            const char *ran = b->algorithm_at ? b->algorithm_at(&c) : NULL;
+            if (rp && ran) rp->algorithm = fs_strdup(ran);
             if (p.bytes != c.bytes) {
                 char note[200];
                 snprintf(note, sizeof note,

@@ -1,17 +1,26 @@
 /* table.c - human-readable results: the first two columns are what the
  * matching OSU benchmark prints (size, then latency in us or bandwidth in
- * MB/s = 10^6 bytes/s), computed from the median; the rest are extras. */
+ * MB/s = 10^6 bytes/s), computed from the median; the rest are extras.
+ * The benchmark's metric picks the columns. */
 #include "table.h"
 
 typedef enum { TABLE_LATENCY, TABLE_BANDWIDTH, TABLE_COLLECTIVE } table_kind;
 
 static table_kind kind_of(const fs_bench *b)
 {
-    if (b->busbw_factor) return TABLE_COLLECTIVE;
-    return b->time_scale < 1.0 ? TABLE_LATENCY : TABLE_BANDWIDTH;
+    switch (b->metric) {
+    case FS_METRIC_LATENCY:
+        return TABLE_LATENCY;
+    case FS_METRIC_BANDWIDTH:
+    case FS_METRIC_MESSAGE_RATE: /* osu_mbw_mr's columns: MB/s, then messages/s */
+        return TABLE_BANDWIDTH;
+    case FS_METRIC_COLLECTIVE:
+        return TABLE_COLLECTIVE;
+    }
+    return TABLE_BANDWIDTH;
 }
 
-void fs_table_header(FILE *out, const fs_bench *b, const char *title)
+void fs_bench_table_header(FILE *out, const fs_bench *b, const char *title)
 {
     fprintf(out, "# fabscale-bench %s: %s, %s\n", FS_VERSION, b->name, title);
     switch (kind_of(b)) {

@@ -13,6 +13,7 @@ PROVIDER is "-" for transport mpi.
 """
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -23,11 +24,29 @@ ITERS = 5
 SCHEMA_CHECK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common",
                             "check_schema.py")
 ESIZE = {"float32": 4, "float64": 8, "bfloat16": 2}
-ALGS = {
-    "allreduce": ["ring", "rd", "rabenseifner", "tree", "auto"],
-    "reduce_scatter": ["ring", "rabenseifner", "tree", "auto"],
-    "allgather": ["ring", "rd", "tree", "auto"],
-}
+BENCHES = ["allreduce", "reduce_scatter", "allgather"]
+
+
+def algorithms(exe):
+    """Per collective, the registered algorithms that have it, then auto, as
+    fabscale-bench --help lists them ("NAME  summary[; not OP, OP]")."""
+    text = subprocess.run([exe, "--help"], stdout=subprocess.PIPE, text=True,
+                          check=True).stdout
+    block = text.split("--algorithm LIST", 1)[1].split("--dtype", 1)[0]
+    algs = {b: [] for b in BENCHES}
+    for line in block.splitlines():
+        if not line.startswith(" " * 28) or line[28] == " ":
+            continue
+        name = line.split()[0]
+        if name in ("native", "auto"):
+            continue
+        lacks = line.rsplit("; not ", 1)[1].split(", ") if "; not " in line else []
+        for b in BENCHES:
+            if b not in lacks:
+                algs[b].append(name)
+    if not all(algs.values()):
+        fail("no algorithms found in --help: %r" % algs)
+    return {b: a + ["auto"] for b, a in algs.items()}
 
 
 def factor(bench, n):
@@ -71,6 +90,10 @@ def check(doc, bench, algs, n, transport, provider, dtype):
                 fail("%s: %s is %r, expected %r" % (where, k, run.get(k), v))
         if transport == "ofi" and run["provider"] != provider:
             fail("%s: provider %r, expected %r" % (where, run["provider"], provider))
+        attrs = run.get("attributes") or {}
+        if transport == "mpi" and not (attrs.get("mpi_library")
+                                       and re.fullmatch(r"\d+\.\d+", attrs.get("mpi_standard", ""))):
+            fail("%s: attributes do not name the MPI library: %r" % (where, attrs))
         pts = run["points"]
         if len(pts) != len(SIZES):
             fail("%s: %d points, expected %d" % (where, len(pts), len(SIZES)))
@@ -107,7 +130,7 @@ def main():
         # More ranks than cores: the ofi transport yields while it waits
         # (as Open MPI does when oversubscribed), else every wait costs a slice.
         launch += ["--oversubscribe", "-x", "FS_YIELD=1"]
-    for bench, algs in ALGS.items():
+    for bench, algs in algorithms(exe).items():
         algs = (["native"] if transport == "mpi" else []) + algs
         out = os.path.join(outdir, "%s.json" % bench)
         cmd = launch + [exe, "-t", transport, "-b", bench, "-a", ",".join(algs),

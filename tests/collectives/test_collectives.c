@@ -1,9 +1,9 @@
 /*
  * test_collectives.c - the collectives on the fake transport, p = 1..9.
  *
- * Results: every algorithm, operation and type against the exact expected
- * sums, at sizes that split evenly, unevenly and into fewer elements than
- * ranks, under tight (1 send, 2 receives) and loose flow-control limits.
+ * Results: every algorithm in the registry (and auto), operation and type
+ * against the exact expected sums, at sizes that split evenly, unevenly and into fewer elements
+ * than ranks, under tight (1 send, 2 receives) and loose flow-control limits.
  *
  * Schedules: with float64 data where rank r's element i is i*1024 + 2^r, a
  * partial sum over ranks S is |S|*i*1024 + mask(S), so the first and last
@@ -33,7 +33,7 @@
 
 typedef struct case_arg {
     fs_coll_op op;
-    fs_coll_alg alg;
+    const fs_coll_algorithm *alg; /* NULL: auto */
     fs_coll_dtype dt;
     size_t count, chunk;
     int iters;
@@ -140,13 +140,30 @@ static void run_case(case_arg *a, int p, size_t tx, size_t rx, fake_world **keep
 }
 
 static const fs_coll_op ops[] = {FS_COLL_ALLREDUCE, FS_COLL_REDUCE_SCATTER, FS_COLL_ALLGATHER};
-static const fs_coll_alg algs[] = {FS_ALG_RING, FS_ALG_RD, FS_ALG_RABENSEIFNER, FS_ALG_TREE,
-                                   FS_ALG_AUTO};
 
-static bool applicable(fs_coll_op op, fs_coll_alg alg)
+/* The registry's algorithms, then auto (NULL): nalgs() + 1 entries. */
+static size_t nalgs(void)
+{
+    size_t n = 0;
+    while (fs_coll_algorithms[n]) n++;
+    return n;
+}
+static const fs_coll_algorithm *alg_or_auto(size_t i)
+{
+    return i < nalgs() ? fs_coll_algorithms[i] : NULL;
+}
+/* A registered algorithm by name (the test fails if it is missing). */
+static const fs_coll_algorithm *A(const char *name)
+{
+    const fs_coll_algorithm *a = NULL;
+    if (fs_coll_alg_parse(name, &a) || !a) fail_msg("algorithm %s is not registered", name);
+    return a;
+}
+
+static bool applicable(fs_coll_op op, const fs_coll_algorithm *alg, int p)
 {
     char why[200];
-    return fs_coll_alg_ok(op, alg, 4, why, sizeof why) == 0;
+    return fs_coll_alg_ok(op, alg, p, why, sizeof why) == 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -161,8 +178,8 @@ static void test_results(void **state)
     case_arg a;
     for (int p = 1; p <= MAXP; p++)
         for (size_t oi = 0; oi < 3; oi++)
-            for (size_t ai = 0; ai < 5; ai++) {
-                if (!applicable(ops[oi], algs[ai])) continue;
+            for (size_t ai = 0; ai <= nalgs(); ai++) {
+                if (!applicable(ops[oi], alg_or_auto(ai), p)) continue;
                 for (size_t di = 0; di < 3; di++) {
                     size_t counts[4];
                     int nc = 0;
@@ -178,7 +195,7 @@ static void test_results(void **state)
                     for (int ci = 0; ci < nc; ci++)
                         for (size_t k = 0; k < 2; k++) {
                             a = (case_arg){.op = ops[oi],
-                                           .alg = algs[ai],
+                                           .alg = alg_or_auto(ai),
                                            .dt = dts[di],
                                            .count = counts[ci],
                                            .chunk = 24,
@@ -445,7 +462,23 @@ static void check_owners(fake_world *w, int p, size_t count, const char *what)
     }
 }
 
-static void schedule_case(fs_coll_op op, fs_coll_alg alg, int p, size_t count, size_t chunk)
+/* The textbook schedules written here, by algorithm name.  An algorithm
+ * without one is still checked by test_results. */
+typedef void (*sched_fn)(elist *L, fs_coll_op op, int p, size_t count);
+static sched_fn schedule_of(const fs_coll_algorithm *alg)
+{
+    static const struct {
+        const char *name;
+        sched_fn fn;
+    } known[] = {
+        {"ring", sched_ring}, {"rd", sched_rd}, {"rabenseifner", sched_rab}, {"tree", sched_tree}};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(alg->name, known[i].name) == 0) return known[i].fn;
+    return NULL;
+}
+
+static void schedule_case(fs_coll_op op, const fs_coll_algorithm *alg, int p, size_t count,
+                          size_t chunk)
 {
     case_arg a = {.op = op,
                   .alg = alg,
@@ -458,22 +491,7 @@ static void schedule_case(fs_coll_op op, fs_coll_alg alg, int p, size_t count, s
     run_case(&a, p, 3, 8, &w);
     static elist L;
     L.n = 0;
-    switch (alg) {
-    case FS_ALG_RING:
-        sched_ring(&L, op, p, count);
-        break;
-    case FS_ALG_RD:
-        sched_rd(&L, op, p, count);
-        break;
-    case FS_ALG_RABENSEIFNER:
-        sched_rab(&L, op, p, count);
-        break;
-    case FS_ALG_TREE:
-        sched_tree(&L, op, p, count);
-        break;
-    default:
-        fail();
-    }
+    schedule_of(alg)(&L, op, p, count);
     char what[96];
     snprintf(what, sizeof what, "%s %s count=%zu chunk=%zu", fs_coll_op_name(op),
              fs_coll_alg_name(alg), count, chunk);
@@ -487,14 +505,15 @@ static void test_schedules(void **state)
     (void)state;
     for (int p = 1; p <= MAXP; p++)
         for (size_t oi = 0; oi < 3; oi++)
-            for (size_t ai = 0; ai < 4; ai++) {
-                if (!applicable(ops[oi], algs[ai])) continue;
+            for (size_t ai = 0; ai < nalgs(); ai++) {
+                const fs_coll_algorithm *alg = fs_coll_algorithms[ai];
+                if (!schedule_of(alg) || !applicable(ops[oi], alg, p)) continue;
                 size_t counts[] = {ops[oi] == FS_COLL_ALLREDUCE ? (size_t)(5 * p + 3)
                                                                 : (size_t)(5 * p),
                                    (size_t)(24 * p)};
                 for (int ci = 0; ci < 2; ci++) {
-                    schedule_case(ops[oi], algs[ai], p, counts[ci], 1u << 20); /* one chunk */
-                    schedule_case(ops[oi], algs[ai], p, counts[ci], 16);       /* many chunks */
+                    schedule_case(ops[oi], alg, p, counts[ci], 1u << 20); /* one chunk */
+                    schedule_case(ops[oi], alg, p, counts[ci], 16);       /* many chunks */
                 }
             }
 }
@@ -508,7 +527,7 @@ static void test_ring_pipeline(void **state)
     /* 4 ranks, 4096 float64: blocks of 8192 bytes; 512-byte chunks ask for
      * 16 chunks; rx_depth 8 caps them at 4, tx_depth 3 the sends. */
     case_arg a = {.op = FS_COLL_ALLREDUCE,
-                  .alg = FS_ALG_RING,
+                  .alg = A("ring"),
                   .dt = FS_COLL_FLOAT64,
                   .count = 4096,
                   .chunk = 512,
@@ -542,18 +561,102 @@ static void test_ring_pipeline(void **state)
 /* ------------------------------------------------------------------ */
 /* Names, rounding, choices, kernels, data.                             */
 
-static void test_names_and_rounding(void **state)
+/* The refusal for alg lacking op names exactly the registered algorithms
+ * that have op (then auto), and not alg. */
+static void check_alternatives(const char *why, fs_coll_op op, const fs_coll_algorithm *alg)
+{
+    char form[64];
+    snprintf(form, sizeof form, "algorithm %s has no %s form; use ", alg->name,
+             fs_coll_op_name(op));
+    const char *use = strstr(why, form);
+    if (!use) fail_msg("refusal \"%s\" lacks \"%s\"", why, form);
+    use += strlen(form);
+    char list[200];
+    snprintf(list, sizeof list, "%s", use);
+    int named = 0;
+    for (char *save = NULL, *t = strtok_r(list, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+        if (strcmp(t, "or") == 0 || strcmp(t, "auto") == 0) continue;
+        const fs_coll_algorithm *x = A(t);
+        assert_ptr_not_equal(x, alg);
+        assert_non_null(x->run[op]);
+        named++;
+    }
+    int want = 0;
+    for (size_t i = 0; i < nalgs(); i++) want += fs_coll_algorithms[i]->run[op] != NULL;
+    assert_int_equal(named, want);
+    assert_non_null(strstr(use, "auto"));
+}
+
+static void test_registry(void **state)
 {
     (void)state;
-    fs_coll_alg alg;
-    const char *names[] = {"auto", "ring", "rd", "rabenseifner", "tree"};
-    for (int i = 0; i < 5; i++) {
-        assert_int_equal(fs_coll_alg_parse(names[i], &alg), 0);
-        assert_string_equal(fs_coll_alg_name(alg), names[i]);
+    /* Every entry: a unique name the parser finds, a summary, an operation. */
+    assert_true(nalgs() >= 1);
+    for (size_t i = 0; i < nalgs(); i++) {
+        const fs_coll_algorithm *a = fs_coll_algorithms[i], *b = NULL;
+        assert_non_null(a->name);
+        assert_true(a->summary && a->summary[0]);
+        assert_int_equal(fs_coll_alg_parse(a->name, &b), 0);
+        assert_ptr_equal(a, b);
+        assert_string_equal(fs_coll_alg_name(a), a->name);
+        assert_string_not_equal(a->name, "auto");
+        assert_string_not_equal(a->name, "native");
+        int nops = 0;
+        for (int op = 0; op < FS_COLL_NOPS; op++) nops += a->run[op] != NULL;
+        assert_true(nops >= 1);
     }
+    const fs_coll_algorithm *alg = A("ring");
+    assert_int_equal(fs_coll_alg_parse("auto", &alg), 0);
+    assert_null(alg);
+    assert_string_equal(fs_coll_alg_name(NULL), "auto");
     assert_int_equal(fs_coll_alg_parse("native", &alg), -1);
     assert_int_equal(fs_coll_alg_parse("Ring", &alg), -1);
+    assert_int_equal(fs_coll_alg_parse(NULL, &alg), -1);
 
+    /* Refusals name the algorithms that would run. */
+    char why[200];
+    for (size_t i = 0; i < nalgs(); i++)
+        for (size_t oi = 0; oi < 3; oi++) {
+            const fs_coll_algorithm *a = fs_coll_algorithms[i];
+            int rc = fs_coll_alg_ok(ops[oi], a, 4, why, sizeof why);
+            if (a->run[ops[oi]]) {
+                assert_int_equal(rc, 0);
+            } else {
+                assert_int_equal(rc, FS_EINPUT);
+                check_alternatives(why, ops[oi], a);
+            }
+        }
+    assert_int_equal(fs_coll_alg_ok(FS_COLL_REDUCE_SCATTER, A("rd"), 4, why, sizeof why),
+                     FS_EINPUT);
+    assert_int_equal(fs_coll_alg_ok(FS_COLL_ALLGATHER, A("rabenseifner"), 3, why, sizeof why),
+                     FS_EINPUT);
+    assert_int_equal(fs_coll_alg_ok(FS_COLL_ALLREDUCE, NULL, 0, why, sizeof why), FS_EINPUT);
+    char list[200];
+    /* The list: every algorithm with the operation, in registry order,
+     * then auto, the last two joined by " or ". */
+    for (size_t oi = 0; oi < 3; oi++) {
+        char want[200] = "";
+        size_t k = 0, n = 0;
+        for (size_t i = 0; i < nalgs(); i++)
+            if (fs_coll_algorithms[i]->run[ops[oi]])
+                k += (size_t)snprintf(want + k, sizeof want - k, "%s%s", n++ ? ", " : "",
+                                      fs_coll_algorithms[i]->name);
+        snprintf(want + k, sizeof want - k, "%sauto", n ? " or " : "");
+        assert_string_equal(fs_coll_alg_list(ops[oi], NULL, list, sizeof list), want);
+    }
+    for (int p = 1; p <= 9; p++)
+        for (size_t oi = 0; oi < 3; oi++)
+            assert_int_equal(fs_coll_alg_ok(ops[oi], A("ring"), p, why, sizeof why), 0);
+    /* The ring's own check: 2(p-1) steps must fit the tag's 16-bit field. */
+    assert_int_equal(fs_coll_alg_ok(FS_COLL_ALLREDUCE, A("ring"), 32769, why, sizeof why), 0);
+    assert_int_equal(fs_coll_alg_ok(FS_COLL_ALLREDUCE, A("ring"), 32770, why, sizeof why),
+                     FS_EINPUT);
+    assert_non_null(strstr(why, "65538 steps"));
+}
+
+static void test_rounding(void **state)
+{
+    (void)state;
     assert_int_equal(fs_coll_round_bytes(FS_COLL_ALLREDUCE, 1024, FS_COLL_FLOAT32, 3), 1024);
     assert_int_equal(fs_coll_round_bytes(FS_COLL_ALLREDUCE, 1023, FS_COLL_FLOAT32, 3), 1020);
     assert_int_equal(fs_coll_round_bytes(FS_COLL_ALLREDUCE, 1, FS_COLL_FLOAT64, 3), 8);
@@ -561,38 +664,89 @@ static void test_names_and_rounding(void **state)
     assert_int_equal(fs_coll_round_count(FS_COLL_REDUCE_SCATTER, 1024, FS_COLL_FLOAT32, 3), 255);
     assert_int_equal(fs_coll_round_bytes(FS_COLL_ALLGATHER, 4, FS_COLL_BFLOAT16, 5), 10);
     assert_int_equal(fs_coll_round_bytes(FS_COLL_ALLGATHER, 1 << 20, FS_COLL_FLOAT32, 4), 1 << 20);
+}
 
+static void test_auto(void **state)
+{
+    (void)state;
     char why[200];
-    assert_int_equal(fs_coll_alg_ok(FS_COLL_REDUCE_SCATTER, FS_ALG_RD, 4, why, sizeof why),
-                     FS_EINPUT);
-    assert_non_null(strstr(why, "rabenseifner"));
-    assert_int_equal(fs_coll_alg_ok(FS_COLL_ALLGATHER, FS_ALG_RABENSEIFNER, 3, why, sizeof why),
-                     FS_EINPUT);
-    assert_non_null(strstr(why, "use rd"));
-    for (int p = 1; p <= 9; p++)
-        for (size_t oi = 0; oi < 3; oi++)
-            assert_int_equal(fs_coll_alg_ok(ops[oi], FS_ALG_RING, p, why, sizeof why), 0);
-
     /* auto: latency-bound small vectors, bandwidth-bound large ones. */
-    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 8, 4, 0), FS_ALG_RD);
-    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 64 << 20, 4, 0), FS_ALG_RING);
-    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 256 << 10, 2, 0), FS_ALG_RD);
-    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 1 << 20, 2, 0), FS_ALG_RABENSEIFNER);
-    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 1 << 20, 4, 0), FS_ALG_RABENSEIFNER);
-    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 1 << 20, 3, 0), FS_ALG_RING); /* no fold */
+    assert_ptr_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 8, 4, 0), A("rd"));
+    assert_ptr_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 64 << 20, 4, 0), A("ring"));
+    assert_ptr_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 256 << 10, 2, 0), A("rd"));
+    assert_ptr_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 1 << 20, 2, 0), A("rabenseifner"));
+    assert_ptr_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 1 << 20, 4, 0), A("rabenseifner"));
+    assert_ptr_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 1 << 20, 3, 0), A("ring")); /* no fold */
     /* Half-vectors that inject beat a whole vector that does not. */
-    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 8192, 2, 4096), FS_ALG_RABENSEIFNER);
-    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 4096, 2, 4096), FS_ALG_RD);
-    assert_int_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 8192, 3, 4096), FS_ALG_RD);
-    assert_int_equal(fs_coll_auto(FS_COLL_REDUCE_SCATTER, 1 << 20, 6, 0), FS_ALG_RING);
-    assert_int_equal(fs_coll_auto(FS_COLL_ALLGATHER, 8, 4, 0), FS_ALG_RD);
-    assert_int_equal(fs_coll_auto(FS_COLL_REDUCE_SCATTER, 64 << 20, 4, 0), FS_ALG_RING);
+    assert_ptr_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 8192, 2, 4096), A("rabenseifner"));
+    assert_ptr_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 4096, 2, 4096), A("rd"));
+    assert_ptr_equal(fs_coll_auto(FS_COLL_ALLREDUCE, 8192, 3, 4096), A("rd"));
+    assert_ptr_equal(fs_coll_auto(FS_COLL_REDUCE_SCATTER, 1 << 20, 6, 0), A("ring"));
+    assert_ptr_equal(fs_coll_auto(FS_COLL_ALLGATHER, 8, 4, 0), A("rd"));
+    assert_ptr_equal(fs_coll_auto(FS_COLL_REDUCE_SCATTER, 64 << 20, 4, 0), A("ring"));
     for (size_t oi = 0; oi < 3; oi++)
         for (size_t b = 1; b < (64u << 20); b *= 4)
             for (int p = 1; p <= 9; p++) {
-                fs_coll_alg a = fs_coll_auto(ops[oi], b, p, 4096);
+                const fs_coll_algorithm *a = fs_coll_auto(ops[oi], b, p, 4096);
+                assert_non_null(a);
                 assert_int_equal(fs_coll_alg_ok(ops[oi], a, p, why, sizeof why), 0);
             }
+    /* Where its measured choice cannot run, auto falls back to the first
+     * registry entry that can: the ring's tags run out past 32769 ranks. */
+    const fs_coll_algorithm *a = fs_coll_auto(FS_COLL_ALLREDUCE, 64 << 20, 40000, 0);
+    assert_ptr_not_equal(a, A("ring"));
+    assert_int_equal(fs_coll_alg_ok(FS_COLL_ALLREDUCE, a, 40000, why, sizeof why), 0);
+    for (size_t i = 0; fs_coll_algorithms[i] != a; i++)
+        assert_int_not_equal(
+            fs_coll_alg_ok(FS_COLL_ALLREDUCE, fs_coll_algorithms[i], 40000, why, sizeof why), 0);
+}
+
+/* An algorithm with a `usable` check and one operation, run through
+ * fs_coll_run: the check is consulted on every call, before any traffic. */
+static int pow2_only(fs_coll_op op, int nranks, char *why, size_t whylen)
+{
+    (void)op;
+    if ((nranks & (nranks - 1)) == 0) return 0;
+    snprintf(why, whylen, "algorithm pow2 needs a power-of-two rank count, not %d", nranks);
+    return FS_EINPUT;
+}
+static int pow2_allreduce(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
+                          size_t count, fs_coll_dtype dt)
+{
+    return A("rd")->run[FS_COLL_ALLREDUCE](c, sbuf, smr, rbuf, rmr, count, dt);
+}
+static const fs_coll_algorithm pow2_alg = {
+    .name = "pow2",
+    .summary = "recursive doubling without the fold",
+    .run = {[FS_COLL_ALLREDUCE] = pow2_allreduce},
+    .usable = pow2_only,
+};
+
+static void test_usable(void **state)
+{
+    (void)state;
+    char why[200];
+    assert_int_equal(fs_coll_alg_ok(FS_COLL_ALLREDUCE, &pow2_alg, 4, why, sizeof why), 0);
+    assert_int_equal(fs_coll_alg_ok(FS_COLL_ALLREDUCE, &pow2_alg, 3, why, sizeof why), FS_EINPUT);
+    assert_non_null(strstr(why, "not 3"));
+    assert_int_equal(fs_coll_alg_ok(FS_COLL_ALLGATHER, &pow2_alg, 4, why, sizeof why), FS_EINPUT);
+    check_alternatives(why, FS_COLL_ALLGATHER, &pow2_alg);
+    for (int p = 1; p <= 4; p++) {
+        case_arg a = {.op = FS_COLL_ALLREDUCE,
+                      .alg = &pow2_alg,
+                      .dt = FS_COLL_FLOAT32,
+                      .count = 13,
+                      .chunk = 24,
+                      .iters = 2};
+        if (p != 3) {
+            run_case(&a, p, 4, 4, NULL);
+            continue;
+        }
+        fake_world *w = fake_world_new(p, 4, 4);
+        assert_int_not_equal(fake_world_run(w, rank_main, &a), 0);
+        assert_non_null(strstr(fake_world_error(w), "power-of-two rank count, not 3"));
+        fake_world_free(w);
+    }
 }
 
 /* Invalid requests fail with FS_EINPUT and a message, before any traffic. */
@@ -607,13 +761,13 @@ static int bad_calls(fs_transport *tp, void *arg)
     tp->ops->mr_reg(tp, buf, sizeof buf, &mr);
     int bad = 0;
     tp->errmsg[0] = 0;
-    bad += fs_coll_run(&c, FS_COLL_ALLGATHER, FS_ALG_RABENSEIFNER, buf, mr, buf + 64, mr, 6,
+    bad += fs_coll_run(&c, FS_COLL_ALLGATHER, A("rabenseifner"), buf, mr, buf + 64, mr, 6,
                        FS_COLL_FLOAT32) == FS_EINPUT &&
-           strstr(tp->errmsg, "use rd");
-    bad += fs_coll_run(&c, FS_COLL_REDUCE_SCATTER, FS_ALG_RING, buf, mr, buf + 64, mr, 7,
+           strstr(tp->errmsg, "has no allgather form");
+    bad += fs_coll_run(&c, FS_COLL_REDUCE_SCATTER, A("ring"), buf, mr, buf + 64, mr, 7,
                        FS_COLL_FLOAT32) == FS_EINPUT &&
            strstr(tp->errmsg, "equal blocks");
-    bad += fs_coll_run(&c, FS_COLL_ALLREDUCE, FS_ALG_RING, buf, mr, buf + 64, mr, 17,
+    bad += fs_coll_run(&c, FS_COLL_ALLREDUCE, A("ring"), buf, mr, buf + 64, mr, 17,
                        FS_COLL_FLOAT32) == FS_EINPUT &&
            strstr(tp->errmsg, "exceed");
     tp->ops->mr_dereg(tp, mr);
@@ -737,10 +891,12 @@ static void test_exact_data(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_names_and_rounding), cmocka_unit_test(test_sum_kernels),
-        cmocka_unit_test(test_exact_data),         cmocka_unit_test(test_bad_input),
-        cmocka_unit_test(test_chunk_env),          cmocka_unit_test(test_ring_pipeline),
-        cmocka_unit_test(test_schedules),          cmocka_unit_test(test_results),
+        cmocka_unit_test(test_registry),      cmocka_unit_test(test_rounding),
+        cmocka_unit_test(test_auto),          cmocka_unit_test(test_usable),
+        cmocka_unit_test(test_sum_kernels),   cmocka_unit_test(test_exact_data),
+        cmocka_unit_test(test_bad_input),     cmocka_unit_test(test_chunk_env),
+        cmocka_unit_test(test_ring_pipeline), cmocka_unit_test(test_schedules),
+        cmocka_unit_test(test_results),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

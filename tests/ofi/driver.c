@@ -121,7 +121,7 @@ static void rma(fs_transport *tp, unsigned char *sb, fs_mr *smr, unsigned char *
         size_t n = sizes[k], off = 64;
         if (rank == 0) {
             fill(sb, n, (unsigned)(500 + k));
-            must(tp, tp->ops->write_notify(tp, peer, sb, n, smr, &keys[peer], off, 1, &req),
+            must(tp, tp->ops->write_notify(tp, peer, sb, n, smr, &keys[peer], off, &req),
                  "write_notify");
             must(tp, tp->ops->waitall(tp, &req, 1), "waitall (write)");
             must(tp, tp->ops->wait_notify(tp, 1), "wait_notify (ack)");
@@ -130,7 +130,7 @@ static void rma(fs_transport *tp, unsigned char *sb, fs_mr *smr, unsigned char *
             size_t bad = check(rb + off, n, (unsigned)(500 + k));
             CHECK(bad == (size_t)-1, "RMA write of %zu bytes differs at offset %zu", n, bad);
             /* A one-byte write back is the acknowledgement. */
-            must(tp, tp->ops->write_notify(tp, peer, sb, 1, smr, &keys[peer], 0, 2, &req),
+            must(tp, tp->ops->write_notify(tp, peer, sb, 1, smr, &keys[peer], 0, &req),
                  "write_notify (ack)");
             must(tp, tp->ops->waitall(tp, &req, 1), "waitall (ack)");
         }
@@ -142,7 +142,7 @@ static void rma(fs_transport *tp, unsigned char *sb, fs_mr *smr, unsigned char *
             fill(sb + (size_t)i * 20000, 20000, (unsigned)(700 + i));
             must(tp,
                  tp->ops->write_notify(tp, peer, sb + (size_t)i * 20000, 20000, smr, &keys[peer],
-                                       (uint64_t)i * 20000, 0, &wr[i]),
+                                       (uint64_t)i * 20000, &wr[i]),
                  "write_notify (window)");
         }
         must(tp, tp->ops->waitall(tp, wr, 16), "waitall (write window)");
@@ -188,7 +188,6 @@ int main(int argc, char **argv)
         .need_rma = flag(argc, argv, "--need-rma"),
         .emulate_efa = flag(argc, argv, "--emulate-efa"),
         .max_bytes = BUF_BYTES,
-        .max_outstanding = WINDOW,
         .timeout_s = 2.0,
     };
     fs_transport tp = {.ops = &fs_transport_ofi};

@@ -35,7 +35,6 @@ static int open_tp(const char *prov, const char *fabric, bool need_rma, bool emu
                            .need_rma = need_rma,
                            .emulate_efa = emulate,
                            .max_bytes = 1u << 20,
-                           .max_outstanding = 64,
                            .timeout_s = 5};
     return tp.ops->init(&tp, &o);
 }
@@ -132,8 +131,7 @@ static void test_efa_direct_rma_only(void **state)
     /* 20000 bytes over 8 KiB messages: three writes, each with the
      * descriptor, the chunk count as CQ data, consecutive addresses. */
     fake.nops = 0;
-    assert_int_equal(tp.ops->write_notify(&tp, 1, buf_a + 16, 20000, mr, &keys[1], 100, 7, &req),
-                     0);
+    assert_int_equal(tp.ops->write_notify(&tp, 1, buf_a + 16, 20000, mr, &keys[1], 100, &req), 0);
     assert_int_equal(tp.ops->waitall(&tp, &req, 1), 0);
     assert_int_equal(count_ops(FAKE_WRITEDATA), 3);
     size_t lens[3] = {8192, 8192, 20000 - 16384};
@@ -215,7 +213,7 @@ static void test_offsets_and_requested_keys(void **state)
     assert_int_equal(tp.ops->waitall(&tp, &r, 1), 0);
     assert_int_equal(fake.ops[fake.nops - 1].kind, FAKE_TSEND);
     assert_null(fake.ops[fake.nops - 1].desc); /* not required, not passed */
-    assert_int_equal(tp.ops->write_notify(&tp, 1, buf_a, 64, m1, &keys[1], 256, 0, &r), 0);
+    assert_int_equal(tp.ops->write_notify(&tp, 1, buf_a, 64, m1, &keys[1], 256, &r), 0);
     assert_int_equal(tp.ops->waitall(&tp, &r, 1), 0);
     assert_int_equal(fake.ops[fake.nops - 1].raddr, 256);
     tp.ops->mr_dereg(&tp, m1);

@@ -1,4 +1,5 @@
-/* collectives.c - the collectives' context, names, choices and dispatch. */
+/* collectives.c - the collectives' context, the registry's names and checks,
+ * and dispatch. */
 #include "collectives_impl.h"
 
 #include <stdio.h>
@@ -22,64 +23,41 @@ static size_t default_chunk(const fs_transport *tp)
     return strcmp(tp->provider, "shm") == 0 ? SIZE_MAX : FS_COLL_DEFAULT_CHUNK;
 }
 
-static const char *const alg_names[FS_ALG_COUNT] = {
-    [FS_ALG_AUTO] = "auto", [FS_ALG_RING] = "ring",
-    [FS_ALG_RD] = "rd",     [FS_ALG_RABENSEIFNER] = "rabenseifner",
-    [FS_ALG_TREE] = "tree",
-};
-
-const char *fs_coll_alg_name(fs_coll_alg alg)
+const char *fs_coll_alg_name(const fs_coll_algorithm *alg)
 {
-    return (alg >= 0 && alg < FS_ALG_COUNT) ? alg_names[alg] : "?";
+    return alg ? alg->name : "auto";
 }
 
-int fs_coll_alg_parse(const char *name, fs_coll_alg *alg)
+int fs_coll_alg_parse(const char *name, const fs_coll_algorithm **alg)
 {
-    for (int i = 0; i < FS_ALG_COUNT; i++)
-        if (name && strcmp(name, alg_names[i]) == 0) {
-            *alg = (fs_coll_alg)i;
+    if (!name) return -1;
+    if (strcmp(name, "auto") == 0) {
+        *alg = NULL;
+        return 0;
+    }
+    for (int i = 0; fs_coll_algorithms[i]; i++)
+        if (strcmp(name, fs_coll_algorithms[i]->name) == 0) {
+            *alg = fs_coll_algorithms[i];
             return 0;
         }
     return -1;
 }
 
-const char *fs_coll_op_name(fs_coll_op op)
+const char *fs_coll_alg_list(int op, const fs_coll_algorithm *except, char *buf, size_t len)
 {
-    switch (op) {
-    case FS_COLL_ALLREDUCE:
-        return "allreduce";
-    case FS_COLL_REDUCE_SCATTER:
-        return "reduce_scatter";
-    case FS_COLL_ALLGATHER:
-        return "allgather";
+    size_t k = 0;
+    buf[0] = 0;
+    for (int i = 0; fs_coll_algorithms[i]; i++) {
+        const fs_coll_algorithm *a = fs_coll_algorithms[i];
+        if (a == except || (op >= 0 && op < FS_COLL_NOPS && !a->run[op])) continue;
+        int n = snprintf(buf + k, len - k, "%s, ", a->name);
+        if (n < 0 || (size_t)n >= len - k) break;
+        k += (size_t)n;
     }
-    return "?";
-}
-
-const char *fs_coll_dtype_name(fs_coll_dtype dt)
-{
-    switch (dt) {
-    case FS_COLL_FLOAT32:
-        return "float32";
-    case FS_COLL_FLOAT64:
-        return "float64";
-    case FS_COLL_BFLOAT16:
-        return "bfloat16";
-    }
-    return "?";
-}
-
-size_t fs_coll_dtype_size(fs_coll_dtype dt)
-{
-    switch (dt) {
-    case FS_COLL_FLOAT32:
-        return 4;
-    case FS_COLL_FLOAT64:
-        return 8;
-    case FS_COLL_BFLOAT16:
-        return 2;
-    }
-    return 1;
+    /* "a, b, " + "auto" -> "a, b or auto" */
+    if (k >= 2) k -= 2;
+    snprintf(buf + k, len - k, "%sauto", k ? " or " : "");
+    return buf;
 }
 
 size_t fs_coll_round_count(fs_coll_op op, size_t bytes, fs_coll_dtype dt, int nranks)
@@ -96,63 +74,25 @@ size_t fs_coll_round_bytes(fs_coll_op op, size_t bytes, fs_coll_dtype dt, int nr
     return fs_coll_round_count(op, bytes, dt, nranks) * fs_coll_dtype_size(dt);
 }
 
-/*
- * auto.  The cost models (collectives.h) put recursive doubling first while
- * latency dominates (lg p steps), Rabenseifner next (2 lg p steps, the
- * bandwidth-optimal volume) and the ring last (2(p-1) steps, but one
- * neighbour and a pipeline that overlaps transfer and sum when the fabric
- * moves data on its own).  Measured on libfabric shm here with 2 ranks
- * (p50, scripts/bench-allreduce): rd leads up to 256 KiB, ring and
- * rabenseifner from 512 KiB; and a message past the provider's inject size
- * (shm: 4 KiB) costs a CMA round trip, so at 8 KiB rabenseifner's injected
- * half-vectors beat rd's one whole vector 3x.  A rank count that is not a
- * power of two costs rd and rabenseifner an extra whole vector (the fold),
- * which the ring never pays.
- */
-fs_coll_alg fs_coll_auto(fs_coll_op op, size_t bytes, int nranks, size_t inject_size)
-{
-    if (nranks <= 1) return FS_ALG_RING;
-    bool pow2 = (nranks & (nranks - 1)) == 0;
-    bool rs_injects = pow2 && bytes > inject_size && bytes / 2 <= inject_size;
-    switch (op) {
-    case FS_COLL_ALLREDUCE:
-        if (rs_injects) return FS_ALG_RABENSEIFNER;
-        if (bytes <= (256u << 10)) return FS_ALG_RD;
-        if (pow2 && bytes <= (4u << 20)) return FS_ALG_RABENSEIFNER;
-        return FS_ALG_RING;
-    case FS_COLL_REDUCE_SCATTER:
-        return pow2 && bytes <= (4u << 20) ? FS_ALG_RABENSEIFNER : FS_ALG_RING;
-    case FS_COLL_ALLGATHER:
-        return bytes <= (256u << 10) ? FS_ALG_RD : FS_ALG_RING;
-    }
-    return FS_ALG_RING;
-}
-
-int fs_coll_alg_ok(fs_coll_op op, fs_coll_alg alg, int nranks, char *why, size_t whylen)
+int fs_coll_alg_ok(fs_coll_op op, const fs_coll_algorithm *alg, int nranks, char *why,
+                   size_t whylen)
 {
     if (nranks < 1) {
         snprintf(why, whylen, "%s needs at least one rank", fs_coll_op_name(op));
         return FS_EINPUT;
     }
-    /* Folding makes rd and rabenseifner run at any rank count; what cannot
-     * run is an algorithm that has no form for the operation. */
-    if (op == FS_COLL_REDUCE_SCATTER && alg == FS_ALG_RD) {
-        snprintf(why, whylen,
-                 "algorithm rd has no reduce_scatter form; use rabenseifner (its recursive "
-                 "halving), ring or tree");
+    if ((unsigned)op >= FS_COLL_NOPS) {
+        snprintf(why, whylen, "unknown collective operation %d", (int)op);
         return FS_EINPUT;
     }
-    if (op == FS_COLL_ALLGATHER && alg == FS_ALG_RABENSEIFNER) {
-        snprintf(why, whylen,
-                 "algorithm rabenseifner has no allgather form; use rd (its recursive "
-                 "doubling half), ring or tree");
+    if (!alg) return 0; /* auto picks one that can */
+    char alt[160];
+    if (!alg->run[op]) {
+        snprintf(why, whylen, "algorithm %s has no %s form; use %s", alg->name, fs_coll_op_name(op),
+                 fs_coll_alg_list(op, alg, alt, sizeof alt));
         return FS_EINPUT;
     }
-    if (alg < 0 || alg >= FS_ALG_COUNT) {
-        snprintf(why, whylen, "unknown algorithm; use ring, rd, rabenseifner, tree or auto");
-        return FS_EINPUT;
-    }
-    return 0;
+    return alg->usable ? alg->usable(op, nranks, why, whylen) : 0;
 }
 
 int fs_coll_init(fs_coll *c, fs_transport *tp, size_t max_bytes)
@@ -238,25 +178,16 @@ int fs_coll_sendrecv(fs_coll *c, int peer, const void *sbuf, size_t slen, fs_mr 
     return 0;
 }
 
-/* Which algorithm implements which operation (NULL: none; fs_coll_alg_ok
- * explains the refusal first). */
-typedef int (*coll_fn)(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
-                       size_t count, fs_coll_dtype dt);
-static const coll_fn algorithms[3][FS_ALG_COUNT] = {
-    [FS_COLL_ALLREDUCE] = {[FS_ALG_RING] = fs_ring_allreduce,
-                           [FS_ALG_RD] = fs_rd_allreduce,
-                           [FS_ALG_RABENSEIFNER] = fs_rab_allreduce,
-                           [FS_ALG_TREE] = fs_tree_allreduce},
-    [FS_COLL_REDUCE_SCATTER] = {[FS_ALG_RING] = fs_ring_reduce_scatter,
-                                [FS_ALG_RABENSEIFNER] = fs_rab_reduce_scatter,
-                                [FS_ALG_TREE] = fs_tree_reduce_scatter},
-    [FS_COLL_ALLGATHER] = {[FS_ALG_RING] = fs_ring_allgather,
-                           [FS_ALG_RD] = fs_rd_allgather,
-                           [FS_ALG_TREE] = fs_tree_allgather},
-};
+const fs_coll_algorithm *fs_coll_choice(const fs_coll *c, fs_coll_op op,
+                                        const fs_coll_algorithm *alg, size_t count,
+                                        fs_coll_dtype dt)
+{
+    if (alg) return alg;
+    return fs_coll_auto(op, count * fs_coll_dtype_size(dt), c->nranks, c->tp->caps.inject_size);
+}
 
-int fs_coll_run(fs_coll *c, fs_coll_op op, fs_coll_alg alg, const void *sbuf, fs_mr *smr,
-                void *rbuf, fs_mr *rmr, size_t count, fs_coll_dtype dt)
+int fs_coll_run(fs_coll *c, fs_coll_op op, const fs_coll_algorithm *alg, const void *sbuf,
+                fs_mr *smr, void *rbuf, fs_mr *rmr, size_t count, fs_coll_dtype dt)
 {
     fs_transport *tp = c->tp;
     size_t es = fs_coll_dtype_size(dt);
@@ -268,13 +199,13 @@ int fs_coll_run(fs_coll *c, fs_coll_op op, fs_coll_alg alg, const void *sbuf, fs
         return fs_transport_fail(tp, FS_EINPUT,
                                  "%s: %zu bytes exceed the %zu the collectives were set up for",
                                  fs_coll_op_name(op), count * es, c->max_bytes);
-    if (alg == FS_ALG_AUTO) alg = fs_coll_auto(op, count * es, c->nranks, tp->caps.inject_size);
-    char why[160];
+    alg = fs_coll_choice(c, op, alg, count, dt);
+    char why[200];
     if (fs_coll_alg_ok(op, alg, c->nranks, why, sizeof why))
         return fs_transport_fail(tp, FS_EINPUT, "%s", why);
+    if (!alg) /* auto found nothing: no algorithm has this operation */
+        return fs_transport_fail(tp, FS_EINPUT, "%s: no algorithm compiled in has it",
+                                 fs_coll_op_name(op));
     c->seq++;
-    coll_fn fn = (unsigned)op < 3 && (unsigned)alg < FS_ALG_COUNT ? algorithms[op][alg] : NULL;
-    if (fn) return fn(c, sbuf, smr, rbuf, rmr, count, dt);
-    return fs_transport_fail(tp, FS_EINPUT, "%s: algorithm %s not available", fs_coll_op_name(op),
-                             fs_coll_alg_name(alg));
+    return alg->run[op](c, sbuf, smr, rbuf, rmr, count, dt);
 }

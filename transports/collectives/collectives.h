@@ -3,23 +3,19 @@
  * the transport interface's point-to-point calls (transport.h), so the same
  * code runs over MPI, libfabric shm/tcp/efa and the unit tests' fake transport.
  *
- * Algorithms (costs per Thakur, Rabenseifner & Gropp 2005; p ranks, n bytes):
- *   ring          reduce-scatter + all-gather around a ring, each step split
- *                 into chunks so a chunk is forwarded while the next arrives:
- *                 2(p-1) steps, 2(p-1)/p*n bytes sent per rank (bandwidth-optimal)
- *   rd            recursive doubling: lg p full-vector exchanges (latency-optimal)
- *   rabenseifner  reduce-scatter by recursive halving + all-gather by
- *                 recursive doubling: 2 lg p steps, 2(p-1)/p*n bytes
- *   tree          binomial reduce (or gather) to rank 0 + binomial broadcast
- * Non-power-of-two rank counts fold to p' = 2^floor(lg p) ranks for rd and
- * rabenseifner: ranks 2i and 2i+1 (i < p-p') merge before the power-of-two
- * part and the even one gets its result after it (one extra exchange each).
+ * Algorithms: fs_coll_algorithms, one file each (collectives_<name>.c says
+ * how it works and what it costs, per Thakur, Rabenseifner & Gropp 2005).
+ * The recursive ones fold a rank count that is not a power of two
+ * (collectives_impl.h, fs_fold), so every algorithm runs at any p.
  *
- * Vector convention (the nccl-tests one): `count` is the whole vector's
- * element count for every operation.  all-reduce: every rank holds `count`
- * elements in and out.  reduce-scatter: `count` in, block `rank` of count/p
- * out.  all-gather: count/p in, `count` out.  For reduce-scatter and
- * all-gather count must be a multiple of p (fs_coll_round_count).
+ * Vector convention: coll_types.h (`count` is the whole vector).  For
+ * reduce-scatter and all-gather count must be a multiple of p
+ * (fs_coll_round_count).
+ *
+ * Registry: each algorithm file exports one fs_coll_algorithm and
+ * collectives_registry.c lists them; names, --help, refusals, `auto`'s
+ * fallback and the unit tests iterate that list, so a new algorithm is its
+ * file plus one line there.
  *
  * Every buffer handed to the transport lies in a registered fs_mr: the
  * caller's sbuf/rbuf with their mrs, and the context's scratch, registered
@@ -32,29 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "transport.h"
-
-typedef enum fs_coll_op {
-    FS_COLL_ALLREDUCE,
-    FS_COLL_REDUCE_SCATTER,
-    FS_COLL_ALLGATHER,
-} fs_coll_op;
-
-typedef enum fs_coll_alg {
-    FS_ALG_AUTO,
-    FS_ALG_RING,
-    FS_ALG_RD,
-    FS_ALG_RABENSEIFNER,
-    FS_ALG_TREE,
-    FS_ALG_COUNT,
-} fs_coll_alg;
-
-/* Element types; bfloat16 is stored as uint16 and summed in float. */
-typedef enum fs_coll_dtype {
-    FS_COLL_FLOAT32,
-    FS_COLL_FLOAT64,
-    FS_COLL_BFLOAT16,
-} fs_coll_dtype;
+#include "transport.h" /* and coll_types.h */
 
 /* Limits of the ring pipeline: request slots are fixed-size arrays. */
 enum { FS_COLL_MAX_CHUNKS = 16, FS_COLL_MAX_TX = 32 };
@@ -82,33 +56,58 @@ typedef struct fs_coll {
     fs_req sreq[FS_COLL_MAX_TX];
 } fs_coll;
 
+/* One operation by one algorithm: count is the whole vector, as in
+ * fs_coll_run; every buffer lies in its mr. */
+typedef int (*fs_coll_fn)(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
+                          size_t count, fs_coll_dtype dt);
+
+/* What an algorithm file exports. */
+typedef struct fs_coll_algorithm {
+    const char *name;             /* as given to --algorithm */
+    const char *summary;          /* one line for --help */
+    fs_coll_fn run[FS_COLL_NOPS]; /* indexed by fs_coll_op; NULL: no form for it */
+    /* Optional: can it run op on nranks ranks?  0, or FS_EINPUT with one
+     * line in why.  NULL: any rank count (the operations it has). */
+    int (*usable)(fs_coll_op op, int nranks, char *why, size_t whylen);
+} fs_coll_algorithm;
+
+/* The algorithms compiled in, NULL-terminated (collectives_registry.c). */
+extern const fs_coll_algorithm *const fs_coll_algorithms[];
+
 /* Register scratch for vectors of up to max_bytes.  Returns 0 or a
  * negative FS_E* code with tp->errmsg set. */
 int fs_coll_init(fs_coll *c, fs_transport *tp, size_t max_bytes);
 void fs_coll_fini(fs_coll *c);
 
-/* Run one collective; every rank calls it with the same op, alg (after
- * auto is resolved the same way everywhere), count and dtype.  alg
- * FS_ALG_AUTO picks by fs_coll_auto.  Returns 0 or a negative FS_E* code
- * (message in c->tp->errmsg). */
-int fs_coll_run(fs_coll *c, fs_coll_op op, fs_coll_alg alg, const void *sbuf, fs_mr *smr,
-                void *rbuf, fs_mr *rmr, size_t count, fs_coll_dtype dt);
+/* Run one collective; every rank calls it with the same op, alg, count
+ * and dtype.  alg NULL is `auto`: fs_coll_auto picks (the same way on every
+ * rank).  Returns 0 or a negative FS_E* code (message in c->tp->errmsg). */
+int fs_coll_run(fs_coll *c, fs_coll_op op, const fs_coll_algorithm *alg, const void *sbuf,
+                fs_mr *smr, void *rbuf, fs_mr *rmr, size_t count, fs_coll_dtype dt);
 
 /* The algorithm `auto` runs for this op, vector size and rank count, on a
- * transport that injects messages up to inject_size bytes. */
-fs_coll_alg fs_coll_auto(fs_coll_op op, size_t bytes, int nranks, size_t inject_size);
+ * transport that injects messages up to inject_size bytes (NULL only when
+ * no algorithm compiled in can run op at nranks). */
+const fs_coll_algorithm *fs_coll_auto(fs_coll_op op, size_t bytes, int nranks, size_t inject_size);
 
-/* Whether alg can run op at nranks; 0, or FS_EINPUT with a line in why
- * naming the algorithm that would. */
-int fs_coll_alg_ok(fs_coll_op op, fs_coll_alg alg, int nranks, char *why, size_t whylen);
+/* The algorithm fs_coll_run(c, op, alg, ..., count, dt) runs: alg, or
+ * auto's pick for NULL (what a benchmark records per point). */
+const fs_coll_algorithm *fs_coll_choice(const fs_coll *c, fs_coll_op op,
+                                        const fs_coll_algorithm *alg, size_t count,
+                                        fs_coll_dtype dt);
 
-/* Names: "ring", "rd", "rabenseifner", "tree", "auto". */
-const char *fs_coll_alg_name(fs_coll_alg alg);
-/* 0 and *alg set, or -1 for an unknown name. */
-int fs_coll_alg_parse(const char *name, fs_coll_alg *alg);
-const char *fs_coll_op_name(fs_coll_op op);
-const char *fs_coll_dtype_name(fs_coll_dtype dt);
-size_t fs_coll_dtype_size(fs_coll_dtype dt);
+/* Whether alg (NULL: auto) can run op at nranks; 0, or FS_EINPUT with a
+ * line in why naming the algorithms that would. */
+int fs_coll_alg_ok(fs_coll_op op, const fs_coll_algorithm *alg, int nranks, char *why,
+                   size_t whylen);
+
+/* alg's name, "auto" for NULL. */
+const char *fs_coll_alg_name(const fs_coll_algorithm *alg);
+/* 0 and *alg set (NULL for "auto"), or -1 for an unknown name. */
+int fs_coll_alg_parse(const char *name, const fs_coll_algorithm **alg);
+/* "a, b, c or auto": the algorithms that have a form for op (every one
+ * for op FS_COLL_NOPS) other than except, then auto.  Returns buf. */
+const char *fs_coll_alg_list(int op, const fs_coll_algorithm *except, char *buf, size_t len);
 
 /* The element count a request of `bytes` becomes: bytes / element size,
  * rounded down to a multiple of nranks for reduce-scatter and all-gather,
@@ -116,14 +115,6 @@ size_t fs_coll_dtype_size(fs_coll_dtype dt);
 size_t fs_coll_round_count(fs_coll_op op, size_t bytes, fs_coll_dtype dt, int nranks);
 /* The same in bytes: what the benchmark actually moves. */
 size_t fs_coll_round_bytes(fs_coll_op op, size_t bytes, fs_coll_dtype dt, int nranks);
-
-/* dst[i] = a[i] + b[i] for n elements.  dst may be a or b itself but must
- * not partially overlap either. */
-void fs_coll_sum(fs_coll_dtype dt, void *dst, const void *a, const void *b, size_t n);
-
-/* bfloat16 <-> float (round to nearest even; NaN stays NaN). */
-float fs_bf16_to_float(uint16_t h);
-uint16_t fs_float_to_bf16(float f);
 
 /*
  * Validation data: rank r's contribution to element i of the vector is a

@@ -91,26 +91,4 @@ int fs_coll_recv(fs_coll *c, int peer, void *buf, size_t len, fs_mr *mr, int ste
 int fs_coll_sendrecv(fs_coll *c, int peer, const void *sbuf, size_t slen, fs_mr *smr, void *rbuf,
                      size_t rlen, fs_mr *rmr, int step);
 
-/* The algorithms: count is the whole vector, as in fs_coll_run. */
-int fs_ring_allreduce(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
-                      size_t count, fs_coll_dtype dt);
-int fs_ring_reduce_scatter(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
-                           size_t count, fs_coll_dtype dt);
-int fs_ring_allgather(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
-                      size_t count, fs_coll_dtype dt);
-int fs_rd_allreduce(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr, size_t count,
-                    fs_coll_dtype dt);
-int fs_rd_allgather(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr, size_t count,
-                    fs_coll_dtype dt);
-int fs_rab_allreduce(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr, size_t count,
-                     fs_coll_dtype dt);
-int fs_rab_reduce_scatter(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
-                          size_t count, fs_coll_dtype dt);
-int fs_tree_allreduce(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
-                      size_t count, fs_coll_dtype dt);
-int fs_tree_reduce_scatter(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
-                           size_t count, fs_coll_dtype dt);
-int fs_tree_allgather(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
-                      size_t count, fs_coll_dtype dt);
-
 #endif

@@ -32,8 +32,8 @@ static size_t part_off(const parts *P, int u)
     return fs_split_off(P->count, P->f.p2, u);
 }
 
-int fs_rab_allreduce(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr, size_t count,
-                     fs_coll_dtype dt)
+static int rab_allreduce(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
+                         size_t count, fs_coll_dtype dt)
 {
     size_t es = fs_coll_dtype_size(dt), n = count * es;
     int r = c->rank, rc;
@@ -86,8 +86,8 @@ int fs_rab_allreduce(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr
     return 0;
 }
 
-int fs_rab_reduce_scatter(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
-                          size_t count, fs_coll_dtype dt)
+static int rab_reduce_scatter(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
+                              size_t count, fs_coll_dtype dt)
 {
     size_t es = fs_coll_dtype_size(dt), n = count * es;
     size_t blk = count / (size_t)c->nranks;
@@ -143,3 +143,9 @@ int fs_rab_reduce_scatter(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, 
         return fs_coll_send(c, r - 1, acc + (mine0 - blk) * es, blk * es, smr2, step);
     return 0;
 }
+
+const fs_coll_algorithm fs_coll_rabenseifner = {
+    .name = "rabenseifner",
+    .summary = "recursive halving, then doubling: 2 lg p steps",
+    .run = {[FS_COLL_ALLREDUCE] = rab_allreduce, [FS_COLL_REDUCE_SCATTER] = rab_reduce_scatter},
+};

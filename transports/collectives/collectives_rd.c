@@ -14,8 +14,8 @@
 
 #include <string.h>
 
-int fs_rd_allreduce(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr, size_t count,
-                    fs_coll_dtype dt)
+static int rd_allreduce(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
+                        size_t count, fs_coll_dtype dt)
 {
     size_t n = count * fs_coll_dtype_size(dt);
     int r = c->rank, rc;
@@ -51,8 +51,8 @@ int fs_rd_allreduce(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr 
     return 0;
 }
 
-int fs_rd_allgather(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr, size_t count,
-                    fs_coll_dtype dt)
+static int rd_allgather(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
+                        size_t count, fs_coll_dtype dt)
 {
     size_t es = fs_coll_dtype_size(dt), n = count * es;
     size_t blk = count / (size_t)c->nranks * es; /* bytes per rank */
@@ -82,3 +82,9 @@ int fs_rd_allgather(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr 
     if (r < 2 * f.rem) return fs_coll_send(c, r - 1, rbuf, n, rmr, f.lg + 1);
     return 0;
 }
+
+const fs_coll_algorithm fs_coll_rd = {
+    .name = "rd",
+    .summary = "recursive doubling: lg p whole-vector steps (small vectors)",
+    .run = {[FS_COLL_ALLREDUCE] = rd_allreduce, [FS_COLL_ALLGATHER] = rd_allgather},
+};

@@ -27,6 +27,7 @@
  */
 #include "collectives_impl.h"
 
+#include <stdio.h>
 #include <string.h>
 
 typedef struct ring {
@@ -224,20 +225,45 @@ static int ring_run(fs_coll *c, fs_coll_op op, const void *sbuf, fs_mr *smr, voi
     return drain_sends(&R);
 }
 
-int fs_ring_allreduce(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
-                      size_t count, fs_coll_dtype dt)
+static int ring_allreduce(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
+                          size_t count, fs_coll_dtype dt)
 {
     return ring_run(c, FS_COLL_ALLREDUCE, sbuf, smr, rbuf, rmr, count, dt);
 }
 
-int fs_ring_reduce_scatter(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
-                           size_t count, fs_coll_dtype dt)
+static int ring_reduce_scatter(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
+                               size_t count, fs_coll_dtype dt)
 {
     return ring_run(c, FS_COLL_REDUCE_SCATTER, sbuf, smr, rbuf, rmr, count, dt);
 }
 
-int fs_ring_allgather(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
-                      size_t count, fs_coll_dtype dt)
+static int ring_allgather(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
+                          size_t count, fs_coll_dtype dt)
 {
     return ring_run(c, FS_COLL_ALLGATHER, sbuf, smr, rbuf, rmr, count, dt);
 }
+
+extern const fs_coll_algorithm fs_coll_ring;
+
+/* The tag's step field (collectives_impl.h) numbers 2^16 steps and the
+ * all-reduce takes 2(p-1): beyond 32769 ranks steps would share tags. */
+static int ring_usable(fs_coll_op op, int nranks, char *why, size_t whylen)
+{
+    long steps = 2L * (nranks - 1);
+    if (steps <= 0xFFFFL + 1) return 0;
+    char alt[128];
+    snprintf(why, whylen,
+             "algorithm ring takes %ld steps at %d ranks, more than its tags number "
+             "(65536); use %s",
+             steps, nranks, fs_coll_alg_list(op, &fs_coll_ring, alt, sizeof alt));
+    return FS_EINPUT;
+}
+
+const fs_coll_algorithm fs_coll_ring = {
+    .name = "ring",
+    .summary = "reduce-scatter + all-gather around a ring, pipelined (large vectors)",
+    .run = {[FS_COLL_ALLREDUCE] = ring_allreduce,
+            [FS_COLL_REDUCE_SCATTER] = ring_reduce_scatter,
+            [FS_COLL_ALLGATHER] = ring_allgather},
+    .usable = ring_usable,
+};

@@ -67,8 +67,8 @@ static int bcast_down(fs_coll *c, void *buf, size_t n, fs_mr *mr)
     return 0;
 }
 
-int fs_tree_allreduce(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
-                      size_t count, fs_coll_dtype dt)
+static int tree_allreduce(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
+                          size_t count, fs_coll_dtype dt)
 {
     size_t n = count * fs_coll_dtype_size(dt);
     const void *res;
@@ -78,8 +78,8 @@ int fs_tree_allreduce(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_m
     return bcast_down(c, rbuf, n, rmr);
 }
 
-int fs_tree_reduce_scatter(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
-                           size_t count, fs_coll_dtype dt)
+static int tree_reduce_scatter(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
+                               size_t count, fs_coll_dtype dt)
 {
     size_t es = fs_coll_dtype_size(dt), n = count * es;
     size_t blk = count / (size_t)c->nranks * es; /* bytes per rank */
@@ -114,8 +114,8 @@ int fs_tree_reduce_scatter(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf,
     return 0;
 }
 
-int fs_tree_allgather(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
-                      size_t count, fs_coll_dtype dt)
+static int tree_allgather(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_mr *rmr,
+                          size_t count, fs_coll_dtype dt)
 {
     (void)smr;
     size_t es = fs_coll_dtype_size(dt), n = count * es;
@@ -141,3 +141,11 @@ int fs_tree_allgather(fs_coll *c, const void *sbuf, fs_mr *smr, void *rbuf, fs_m
     }
     return bcast_down(c, rbuf, n, rmr);
 }
+
+const fs_coll_algorithm fs_coll_tree = {
+    .name = "tree",
+    .summary = "binomial tree to rank 0 and back (the textbook baseline)",
+    .run = {[FS_COLL_ALLREDUCE] = tree_allreduce,
+            [FS_COLL_REDUCE_SCATTER] = tree_reduce_scatter,
+            [FS_COLL_ALLGATHER] = tree_allgather},
+};

@@ -1,4 +1,6 @@
-/* mpi.c - the MPI point-to-point transport: what osu_latency/osu_bw measure. */
+/* mpi.c - the MPI transport: point-to-point (what osu_latency/osu_bw
+ * measure) and the library's own collectives (what osu_allreduce measures),
+ * all on a duplicate of the launching communicator. */
 #include "transport.h"
 
 #include <limits.h>
@@ -15,7 +17,61 @@ struct fs_mr {
 
 typedef struct mpi_state {
     MPI_Comm comm;
+    MPI_Op bf16_sum; /* bfloat16 has no MPI type in MPI 3.1: uint16 + our sum */
+    bool own_op;
+    /* What describe records, read once at init. */
+    char library[MPI_MAX_LIBRARY_VERSION_STRING];
+    int version, subversion;
+    char select[3][256]; /* Open MPI's pml, mtl, btl selection (MPI_T), "" if none */
 } mpi_state;
+
+static const char *const select_names[3] = {"pml", "mtl", "btl"};
+
+static void bf16_sum(void *in, void *inout, int *len, MPI_Datatype *type)
+{
+    (void)type;
+    fs_coll_sum(FS_COLL_BFLOAT16, inout, inout, in, (size_t)*len);
+}
+
+/* The library's version line and, where the library exposes them as
+ * MPI_T control variables (Open MPI), the component selections in force
+ * (mca-params.conf, OMPI_MCA_*, mpirun --mca): which pml, mtl and btl the
+ * run was allowed to pick. */
+static void read_identity(mpi_state *st)
+{
+    int len = 0;
+    MPI_Get_library_version(st->library, &len);
+    while (len > 0 && (st->library[len - 1] == '\n' || st->library[len - 1] == ' '))
+        st->library[--len] = 0;
+    char *nl = strchr(st->library, '\n');
+    if (nl) *nl = 0;
+    MPI_Get_version(&st->version, &st->subversion);
+    int provided, n = 0;
+    if (MPI_T_init_thread(MPI_THREAD_SINGLE, &provided) != MPI_SUCCESS) return;
+    MPI_T_cvar_get_num(&n);
+    for (int i = 0; i < n; i++) {
+        char name[128], desc[8];
+        int nlen = sizeof name, dlen = sizeof desc, verb, bind, scope;
+        MPI_Datatype dt;
+        MPI_T_enum en;
+        if (MPI_T_cvar_get_info(i, name, &nlen, &verb, &dt, &en, desc, &dlen, &bind, &scope) !=
+                MPI_SUCCESS ||
+            dt != MPI_CHAR || bind != MPI_T_BIND_NO_OBJECT)
+            continue;
+        for (int k = 0; k < 3; k++) {
+            if (strcmp(name, select_names[k])) continue;
+            MPI_T_cvar_handle h;
+            int count;
+            if (MPI_T_cvar_handle_alloc(i, NULL, &h, &count) != MPI_SUCCESS) break;
+            char *val = count > 0 ? calloc((size_t)count + 1, 1) : NULL; /* Open MPI: 2048 */
+            if (val && MPI_T_cvar_read(h, val) == MPI_SUCCESS)
+                snprintf(st->select[k], sizeof st->select[k], "%s", val);
+            free(val);
+            MPI_T_cvar_handle_free(&h);
+        }
+    }
+    MPI_T_finalize();
+}
 
 _Static_assert(sizeof(MPI_Request) <= sizeof(((fs_req *)0)->priv), "fs_req too small");
 
@@ -32,6 +88,10 @@ static int mpi_init(fs_transport *tp, const fs_transport_opts *opts)
     MPI_Comm_rank(st->comm, &tp->rank);
     MPI_Comm_size(st->comm, &tp->nranks);
     tp->priv = st;
+    if (MPI_Op_create(bf16_sum, 1, &st->bf16_sum) != MPI_SUCCESS)
+        return fs_transport_fail(tp, FS_ERUNTIME, "mpi: MPI_Op_create for the bfloat16 sum failed");
+    st->own_op = true;
+    read_identity(st);
     tp->caps = (fs_transport_caps){
         .rma = false,
         .needs_mr = false,
@@ -54,6 +114,7 @@ static void mpi_fini(fs_transport *tp)
 {
     mpi_state *st = tp->priv;
     if (!st) return;
+    if (st->own_op) MPI_Op_free(&st->bf16_sum);
     MPI_Comm_free(&st->comm);
     free(st);
     tp->priv = NULL;
@@ -130,10 +191,69 @@ static int mpi_waitall(fs_transport *tp, fs_req *reqs, int n)
     return 0;
 }
 
-static void mpi_describe(fs_transport *tp, json_t *run)
+static const char *coll_call(fs_coll_op op)
 {
-    (void)tp;
-    (void)run;
+    switch (op) {
+    case FS_COLL_ALLREDUCE:
+        return "MPI_Allreduce";
+    case FS_COLL_REDUCE_SCATTER:
+        return "MPI_Reduce_scatter_block";
+    case FS_COLL_ALLGATHER:
+        return "MPI_Allgather";
+    }
+    return "?";
+}
+
+static int mpi_coll(fs_transport *tp, fs_coll_op op, const void *sbuf, void *rbuf, size_t count,
+                    fs_coll_dtype dt)
+{
+    mpi_state *st = tp->priv;
+    MPI_Datatype type = MPI_FLOAT;
+    MPI_Op sum = MPI_SUM;
+    switch (dt) {
+    case FS_COLL_FLOAT32:
+        type = MPI_FLOAT;
+        break;
+    case FS_COLL_FLOAT64:
+        type = MPI_DOUBLE;
+        break;
+    case FS_COLL_BFLOAT16:
+        type = MPI_UINT16_T, sum = st->bf16_sum;
+        break;
+    }
+    if (count > INT_MAX)
+        return fs_transport_fail(tp, FS_EINPUT, "%s: %zu elements exceed %d", coll_call(op), count,
+                                 INT_MAX);
+    int rc = MPI_ERR_OTHER, n = (int)count, blk = n / tp->nranks;
+    switch (op) {
+    case FS_COLL_ALLREDUCE:
+        rc = MPI_Allreduce(sbuf, rbuf, n, type, sum, st->comm);
+        break;
+    case FS_COLL_REDUCE_SCATTER:
+        rc = MPI_Reduce_scatter_block(sbuf, rbuf, blk, type, sum, st->comm);
+        break;
+    case FS_COLL_ALLGATHER:
+        rc = MPI_Allgather(sbuf, blk, type, rbuf, blk, type, st->comm);
+        break;
+    }
+    if (rc != MPI_SUCCESS)
+        return fs_transport_fail(tp, FS_ERUNTIME, "%s failed (error %d)", coll_call(op), rc);
+    return 0;
+}
+
+static void mpi_describe(fs_transport *tp, json_t *a)
+{
+    mpi_state *st = tp->priv;
+    if (!st || !a) return;
+    char ver[32];
+    snprintf(ver, sizeof ver, "%d.%d", st->version, st->subversion);
+    json_object_set_new(a, "mpi_standard", json_string(ver));
+    json_object_set_new(a, "mpi_library", json_string(st->library));
+    for (int k = 0; k < 3; k++) {
+        char key[32];
+        snprintf(key, sizeof key, "mpi_%s_selection", select_names[k]);
+        json_object_set_new(a, key, st->select[k][0] ? json_string(st->select[k]) : json_null());
+    }
 }
 
 const struct fs_transport_ops fs_transport_mpi = {
@@ -150,5 +270,6 @@ const struct fs_transport_ops fs_transport_mpi = {
     .rma_expose = NULL,
     .write_notify = NULL,
     .wait_notify = NULL,
+    .coll = mpi_coll,
     .describe = mpi_describe,
 };

@@ -147,7 +147,7 @@ int ofi_isend(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr
 int ofi_irecv(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint32_t tag,
               fs_req *req);
 int ofi_write_notify(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr,
-                     const fs_rkey *dst, uint64_t offset, uint32_t data, fs_req *req);
+                     const fs_rkey *dst, uint64_t offset, fs_req *req);
 int ofi_waitall(fs_transport *tp, fs_req *reqs, int n);
 int ofi_wait_notify(fs_transport *tp, long count);
 /* Build the operation pool once the queue depths are known. */

@@ -17,8 +17,7 @@
  * RMA writes carry their chunk count as remote CQ data; the target counts
  * a write once that many chunks with that count have landed (exact when
  * the target waits for everything sent to it, which is how write_lat and
- * write_bw use it).  The interface's `data` argument therefore does not
- * travel: the target has no call that could read it.
+ * write_bw use it), so the interface's write carries no data of its own.
  */
 #include "ofi_priv.h"
 
@@ -485,9 +484,8 @@ int ofi_irecv(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint
 }
 
 int ofi_write_notify(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr,
-                     const fs_rkey *dst, uint64_t offset, uint32_t data, fs_req *req)
+                     const fs_rkey *dst, uint64_t offset, fs_req *req)
 {
-    (void)data; /* see the header comment: the chunk count travels instead */
     ofi_state *st = tp->priv;
     if (!st->rma)
         return fs_transport_fail(tp, FS_EINPUT, "provider %s (fabric %s) has no RMA write",

@@ -1,5 +1,7 @@
 /*
- * collectives_reduce.c - the typed sum kernels the reducing algorithms call.
+ * coll_types.c - names and sizes of the operations and element types, and
+ * the typed sum kernels the reducing algorithms (and a transport's native
+ * bfloat16 reduction) call.
  *
  * float32 and float64 add 64 bytes at a time through GCC/clang vector types
  * (loads and stores by memcpy, so any alignment works): GCC's -O2
@@ -8,7 +10,7 @@
  * bfloat16 widens to float per element in blocks of 32 (a constant trip
  * count, which the very-cheap model does vectorize).
  */
-#include "collectives.h"
+#include "coll_types.h"
 
 #include <string.h>
 
@@ -93,4 +95,40 @@ void fs_coll_sum(fs_coll_dtype dt, void *dst, const void *a, const void *b, size
             sum_bf16_3(dst, a, b, n);
         break;
     }
+}
+
+const char *fs_coll_op_name(fs_coll_op op)
+{
+    static const char *const names[FS_COLL_NOPS] = {
+        [FS_COLL_ALLREDUCE] = "allreduce",
+        [FS_COLL_REDUCE_SCATTER] = "reduce_scatter",
+        [FS_COLL_ALLGATHER] = "allgather",
+    };
+    return (unsigned)op < FS_COLL_NOPS ? names[op] : "?";
+}
+
+const char *fs_coll_dtype_name(fs_coll_dtype dt)
+{
+    switch (dt) {
+    case FS_COLL_FLOAT32:
+        return "float32";
+    case FS_COLL_FLOAT64:
+        return "float64";
+    case FS_COLL_BFLOAT16:
+        return "bfloat16";
+    }
+    return "?";
+}
+
+size_t fs_coll_dtype_size(fs_coll_dtype dt)
+{
+    switch (dt) {
+    case FS_COLL_FLOAT32:
+        return 4;
+    case FS_COLL_FLOAT64:
+        return 8;
+    case FS_COLL_BFLOAT16:
+        return 2;
+    }
+    return 1;
 }

@@ -1,0 +1,52 @@
+/*
+ * collectives_auto.c - what `auto` runs.
+ *
+ * The cost models put recursive doubling first while latency dominates
+ * (lg p steps), Rabenseifner next (2 lg p steps, the bandwidth-optimal
+ * volume) and the ring last (2(p-1) steps, but one neighbour and a pipeline
+ * that overlaps transfer and sum when the fabric moves data on its own).
+ * Measured on libfabric shm here with 2 ranks (p50, scripts/bench-allreduce):
+ * rd leads up to 256 KiB, ring and rabenseifner from 512 KiB; and a message
+ * past the provider's inject size (shm: 4 KiB) costs a CMA round trip, so at
+ * 8 KiB rabenseifner's injected half-vectors beat rd's one whole vector 3x.
+ * A rank count that is not a power of two costs rd and rabenseifner an extra
+ * whole vector (the fold), which the ring never pays.
+ *
+ * The rule names the algorithms it was measured with; whatever it picks
+ * must pass fs_coll_alg_ok, else the first registry entry that does runs,
+ * so `auto` never refuses what some algorithm can do.  A new algorithm
+ * becomes a choice here once it has been measured against these.
+ */
+#include "collectives.h"
+
+extern const fs_coll_algorithm fs_coll_ring, fs_coll_rd, fs_coll_rabenseifner;
+
+static const fs_coll_algorithm *rule(fs_coll_op op, size_t bytes, int nranks, size_t inject_size)
+{
+    if (nranks <= 1) return &fs_coll_ring;
+    bool pow2 = (nranks & (nranks - 1)) == 0;
+    bool rs_injects = pow2 && bytes > inject_size && bytes / 2 <= inject_size;
+    switch (op) {
+    case FS_COLL_ALLREDUCE:
+        if (rs_injects) return &fs_coll_rabenseifner;
+        if (bytes <= (256u << 10)) return &fs_coll_rd;
+        if (pow2 && bytes <= (4u << 20)) return &fs_coll_rabenseifner;
+        return &fs_coll_ring;
+    case FS_COLL_REDUCE_SCATTER:
+        return pow2 && bytes <= (4u << 20) ? &fs_coll_rabenseifner : &fs_coll_ring;
+    case FS_COLL_ALLGATHER:
+        return bytes <= (256u << 10) ? &fs_coll_rd : &fs_coll_ring;
+    }
+    return &fs_coll_ring;
+}
+
+const fs_coll_algorithm *fs_coll_auto(fs_coll_op op, size_t bytes, int nranks, size_t inject_size)
+{
+    char why[200];
+    const fs_coll_algorithm *a = rule(op, bytes, nranks, inject_size);
+    if (!fs_coll_alg_ok(op, a, nranks, why, sizeof why)) return a;
+    for (int i = 0; fs_coll_algorithms[i]; i++)
+        if (!fs_coll_alg_ok(op, fs_coll_algorithms[i], nranks, why, sizeof why))
+            return fs_coll_algorithms[i];
+    return NULL;
+}
