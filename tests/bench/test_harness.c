@@ -54,7 +54,7 @@ struct scenario {
     fs_harness_cfg cfg;
     /* Per rank, after the run. */
     int rc[MAX_RANKS];
-    fs_point out[MAX_RANKS];
+    fs_bench_point out[MAX_RANKS];
     char err[MAX_RANKS][256];
 };
 
@@ -89,7 +89,8 @@ static double scripted_busbw(int nranks)
 
 static const fs_bench scripted = {
     .name = "scripted",
-    .kind = FS_BENCH_COLLECTIVE,
+    .participation = FS_BENCH_COLLECTIVE,
+    .metric = FS_METRIC_COLLECTIVE,
     .min_ranks = 1,
     .time_scale = 1.0,
     .iteration = scripted_iteration,
@@ -194,7 +195,7 @@ static void test_stops_when_precise(void **state)
     run(&sc);
     assert_int_equal(sc.rc[0], 0);
     assert_int_equal(sc.rc[1], 0);
-    const fs_point *p = &sc.out[0];
+    const fs_bench_point *p = &sc.out[0];
     assert_true(p->converged);
     assert_int_equal(p->iterations, 640);
     /* Precise now, and not yet at the previous batch boundary. */
@@ -231,7 +232,7 @@ static void test_runs_to_budget_when_imprecise(void **state)
     sc.cfg = adaptive(1e-4, 0.05);
     run(&sc);
     assert_int_equal(sc.rc[0], 0);
-    const fs_point *p = &sc.out[0];
+    const fs_bench_point *p = &sc.out[0];
     assert_false(p->converged);
     assert_true(p->elapsed_s >= 0.05);
     /* Overshoot at most one iteration of the slow kind. */
@@ -419,7 +420,7 @@ static int validate_rank(fs_transport *tp, void *arg)
     const size_t sizes[2] = {8, BUF}; /* the corrupted offset lies beyond 8 */
     for (int k = 0; k < 2; k++) {
         c.bytes = sizes[k];
-        fs_point p;
+        fs_bench_point p;
         vc->rc[r][k] = fs_harness_point(&h, &corrupting_latency, &c, &cfg, &p);
     }
     tp->ops->mr_dereg(tp, c.smr);
