@@ -31,9 +31,12 @@ static json_t *count(double v)
     return real(v);
 }
 
+/* Strings from text formats may hold bytes that are not UTF-8 (jansson
+ * refuses them): such a value is written null, as it will read back. */
 static json_t *str(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    json_t *j = s ? json_string(s) : NULL;
+    return j ? j : json_null();
 }
 
 static json_t *stats_json(const fs_stats *st);
@@ -47,7 +50,7 @@ static json_t *field_json(const fs_field *f, const void *base)
         return json_null();
     switch (f->type) {
     case FS_FT_STRING:
-        return json_string(*(char *const *)p);
+        return str(*(char *const *)p);
     case FS_FT_INT:
         return json_integer(*(const int *)p);
     case FS_FT_NUMBER:
@@ -62,7 +65,8 @@ static json_t *field_json(const fs_field *f, const void *base)
         json_t *a = json_array();
         char *const *s = *(char *const *const *)p;
         size_t n = *(const size_t *)((const char *)base + f->count_offset);
-        for (size_t i = 0; i < n; i++) json_array_append_new(a, str(s[i]));
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(a, json_string(s[i])); /* not UTF-8: left out */
         return a;
     }
     case FS_FT_PAIR: {

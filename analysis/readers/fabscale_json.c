@@ -14,21 +14,22 @@ int fs_read_fabscale_json(const fs_src *s, fs_results *out, fs_err *err)
     return fs_results_from_json(s->root, s->text, s->len, s->path, out, err);
 }
 
+static json_t *str(const char *s)
+{
+    json_t *j = s ? json_string(s) : NULL; /* NULL: not UTF-8 */
+    return j ? j : json_null();
+}
+
 /* A run of another format says where it came from. */
 static json_t *run_json(const fs_results *r, const fs_run *run)
 {
     json_t *jr = fs_run_to_json(run);
     if (r->format != FS_FORMAT_FABSCALE && !json_object_get(jr, "imported_from")) {
-        json_object_set_new(jr, "imported_from",
-                            json_pack("{s:s,s:o}", "format", fs_format_name(r->format), "file",
-                                      r->path ? json_string(r->path) : json_null()));
+        json_object_set_new(
+            jr, "imported_from",
+            json_pack("{s:s,s:o}", "format", fs_format_name(r->format), "file", str(r->path)));
     }
     return jr;
-}
-
-static json_t *str(const char *s)
-{
-    return s ? json_string(s) : json_null();
 }
 
 /* Meta of an import: the first fabscale file's, whole, when every input is

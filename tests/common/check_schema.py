@@ -5,6 +5,8 @@ docs/results.schema.json (JSON Schema 2020-12, Debian's python3-jsonschema).
   check_schema.py FILE...            exit 0 when every FILE is valid, 1 when
                                      one is not (one line per error)
   check_schema.py --schema S FILE... against schema S instead
+  check_schema.py --invalid FILE...  exit 0 when every FILE is refused, 1 when
+                                     one is accepted (tests of the schema)
 
 Called by the result checkers of the integration tests, so every results
 file the tests write is held to the schema the field table generates.
@@ -43,11 +45,19 @@ def main(argv):
     if len(argv) > 2 and argv[1] == "--schema":
         schema_path = argv[2]
         argv = argv[2:]
+    invalid = len(argv) > 1 and argv[1] == "--invalid"
+    if invalid:
+        argv = argv[1:]
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
     with open(schema_path) as f:
         schema = json.load(f)
+    if invalid:
+        accepted = [path for path in argv[1:] if not errors(schema, path)]
+        for path in accepted:
+            print("schema: %s: accepted, but it is wrong" % path, file=sys.stderr)
+        return 1 if accepted else 0
     bad = [m for path in argv[1:] for m in errors(schema, path)]
     for m in bad[:20]:
         print("schema: " + m, file=sys.stderr)
