@@ -2,8 +2,9 @@
  * roundtrip.h - the invariant every reader target checks after a
  * successful read: `fabscale import` writes what it read as
  * fabscale.results/1, and fabscale must read that file back with the same
- * runs and points, and write it again unchanged (member for member).  A broken invariant aborts, which libFuzzer and the
- * replay driver both report as a failure.
+ * runs and points, and write it again unchanged (member for member).  A
+ * broken invariant aborts, which libFuzzer and the replay driver both
+ * report as a failure.
  */
 #ifndef FS_FUZZ_ROUNDTRIP_H
 #define FS_FUZZ_ROUNDTRIP_H
