@@ -86,11 +86,22 @@ double fs_xfer_us(double bytes, double GBps)
     return isinf(GBps) ? 0 : bytes / (GBps * 1e3);
 }
 
+/* A message never costs more than a larger one: past a protocol switch that
+ * makes the time drop (a fit's, or a link whose bandwidth contention or
+ * calibration scaled) the library would pad it or switch protocol early,
+ * so the time is the least over this segment and the first size of every
+ * later one. */
 double fs_link_time_us(const fs_link *l, double bytes)
 {
     if (l->nseg <= 0) return NAN;
-    const fs_segment *s = &l->seg[fs_link_segment(l, bytes)];
-    return s->alpha_us + fs_xfer_us(bytes, s->bandwidth_GBps);
+    int k = fs_link_segment(l, bytes);
+    const fs_segment *s = &l->seg[k];
+    double t = s->alpha_us + fs_xfer_us(bytes, s->bandwidth_GBps);
+    for (int j = k + 1; j < l->nseg; j++) {
+        const fs_segment *u = &l->seg[j];
+        t = fmin(t, u->alpha_us + fs_xfer_us(fmax(bytes, u->from_bytes), u->bandwidth_GBps));
+    }
+    return t;
 }
 
 fs_link fs_link_scaled(const fs_link *l, double f)
