@@ -156,12 +156,22 @@ double fs_nccl_bottleneck_GBps(const fs_coll_ctx *x, const fs_segment *net, cons
     return fmin(nvl->bandwidth_GBps, nics);
 }
 
+/* A protocol used at every size runs at most at the link's asymptotic
+ * (last segment's) bandwidth. */
+static fs_segment protocol(const fs_link *l, int s)
+{
+    fs_segment r = l->seg[s];
+    r.bandwidth_GBps = fmin(r.bandwidth_GBps, l->seg[l->nseg - 1].bandwidth_GBps);
+    return r;
+}
+
 double fs_nccl_time(const fs_coll_ctx *x, fs_nccl_cost cost, fs_collective c, int p, double n)
 {
     double best = NAN;
     for (int i = 0; i < x->inter.nseg; i++)
         for (int j = 0; j < x->intra.nseg; j++) {
-            double t = cost(x, &x->inter.seg[i], &x->intra.seg[j], c, p, n);
+            fs_segment net = protocol(&x->inter, i), nvl = protocol(&x->intra, j);
+            double t = cost(x, &net, &nvl, c, p, n);
             if (!(t >= best)) best = isnan(t) ? best : t;
         }
     return best;

@@ -10,7 +10,10 @@
  * when BIC prefers it (seen on shared memory, where a window of large
  * messages outgrows the caches and streams slower than a ping-pong).  Breakpoints
  * (protocol switches) are chosen by dynamic programming over the measured
- * sizes, the number of segments by BIC.  Weights are 1/t^2 so every point
+ * sizes, the number of segments by BIC; then a segment faster than the
+ * last one (the link's peak) is capped at its bandwidth, and a drop in time
+ * at a switch is recorded (fs_link_time_us caps the sizes below it, so the
+ * link's time never decreases with size).  Weights are 1/t^2 so every point
  * counts by its relative error and small messages weigh as much as large
  * ones.  Each segment's regression is GSL's weighted least squares.
  *
@@ -52,6 +55,14 @@ typedef struct fs_fit {
     size_t seg_points[FS_LINK_MAX_SEGMENTS];
     double rms_rel_residual, max_rel_residual;
     size_t npoints;
+    /* Kept physical: the segment starting at capped_at_bytes[i] was faster
+     * than the last one (above the link's peak): its bandwidth is capped at
+     * the last one's and its alpha refitted; at drop_at_bytes[i] the
+     * measured time drops at a switch, and the link's time for smaller sizes
+     * is capped at the time there (fs_link_time_us). */
+    int ncapped, ndrops;
+    double capped_at_bytes[FS_LINK_MAX_SEGMENTS];
+    double drop_at_bytes[FS_LINK_MAX_SEGMENTS];
 } fs_fit;
 
 /* Pure: fit the points (any order).  Returns 0 or FS_EXIT_INPUT when
