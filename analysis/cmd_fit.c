@@ -26,8 +26,9 @@ static void help(void)
         "Model per protocol segment: T(m) = alpha + m / bandwidth for latency points and\n"
         "gap + m / bandwidth for bw points (one bandwidth per segment).  Breakpoints (eager /\n"
         "rendezvous switches) are found in the data by dynamic programming, the segment count\n"
-        "by BIC; the fit is kept monotone: a segment faster than the last one (above the link's\n"
-        "peak) is capped at its bandwidth, and where the measured time drops at a switch smaller\n"
+        "by BIC; the fit is kept monotone: a segment whose messages go faster than the last one's\n"
+        "bandwidth (the link's peak) is capped at it, and where the measured time drops at a "
+        "switch smaller\n"
         "messages are modelled at most that time (both are said under the table).  Weighted least "
         "squares (GSL) with weights 1/t^2, so every point counts by its\n"
         "relative error and small and large messages weigh alike.  Reported: alpha (us),\n"
@@ -137,8 +138,8 @@ static void print_text(const fs_link_fit *links, size_t n, bool points)
             l->msg_rate_from ? ")" : "", 100 * l->fit.rms_rel_residual,
             100 * l->fit.max_rel_residual);
         for (int k = 0; k < l->fit.ncapped; k++)
-            printf("monotone: the segment from %s B was faster than the last one (above the "
-                   "link's peak): bandwidth capped at the last one's, alpha refitted\n",
+            printf("monotone: messages of the segment from %s B went faster than the last one's "
+                   "bandwidth (the link's peak): capped at it, alpha refitted\n",
                    fs_fmt(b1, sizeof b1, "%.0f", l->fit.capped_at_bytes[k]));
         for (int k = 0; k < l->fit.ndrops; k++)
             printf("monotone: the measured time drops at the switch at %s B; smaller messages "

@@ -198,11 +198,11 @@ static void fit_segments(const fs_fit_point *pts, const size_t *start, const siz
     }
 }
 
-/* A segment faster than the last one (the asymptote is the link's peak: a
- * middle segment above it lets a collective with smaller steps beat the
- * peak, and NCCL-style models use every segment at every size) gets the
- * last one's bandwidth and its alpha refitted by weighted least squares
- * with that slope (the intercept of t - m/B under weights 1/t^2). */
+/* A segment whose messages go faster than the last segment's bandwidth (the
+ * asymptote is the link's peak: a middle segment above it lets a collective
+ * with smaller steps beat the peak) gets the last one's bandwidth and its
+ * alpha refitted by weighted least squares with that slope (the intercept
+ * of t - m/B under weights 1/t^2). */
 static void cap_segment(const fs_fit_point *pts, size_t a, size_t b, double peak, fs_segment *sg)
 {
     bool lat = false;
@@ -340,11 +340,14 @@ int fs_fit_piecewise(const fs_fit_point *in, size_t n, const fs_fit_opts *o, fs_
     /* Final per-segment fits, kept physical. */
     fit_segments(pts, start, bounds, kbest, out);
     double peak = out->link.seg[kbest - 1].bandwidth_GBps;
-    for (int k = 0; k + 1 < kbest; k++)
-        if (out->link.seg[k].bandwidth_GBps > peak) {
+    for (int k = 0; k + 1 < kbest; k++) {
+        /* its best bandwidth: at the top of its range, where the next begins */
+        double top = out->link.seg[k + 1].from_bytes;
+        if (top / (seg_time(&out->link.seg[k], top) * 1e3) > peak * (1 + 1e-9)) {
             cap_segment(pts, start[bounds[k]], start[bounds[k + 1]], peak, &out->link.seg[k]);
             out->capped_at_bytes[out->ncapped++] = out->link.seg[k].from_bytes;
         }
+    }
     /* A drop in time at a switch is measured (the library switches later
      * than it should); the fit keeps it, the link's time does not drop
      * (fs_link_time_us caps smaller sizes at the switch's time). */

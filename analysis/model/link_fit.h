@@ -10,8 +10,8 @@
  * when BIC prefers it (seen on shared memory, where a window of large
  * messages outgrows the caches and streams slower than a ping-pong).  Breakpoints
  * (protocol switches) are chosen by dynamic programming over the measured
- * sizes, the number of segments by BIC; then a segment faster than the
- * last one (the link's peak) is capped at its bandwidth, and a drop in time
+ * sizes, the number of segments by BIC; then a segment whose messages go
+ * faster than the last one's bandwidth (the link's peak) is capped at it, and a drop in time
  * at a switch is recorded (fs_link_time_us caps the sizes below it, so the
  * link's time never decreases with size).  Weights are 1/t^2 so every point
  * counts by its relative error and small messages weigh as much as large
@@ -55,9 +55,9 @@ typedef struct fs_fit {
     size_t seg_points[FS_LINK_MAX_SEGMENTS];
     double rms_rel_residual, max_rel_residual;
     size_t npoints;
-    /* Kept physical: the segment starting at capped_at_bytes[i] was faster
-     * than the last one (above the link's peak): its bandwidth is capped at
-     * the last one's and its alpha refitted; at drop_at_bytes[i] the
+    /* Kept physical: messages of the segment starting at capped_at_bytes[i]
+     * went faster than the last segment's bandwidth (the link's peak): its
+     * bandwidth is capped at the last one's and its alpha refitted; at drop_at_bytes[i] the
      * measured time drops at a switch, and the link's time for smaller sizes
      * is capped at the time there (fs_link_time_us). */
     int ncapped, ndrops;
