@@ -95,6 +95,15 @@ int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o, 
 void fs_links_free(fs_link_fit *l, size_t n);
 /* True when both ends are the same known host. */
 int fs_link_is_intra(const fs_link_fit *l);
+/* Honesty: true when the link never left one host - both ends the same
+ * host, a shared-memory provider or transport (shm, sm2, vader, sm, self,
+ * posix, cma, xpmem, ...) or loopback addresses; why gets the reason. */
+bool fs_link_same_host(const fs_link_fit *l, char *why, size_t len);
+/* True when such a link is asked to model the network between nodes: the
+ * model uses it as `inter` for p ranks spanning more than one node
+ * (p > ranks_per_node).  why gets one sentence for a warning. */
+bool fs_link_same_host_for_network(const fs_link_fit *l, const fs_coll_model *m, int p, char *why,
+                                   size_t len);
 /* "transport/provider host_a<->host_b" for tables. */
 const char *fs_link_label(const fs_link_fit *l, char *buf, size_t len);
 

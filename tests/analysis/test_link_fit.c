@@ -239,6 +239,36 @@ static void drop_at_switch_capped(void **state)
     free(p);
 }
 
+/* Honesty: a link that never left one host, used as the network. */
+static void same_host_links(void **state)
+{
+    (void)state;
+    fs_link_fit l;
+    memset(&l, 0, sizeof l);
+    strcpy(l.transport, "ofi");
+    strcpy(l.provider, "tcp");
+    strcpy(l.host_a, "node-a");
+    strcpy(l.host_b, "node-b");
+    char why[512] = "";
+    assert_false(fs_link_same_host(&l, why, sizeof why));
+    strcpy(l.host_b, "node-a");
+    assert_true(fs_link_same_host(&l, why, sizeof why));
+    assert_non_null(strstr(why, "node-a"));
+    strcpy(l.host_b, "node-b");
+    strcpy(l.provider, "shm");
+    assert_true(fs_link_same_host(&l, why, sizeof why));
+    assert_non_null(strstr(why, "shared memory"));
+    strcpy(l.provider, "tcp");
+    strcpy(l.host_a, "127.0.0.1");
+    strcpy(l.host_b, "localhost");
+    assert_true(fs_link_same_host(&l, NULL, 0));
+    /* only a warning when the model sends it between nodes */
+    fs_coll_model m = {.inter = fs_link_hockney(1, 1), .ranks_per_node = 8};
+    assert_false(fs_link_same_host_for_network(&l, &m, 8, why, sizeof why));
+    assert_true(fs_link_same_host_for_network(&l, &m, 32768, why, sizeof why));
+    assert_non_null(strstr(why, "4096 node(s)"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -250,6 +280,7 @@ int main(void)
         cmocka_unit_test(flat_and_too_few),
         cmocka_unit_test(faster_middle_segment_capped),
         cmocka_unit_test(drop_at_switch_capped),
+        cmocka_unit_test(same_host_links),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
