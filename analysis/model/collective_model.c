@@ -50,6 +50,14 @@ const char *fs_coll_lib_name(fs_coll_lib l)
     return (unsigned)l < FS_LIB_COUNT ? lib_names[l] : "?";
 }
 
+int fs_coll_lib_parse(const char *name)
+{
+    if (!name) return -1;
+    for (int l = 0; l < FS_LIB_COUNT; l++)
+        if (strcasecmp(name, lib_names[l]) == 0) return l;
+    return strcasecmp(name, "auto") == 0 ? FS_LIB_DEFAULT : -1;
+}
+
 int fs_algo_parse(const char *name)
 {
     if (!name) return -1;

@@ -166,6 +166,8 @@ fs_link fs_link_scaled(const fs_link *l, double f);
 /* The library a model runs (resolves FS_LIB_DEFAULT). */
 fs_coll_lib fs_coll_model_library(const fs_coll_model *m);
 const char *fs_coll_lib_name(fs_coll_lib l);
+/* "mpi", "nccl" or "default" (also "auto"); -1 for anything else. */
+int fs_coll_lib_parse(const char *name);
 /* The algorithm a names on this model: on an NCCL model ring and tree are
  * NCCL's (nccl_ring, nccl_tree); everything else is itself. */
 fs_algo fs_algo_resolve(const fs_coll_model *m, fs_algo a);

@@ -276,6 +276,18 @@ static void registry(void **state)
     assert_null(fs_algo_get(FS_ALGO_COUNT));
     assert_int_equal(fs_algo_parse("dbtree"), FS_ALGO_NCCL_TREE);
     assert_int_equal(fs_algo_parse("PAT"), FS_ALGO_PAT);
+    assert_int_equal(fs_coll_lib_parse("NCCL"), FS_LIB_NCCL);
+    assert_int_equal(fs_coll_lib_parse("mpi"), FS_LIB_MPI);
+    assert_int_equal(fs_coll_lib_parse("auto"), FS_LIB_DEFAULT);
+    assert_int_equal(fs_coll_lib_parse("gloo"), -1);
+    assert_string_equal(fs_coll_lib_name(FS_LIB_NCCL), "nccl");
+    /* an explicit library wins over the node shape */
+    fs_coll_model m = {.inter = fs_link_hockney(1, 1), .ranks_per_node = 8, .library = FS_LIB_MPI};
+    assert_int_equal(fs_coll_model_library(&m), FS_LIB_MPI);
+    assert_int_equal(fs_algo_resolve(&m, FS_ALGO_RING), FS_ALGO_RING);
+    m.ranks_per_node = 1;
+    m.library = FS_LIB_NCCL;
+    assert_int_equal(fs_algo_resolve(&m, FS_ALGO_TREE), FS_ALGO_NCCL_TREE);
 }
 
 int main(void)
