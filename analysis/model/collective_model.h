@@ -59,7 +59,8 @@
  *              ceil(lg p) hops, (p-1)/p n at 0.75 of B_net (busBw * .75).
  *   nvls:      NVLink SHARP inside one node (fs_coll_model.nvls, p <= g):
  *              all-reduce 2 alpha_intra + n / (5/6 B_intra) (tuning.cc:
- *              algbw = busBw * 5/6); RS / AG alpha_intra + n / ((g-1)/g B_intra).
+ *              algbw = busBw * 5/6); RS / AG alpha_intra + (p-1)/p n / B_intra
+ *              (what a ring moves through each NVLink, in one switch step).
  *   CollNet (SHARP switches) and NVLS across nodes are not modelled.
  *
  * auto: the fastest algorithm of the model's library that can run there
