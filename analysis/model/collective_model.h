@@ -38,7 +38,8 @@
  *     sum of the hop latencies on a chunk's path + bytes / bottleneck bandwidth
  * and NCCL carries the whole operation with one protocol (LL / LL128 /
  * Simple): the model takes the fastest of the link's segments, each used as
- * a Hockney link for all sizes (ncclTopoGetAlgoTime's min over protocols).
+ * a Hockney link for all sizes at most at the last segment's bandwidth
+ * (ncclTopoGetAlgoTime's min over protocols).
  * Each channel's inter-node hop uses its own NIC and NCCL spreads channels
  * over all K NICs (PXN forwards over NVLink to a NIC of another GPU), so a
  * node's network bandwidth is B_net = K * B_inter and the bottleneck of a
@@ -157,7 +158,9 @@ int fs_algo_parse(const char *name);
 const char *fs_coll_name(fs_collective c);
 int fs_coll_parse(const char *name);
 
-/* Time of one m-byte message on the link, us.  nseg == 0 gives NAN. */
+/* Time of one m-byte message on the link, us.  nseg == 0 gives NAN.  Never
+ * decreases with size: where a later segment's first size costs less (a
+ * measured drop at a switch, or a scaled link), smaller messages cost that. */
 double fs_link_time_us(const fs_link *l, double bytes);
 /* The segment index used for m bytes. */
 int fs_link_segment(const fs_link *l, double bytes);
