@@ -139,8 +139,15 @@ int fs_train_step(const fs_train_in *in, int gpus, fs_step *o, fs_err *err)
     fs_link intra = c->intra.nseg > 0 ? c->intra : c->nic;
     int dp_per_node = dp < g / tp ? dp : g / tp;
     /* nics_per_node = ranks_per_node: the share is already in `inter` */
-    fs_coll_model dpm = {inter, intra, dp_per_node, dp_per_node, c->gamma_us_per_byte};
-    fs_coll_model tpm = {intra, {0}, 1, 1, c->gamma_us_per_byte};
+    fs_coll_model dpm = {.inter = inter,
+                         .intra = intra,
+                         .ranks_per_node = dp_per_node,
+                         .nics_per_node = dp_per_node,
+                         .gamma_us_per_byte = c->gamma_us_per_byte};
+    fs_coll_model tpm = {.inter = intra,
+                         .ranks_per_node = 1,
+                         .nics_per_node = 1,
+                         .gamma_us_per_byte = c->gamma_us_per_byte};
 
     double psi = w->params / (tp * pp), gbytes = psi * w->grad_bytes;
     double bucket = p->bucket_bytes > 0 ? p->bucket_bytes : DEFAULT_BUCKET, rem;
