@@ -375,6 +375,8 @@ static int checks(const popts *o, const fs_results *r, size_t nr, const fs_link_
                 "uncalibrated_rel_error", fs_cli_num(c[i].base_rel_err), "measured_busbw_GBps",
                 fs_cli_num(c[i].measured_busbw), "model_busbw_GBps", fs_cli_num(c[i].model_busbw),
                 "in_place", c[i].run->in_place);
+            json_object_set_new(row, "transport", json_string(c[i].run->transport));
+            json_object_set_new(row, "provider", json_string(c[i].run->provider));
             json_array_append_new(jarr, row);
             continue;
         }
