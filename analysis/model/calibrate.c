@@ -11,9 +11,11 @@
 
 #define EFF_MIN      0.02
 #define EFF_PRIOR    0.9
-#define PRIOR_WEIGHT 0.01
+#define PRIOR_WEIGHT 0.003
 /* softplus(V_PRIOR) ~ 0.007: "no overhead" without pinning v at -inf */
 #define V_PRIOR (-5.0)
+/* efficiency and overhead per measured algorithm, and gamma */
+#define MAX_PARAMS (2 * FS_ALGO_COUNT + 1)
 
 static double logistic(double u)
 {
@@ -37,7 +39,7 @@ typedef struct problem {
     int pe[FS_ALGO_COUNT], po[FS_ALGO_COUNT]; /* per group: parameter index or -1 */
     int pg;                                   /* gamma's parameter or -1 */
     int np;
-    double prior[8];
+    double prior[MAX_PARAMS];
     double alpha0, beta0; /* scales: us, us per byte */
 } problem;
 
@@ -225,7 +227,7 @@ static int cross_validate(problem *P, bool fit_gamma, const double *key, double 
         problem Q = *P;
         Q.use = use_buf;
         Q.nuse = nuse;
-        double x[8];
+        double x[MAX_PARAMS];
         int np;
         if (fit_once(&Q, fit_gamma, x, &np)) return -1;
         fs_coll_model m;
@@ -268,9 +270,10 @@ static void set_bands(fs_coll_model *m, const problem *P, const double *cv, doub
         c->rel_lo = exp(fmin(0, mu - h));
         c->rel_hi = exp(fmax(0, mu + h));
         c->max_ranks = max_ranks[g];
+        /* points: measured with this algorithm (0 for one that borrows terms) */
         int npts = 0;
-        for (size_t i = 0; i < P->n; i++) npts += P->use[i] && P->group_of[P->pts[i].algo] == g;
-        c->points = npts;
+        for (size_t i = 0; i < P->n; i++) npts += P->use[i] && P->pts[i].algo == (fs_algo)a;
+        c->points = P->link_mode ? (int)P->nuse : npts;
     }
 }
 
@@ -330,7 +333,7 @@ static int run(problem *P, fs_coll_model *m, const fs_calib_opts *o, fs_calib_su
     if (!P->link_mode) s->base = error_of(W->tmp, pts, n, W->scratch);
 
     bool fit_gamma = !o || o->fit_gamma;
-    double x[8];
+    double x[MAX_PARAMS];
     int np;
     if (fit_once(P, fit_gamma, x, &np)) goto oom;
     s->gamma_fitted = P->pg >= 0;

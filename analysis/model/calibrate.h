@@ -16,7 +16,7 @@
  *   step_overhead = alpha0 * softplus(v)          >= 0
  *   gamma         = beta0 * softplus(w)           >= 0
  * (alpha0, beta0: the link's alpha and time per byte, so the unknowns are
- * of order one).  A weak prior (efficiency 0.9, no overhead, 0.01 of a
+ * of order one).  A weak prior (efficiency 0.9, no overhead, 0.003 of a
  * residual per unit) keeps terms the data cannot separate - overhead from
  * a single size, gamma from the efficiency of a ring all-reduce alone -
  * at their neutral values instead of wherever the solver stops.  gamma is

@@ -241,7 +241,7 @@ static int calibrate_model(const fs_link_fit *links, size_t nl, const fs_model_o
     fs_model_info local, *info = o->info ? o->info : &local;
     memset(info, 0, sizeof *info);
     info->base = *m;
-    info->max_measured_ranks = 2;
+    info->max_measured_ranks = li != FS_NO_LINK ? 2 : 0; /* a fitted link: a pair */
     info->same_host_inter = li != FS_NO_LINK && fs_link_is_intra(&links[li]);
     /* A --link ALPHA:GBPS or derived link stands for every run. */
     info->force_base = li == FS_NO_LINK;
@@ -265,7 +265,7 @@ static int calibrate_model(const fs_link_fit *links, size_t nl, const fs_model_o
                           "no link: give RESULTS with latency/bw runs or measured collectives, or "
                           "--link ALPHA_US:GBPS");
     info->link_derived = info->calib.link_derived;
-    if (info->calibrated && info->calib.max_ranks > 2)
+    if (info->calibrated && info->calib.max_ranks > info->max_measured_ranks)
         info->max_measured_ranks = info->calib.max_ranks;
     if (!info->calibrated) link_band(m, link_rms(links, nl, li));
     return 0;
@@ -350,8 +350,8 @@ size_t fs_model_warnings(const fs_model_info *info, const fs_coll_model *m, int 
                  "(memory, not a network): beyond %d rank%s the predictions describe that "
                  "host, not a cluster; measure across hosts or give --link ALPHA_US:GBPS",
                  g, g == 1 ? "" : "s");
-    int mr = info->max_measured_ranks > 0 ? info->max_measured_ranks : 2;
-    if (max_ranks > 16 * mr && k < max)
+    int mr = info->max_measured_ranks; /* 0: nothing measured, the user's link */
+    if (mr > 0 && max_ranks > 16 * mr && k < max)
         snprintf(lines[k++], FS_WARN_LEN,
                  "warning: %d ranks is %.0fx the largest measured rank count (%d): beyond 16x the "
                  "model extrapolates, and its band widens with every doubling",

@@ -92,7 +92,8 @@ typedef struct fs_model_info {
     bool link_derived;      /* no point-to-point link: derived from the collectives */
     bool force_base;        /* every run is checked against this model (fs_predict_check) */
     bool same_host_inter;   /* the inter-node link was measured within one host */
-    int max_measured_ranks; /* largest measured rank count: collectives, else 2 (a pair) */
+    int max_measured_ranks; /* largest measured rank count: collectives, else 2 (a fitted
+                               pair), 0 (a given --link ALPHA_US:GBPS) */
 } fs_model_info;
 
 /* Build the model: *link_idx is the chosen link (FS_NO_LINK for a --link
