@@ -161,7 +161,8 @@ static void error_summary_text(const fs_model_info *info, const fs_coll_model *m
 }
 
 /* By default a table shows the algorithms of the model's library (MPI's,
- * or NCCL's on a GPU cluster) and auto. */
+ * or NCCL's on a GPU cluster), auto, and hier where nodes hold several
+ * ranks. */
 static bool of_library(const fs_coll_model *m, fs_algo a)
 {
     const fs_algo_desc *d = fs_algo_get(a);
@@ -587,7 +588,7 @@ int fs_cmd_predict(int argc, char **argv)
     if (rc == 0) rc = fs_model_build(links, nl, &o.mo, &m, &li, &ii, &err);
     if (rc == 0 && !o.algos_given) {
         for (int a = FS_ALGO_RING; a < FS_ALGO_COUNT; a++)
-            if ((a != FS_ALGO_HIER || m.ranks_per_node > 1) && of_library(&m, (fs_algo)a))
+            if (a == FS_ALGO_HIER ? m.ranks_per_node > 1 : of_library(&m, (fs_algo)a))
                 o.algos[o.nalgos++] = a;
     }
     if (rc == 0 && m.ranks_per_node <= 1)
