@@ -59,7 +59,8 @@
  *              ceil(lg p) hops, (p-1)/p n at 0.75 of B_net (busBw * .75).
  *   nvls:      NVLink SHARP inside one node (fs_coll_model.nvls, p <= g):
  *              all-reduce 2 alpha_intra + n / (5/6 B_intra) (tuning.cc:
- *              algbw = busBw * 5/6); RS / AG alpha_intra + n / ((g-1)/g B_intra).
+ *              algbw = busBw * 5/6); RS / AG alpha_intra + (p-1)/p n / B_intra
+ *              (what a ring moves through each NVLink, in one switch step).
  *   CollNet (SHARP switches) and NVLS across nodes are not modelled.
  *
  * auto: the fastest algorithm of the model's library that can run there
@@ -166,6 +167,8 @@ fs_link fs_link_scaled(const fs_link *l, double f);
 /* The library a model runs (resolves FS_LIB_DEFAULT). */
 fs_coll_lib fs_coll_model_library(const fs_coll_model *m);
 const char *fs_coll_lib_name(fs_coll_lib l);
+/* "mpi", "nccl" or "default" (also "auto"); -1 for anything else. */
+int fs_coll_lib_parse(const char *name);
 /* The algorithm a names on this model: on an NCCL model ring and tree are
  * NCCL's (nccl_ring, nccl_tree); everything else is itself. */
 fs_algo fs_algo_resolve(const fs_coll_model *m, fs_algo a);
