@@ -242,7 +242,7 @@ static int calibrate_model(const fs_link_fit *links, size_t nl, const fs_model_o
     memset(info, 0, sizeof *info);
     info->base = *m;
     info->max_measured_ranks = li != FS_NO_LINK ? 2 : 0; /* a fitted link: a pair */
-    info->same_host_inter = li != FS_NO_LINK && fs_link_is_intra(&links[li]);
+    info->link = li != FS_NO_LINK ? &links[li] : NULL;
     /* A --link ALPHA:GBPS or derived link stands for every run. */
     info->force_base = li == FS_NO_LINK;
     if (o->results) {
@@ -343,18 +343,16 @@ size_t fs_model_warnings(const fs_model_info *info, const fs_coll_model *m, int 
                          char (*lines)[FS_WARN_LEN], size_t max)
 {
     size_t k = 0;
-    int g = m->ranks_per_node > 1 ? m->ranks_per_node : 1;
-    if (info->same_host_inter && max_ranks > g && k < max)
+    char why[FS_WARN_LEN - 40];
+    if (info->link && k < max &&
+        fs_link_same_host_for_network(info->link, m, max_ranks, why, sizeof why))
+        snprintf(lines[k++], FS_WARN_LEN, "warning: %s", why);
+    /* ratio to the largest rank count the model's terms were measured at */
+    double x = fs_coll_extrapolation(m, FS_ALLREDUCE, FS_ALGO_AUTO, max_ranks, 1 << 20);
+    if (x > 16 && k < max)
         snprintf(lines[k++], FS_WARN_LEN,
-                 "warning: the link between nodes was measured between two ranks of one host "
-                 "(memory, not a network): beyond %d rank%s the predictions describe that "
-                 "host, not a cluster; measure across hosts or give --link ALPHA_US:GBPS",
-                 g, g == 1 ? "" : "s");
-    int mr = info->max_measured_ranks; /* 0: nothing measured, the user's link */
-    if (mr > 0 && max_ranks > 16 * mr && k < max)
-        snprintf(lines[k++], FS_WARN_LEN,
-                 "warning: %d ranks is %.0fx the largest measured rank count (%d): beyond 16x the "
-                 "model extrapolates, and its band widens with every doubling",
-                 max_ranks, (double)max_ranks / mr, mr);
+                 "warning: %d ranks is %.0fx the largest measured rank count (%.0f): beyond 16x "
+                 "the model extrapolates, and its band widens with every doubling",
+                 max_ranks, x, max_ranks / x);
     return k;
 }
