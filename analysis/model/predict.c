@@ -163,9 +163,32 @@ static int calibrate_checks(fs_check *c, size_t n, size_t li, const fs_coll_mode
     return rc;
 }
 
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The link fit's relative spread, robust (1.4826 x the median |residual|
+ * of the fitted points): the rms of a link whose sweep caught one
+ * descheduled point says more about that point than about the link. */
 static double link_rms(const fs_link_fit *links, size_t nl, size_t li)
 {
-    return li < nl ? links[li].fit.rms_rel_residual : 0;
+    if (li >= nl || !links[li].residual) return 0;
+    const fs_link_fit *l = &links[li];
+    double *v = malloc((l->npoints ? l->npoints : 1) * sizeof *v);
+    if (!v) return l->fit.rms_rel_residual;
+    size_t k = 0;
+    for (size_t i = 0; i < l->npoints; i++)
+        if (!(l->excluded && l->excluded[i]) && isfinite(l->residual[i]))
+            v[k++] = fabs(l->residual[i]);
+    double r = 0;
+    if (k) {
+        qsort(v, k, sizeof *v, cmp_d);
+        r = 1.4826 * (k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]));
+    }
+    free(v);
+    return r;
 }
 
 int fs_predict_check(const fs_results *r, size_t nr, const fs_link_fit *links, size_t nl,
@@ -193,12 +216,6 @@ int fs_predict_check(const fs_results *r, size_t nr, const fs_link_fit *links, s
         *n = 0;
     }
     return rc;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 double fs_check_median_abs(const fs_check *c, size_t n, const fs_run *run, fs_check_error kind)
