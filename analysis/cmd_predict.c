@@ -378,8 +378,8 @@ static int checks(const popts *o, const fs_results *r, size_t nr, const fs_link_
         const char *alg = c[i].run->algorithm ? c[i].run->algorithm : "native";
         if (o->out == FS_OUT_JSON) {
             json_t *row = json_pack(
-                "{s:s,s:s,s:s,s:s,s:i,s:f,s:s,s:f,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "file",
-                r[c[i].file].path, "collective", fs_coll_name(c[i].coll), "algorithm", alg,
+                "{s:s,s:s,s:s,s:s,s:i,s:f,s:s,s:f,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}",
+                "file", r[c[i].file].path, "collective", fs_coll_name(c[i].coll), "algorithm", alg,
                 "model_algorithm", fs_algo_name(c[i].chosen), "ranks", c[i].ranks, "bytes",
                 c[i].bytes, "measured", c[i].from_p50 ? "p50" : "mean", "measured_us",
                 c[i].measured_us, "model_us", fs_cli_num(c[i].model_us), "lo",
