@@ -611,7 +611,8 @@ int fs_train_link_from_results(const fs_results *r, size_t nr, const char *choic
     if (rc == FS_EXIT_INPUT && strlen(err->msg) < sizeof err->msg - 40)
         strcat(err->msg, " (or give --link ALPHA_US,GBPS)");
     if (rc) return rc;
-    fs_model_opts mo = {choice, 0, 0, NAN, NAN, NAN};
+    fs_model_opts mo = {
+        .link = choice, .intra_GBps = NAN, .intra_alpha_us = NAN, .reduce_GBps = NAN};
     fs_coll_model m;
     size_t li, ii;
     rc = fs_model_build(links, nl, &mo, &m, &li, &ii, err);
