@@ -137,6 +137,7 @@ static fs_train_in transformer(void)
     in.w.layers = 8;
     in.w.seq = 128;
     in.w.vocab = 1000;
+    in.w.heads = 16;
     in.w.unit = FS_UNIT_TOKENS;
     in.par.micro_batch = 1;
     in.mb_compute_us = 1000;
@@ -289,7 +290,7 @@ static void bad_layouts(void **state)
     expect_bad(&in, 128, "--pp 16 is more than the workload's 8 layers");
     in.par.pp = 1;
     in.par.global_batch = 100;
-    expect_bad(&in, 64, "--global-batch 100 is not a multiple of micro-batch 1 x data-parallel 8");
+    expect_bad(&in, 64, "--global-batch 100 is not a multiple of data-parallel 8 (at 64 GPUs)");
     in.par.global_batch = 0;
     expect_bad(&in, 0, "--gpus: 0 is not a GPU count");
     fs_train_in cnn = base(1);
