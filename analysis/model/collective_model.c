@@ -259,6 +259,29 @@ double fs_coll_time_us(const fs_coll_model *m, fs_collective c, fs_algo a, int p
     return tb;
 }
 
+/* Calibrated band, widened in log space by log2(p / max_ranks) / 4 once p
+ * exceeds 16x the largest measured rank count (the band is the calibration
+ * spread at the measured scale; extrapolation adds error in proportion to
+ * how many doublings lie beyond it). */
+double fs_coll_time_band_us(const fs_coll_model *m, fs_collective c, fs_algo a, int p, double n,
+                            fs_algo *chosen, double *lo_us, double *hi_us)
+{
+    fs_algo ch;
+    double t = fs_coll_time_us(m, c, a, p, n, &ch);
+    if (chosen) *chosen = ch;
+    double lo = t, hi = t;
+    const fs_coll_calib *k = ch < FS_ALGO_COUNT ? &m->calib[ch] : NULL;
+    if (isfinite(t) && k && k->rel_lo > 0 && k->rel_hi > 0) {
+        double w = 1;
+        if (k->max_ranks > 0 && p > 16.0 * k->max_ranks) w = log2((double)p / k->max_ranks) / 4;
+        lo = t * pow(fmin(k->rel_lo, 1), w);
+        hi = t * pow(fmax(k->rel_hi, 1), w);
+    }
+    if (lo_us) *lo_us = lo;
+    if (hi_us) *hi_us = hi;
+    return t;
+}
+
 double fs_busbw_factor(fs_collective c, int p)
 {
     if (p < 1) return NAN;

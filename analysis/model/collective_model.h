@@ -53,14 +53,16 @@ typedef struct fs_link {
     fs_segment seg[FS_LINK_MAX_SEGMENTS];
 } fs_link;
 
-/* Everything a collective prediction needs besides p and n. */
-typedef struct fs_coll_model {
-    fs_link inter;            /* between nodes (the fitted network link) */
-    fs_link intra;            /* inside a node (nseg == 0: same as inter) */
-    int ranks_per_node;       /* g; <= 1 means one rank per node */
-    int nics_per_node;        /* NICs a node's ranks share (<= 0: 1) */
-    double gamma_us_per_byte; /* reduction cost; 0 ignores it */
-} fs_coll_model;
+/* Terms fitted from measured collectives by calibrate.c (calib helper); all zero = uncalibrated. */
+typedef struct fs_coll_calib {
+    double bw_efficiency; /* achieved fraction of link bandwidth in the algorithm's steps, (0,1]; 0
+                             means 1 */
+    double step_overhead_us; /* extra latency per algorithm step (synchronisation, launch); >= 0 */
+    double rel_lo,
+        rel_hi;    /* 95% prediction band of the time as factors (<= 1, >= 1); 0 = no band */
+    int max_ranks; /* largest measured rank count the terms came from; 0 = none */
+    int points;    /* measured points used */
+} fs_coll_calib;
 
 /* (Named fs_collective: transports/collectives.h owns the name fs_coll.) */
 typedef enum fs_collective {
@@ -79,6 +81,18 @@ typedef enum fs_algo {
     FS_ALGO_AUTO,         /* the fastest of the above at this p and n */
     FS_ALGO_COUNT
 } fs_algo;
+
+/* Everything a collective prediction needs besides p and n.  Callers set
+ * fields by name; every field added after the first five means "not given"
+ * at zero. */
+typedef struct fs_coll_model {
+    fs_link inter;            /* between nodes: ONE NIC's link (alpha, bandwidth of one NIC) */
+    fs_link intra;            /* inside a node, NVLink-class (nseg == 0: same as inter) */
+    int ranks_per_node;       /* g: GPUs (ranks) per node; <= 1 means one rank per node */
+    int nics_per_node;        /* the node's NIC count (<= 0: 1); the model shares them */
+    double gamma_us_per_byte; /* reduction cost; 0 ignores it */
+    fs_coll_calib calib[FS_ALGO_COUNT]; /* per algorithm, from measured collectives */
+} fs_coll_model;
 
 /* Names as used on the command line and in results ("ring", "rd",
  * "rabenseifner", "tree", "hier", "auto"; "allreduce", "reduce_scatter",
@@ -102,6 +116,11 @@ fs_link fs_link_scaled(const fs_link *l, double f);
  * there: hier needs ranks_per_node > 1 dividing p. */
 double fs_coll_time_us(const fs_coll_model *m, fs_collective c, fs_algo a, int p, double n,
                        fs_algo *chosen);
+
+/* The 95% prediction band of fs_coll_time_us: *lo_us <= result <= *hi_us (both equal to it when
+ * the model carries no band). Widens the band when p exceeds 16x calib.max_ranks. */
+double fs_coll_time_band_us(const fs_coll_model *m, fs_collective c, fs_algo a, int p, double n,
+                            fs_algo *chosen, double *lo_us, double *hi_us);
 
 /* nccl-tests bus-bandwidth factor: 2(p-1)/p all-reduce, (p-1)/p RS and AG. */
 double fs_busbw_factor(fs_collective c, int p);
