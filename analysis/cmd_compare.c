@@ -165,7 +165,7 @@ int fs_cmd_compare(int argc, char **argv)
         for (size_t k = 0; rc == 0 && k < o.ngpus; k++) {
             row *r = &rows[nrows];
             r->c = &cands[i];
-            if ((rc = fs_train_input(&o, &cat, cands[i].inst, &cands[i].nic, &r->in, &err)) ||
+            if ((rc = fs_train_input(&o, &cat, cands[i].inst, &cands[i].net, &r->in, &err)) ||
                 (rc = fs_train_step(&r->in, (int)o.gpus[k], &r->s, &err)) ||
                 (rc = fs_train_baseline(&r->in, o.baseline_gpus, &r->base, &err))) {
                 char m[sizeof err.msg];

@@ -192,7 +192,7 @@ int fs_cmd_plan(int argc, char **argv)
     for (size_t i = 0; rc == 0 && i < nc; i++) {
         prow *r = &rows[i];
         r->c = &cands[i];
-        if ((rc = fs_train_input(&o, &cat, cands[i].inst, &cands[i].nic, &r->in, &err))) break;
+        if ((rc = fs_train_input(&o, &cat, cands[i].inst, &cands[i].net, &r->in, &err))) break;
         if ((int)r->in.w.unit != o.total_unit) {
             rc = fs_err_set(&err, FS_EXIT_INPUT,
                             "plan: this workload counts %s: give --%s instead of --%s",

@@ -97,9 +97,12 @@ static int table_out(const fs_train_opts *o, const fs_train_in *in, const fs_ste
 /* The NIC link and where it came from: --link ALPHA,BW (checked against
  * the instance's NICs), --nominal (the instance's line rate), or RESULTS. */
 static int get_link(const fs_train_opts *o, const fs_instance *inst, const fs_results *r,
-                    fs_link *nic, char *label, size_t len, char *warn, size_t wlen, fs_err *err)
+                    fs_coll_model *net, char *label, size_t len, char *warn, size_t wlen,
+                    fs_err *err)
 {
     bool bits = false;
+    memset(net, 0, sizeof *net);
+    fs_link *nic = &net->inter;
     int spec = o->link ? fs_train_link_spec(o->link, nic, &bits, err) : 0;
     if (spec < 0) return FS_EXIT_INPUT;
     if (spec) {
@@ -128,7 +131,7 @@ static int get_link(const fs_train_opts *o, const fs_instance *inst, const fs_re
         return fs_err_set(err, FS_EXIT_INPUT,
                           "train: --nominal is for types without RESULTS; these RESULTS give "
                           "the link");
-    return fs_train_link_from_results(r, (size_t)o->nfiles, o->link, nic, label, len, err);
+    return fs_train_link_from_results(r, (size_t)o->nfiles, o->link, net, label, len, err);
 }
 
 int fs_cmd_train(int argc, char **argv)
@@ -152,7 +155,7 @@ int fs_cmd_train(int argc, char **argv)
                         "train: one --instance TYPE (use `fabscale compare` for several)");
     if (rc == 0) rc = fs_train_catalog(&o, &cat, &err);
     if (rc == 0 && o.nfiles > 0) rc = fs_cli_load("train", o.files, o.nfiles, &r, &err);
-    fs_link nic;
+    fs_coll_model net;
     char link_label[900] = "", note[300] = "", warn[400] = "";
     const fs_instance *inst = NULL;
     if (rc == 0 && o.ninstances) {
@@ -170,9 +173,9 @@ int fs_cmd_train(int argc, char **argv)
                      t);
     }
     if (rc == 0)
-        rc = get_link(&o, inst, r, &nic, link_label, sizeof link_label, warn, sizeof warn, &err);
+        rc = get_link(&o, inst, r, &net, link_label, sizeof link_label, warn, sizeof warn, &err);
     fs_train_in in;
-    if (rc == 0) rc = fs_train_input(&o, &cat, inst, &nic, &in, &err);
+    if (rc == 0) rc = fs_train_input(&o, &cat, inst, &net, &in, &err);
     if (rc == 0 && (!(steps = calloc(o.ngpus, sizeof *steps)) ||
                     !(scaling = calloc(o.ngpus, sizeof *scaling))))
         rc = fs_err_set(&err, FS_EXIT_RUNTIME, "out of memory");

@@ -23,12 +23,12 @@ static void note_file(fs_report_out *out, const char *f)
 
 /* The model input for preset `model` with its default parallelism. */
 static int input_for(const char *model, const fs_catalog *cat, const fs_instance *inst,
-                     const fs_link *nic, fs_train_in *in, fs_err *err)
+                     const fs_coll_model *net, fs_train_in *in, fs_err *err)
 {
     fs_train_opts o;
     char *argv[] = {"train", "--model", (char *)model, NULL};
     int rc = fs_train_opts_parse(FS_CMD_TRAIN, 3, argv, &o, err);
-    if (rc == 0) rc = fs_train_input(&o, cat, inst, nic, in, err);
+    if (rc == 0) rc = fs_train_input(&o, cat, inst, net, in, err);
     fs_train_opts_free(&o);
     return rc;
 }
@@ -109,7 +109,7 @@ int fs_train_report_section(fs_doc *d, const char *dir, const char *gnuplot, con
     for (size_t i = 0; !type && i < nr; i++)
         if (r[i].meta.instance_type && *r[i].meta.instance_type) type = r[i].meta.instance_type;
     const fs_instance *inst = type ? fs_catalog_instance(&cat, type) : NULL;
-    fs_link nic;
+    fs_coll_model nic;
     char label[700];
     if (!inst) {
         fs_doc_para(d,

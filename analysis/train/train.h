@@ -48,8 +48,9 @@
  * step = m*t_mb + tp + bubble + p2p + exposed data-parallel communication;
  * efficiency = useful model FLOPs / (step x sustained), i.e. the compute
  * without its recompute share over the step (recompute is not useful work).
- * With a calibrated collective model the step is also evaluated with every
- * collective at the ends of its band (step_lo_us / step_hi_us).
+ * The data-parallel collectives carry the network model's calibration and
+ * band (fs_coll_time_band_us): the step is also evaluated with every one of
+ * them at the low and the high end of its band (step_lo_us / step_hi_us).
  *
  * Memory per GPU = model states (ZeRO paper) + activations of the first
  * pipeline stage (Korthikanti et al. 2022, arXiv:2205.05198, section 4):
@@ -125,6 +126,9 @@ typedef struct fs_cluster {
     fs_link intra;            /* GPU to GPU inside a node, one direction; nseg 0: = nic */
     double gamma_us_per_byte; /* reduction cost; 0 ignores it */
     double mem_GB;            /* accelerator memory, 1e9 bytes; NAN unknown */
+    /* the network's calibration from measured collectives (fs_model_build):
+     * its efficiency terms and the band the step is also evaluated at */
+    fs_coll_calib calib[FS_ALGO_COUNT];
 } fs_cluster;
 
 typedef struct fs_train_in {

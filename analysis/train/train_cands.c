@@ -91,8 +91,9 @@ int fs_cands_build(const char *cmd, const fs_train_opts *o, const fs_catalog *ca
                     snprintf(c->warn, sizeof c->warn, "--link %s replaces the link measured in %s",
                              tl ? tl : o->link, o->files[f]);
             } else {
-                rc = fs_train_link_from_results(&r, 1, o->link, &c->nic, c->link_label,
+                rc = fs_train_link_from_results(&r, 1, o->link, &c->net, c->link_label,
                                                 sizeof c->link_label, err);
+                c->nic = c->net.inter;
             }
         }
         fs_results_free(&r);
@@ -154,6 +155,8 @@ int fs_cands_build(const char *cmd, const fs_train_opts *o, const fs_catalog *ca
                         "%s: nothing to compare: give RESULTS files (one per instance type) and/or "
                         "--instance TYPE with --link TYPE=ALPHA,BW or --nominal ALPHA_US",
                         cmd);
+    for (size_t i = 0; rc == 0 && i < *n; i++)
+        if ((*out)[i].net.inter.nseg == 0) (*out)[i].net.inter = (*out)[i].nic;
     if (rc) {
         free(*out);
         *out = NULL;

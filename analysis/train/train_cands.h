@@ -19,7 +19,8 @@
 
 typedef struct fs_cand {
     const fs_instance *inst;
-    fs_link nic;
+    fs_coll_model net; /* the network: one NIC's link (net.inter), calibration */
+    fs_link nic;       /* = net.inter */
     char link_label[700];
     char from[300]; /* the results file, or "catalogue" */
     char warn[400]; /* a given link far below the NIC's line rate, ... ("" none) */

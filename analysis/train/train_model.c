@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "train.h"
 
@@ -158,8 +159,8 @@ int fs_train_check(const fs_train_in *in, int gpus, fs_err *err)
 static double coll(const fs_coll_model *m, fs_algo a, fs_collective c, int p, double n, int band)
 {
     if (p <= 1 || n <= 0) return 0;
-    (void)band; /* no band without calibration: every end is the estimate */
-    return fs_coll_time_us(m, c, a, p, n, NULL);
+    double lo, hi, t = fs_coll_time_band_us(m, c, a, p, n, NULL, &lo, &hi);
+    return band < 0 ? lo : band > 0 ? hi : t;
 }
 
 /* k buckets of at most s bytes covering total: full count and remainder. */
@@ -194,6 +195,7 @@ static int step_at(const fs_train_in *in, int gpus, int band, fs_step *o, fs_err
                          .ranks_per_node = dp_per_node,
                          .nics_per_node = dp_per_node,
                          .gamma_us_per_byte = c->gamma_us_per_byte};
+    memcpy(dpm.calib, c->calib, sizeof dpm.calib);
     fs_coll_model tpm = {.inter = intra,
                          .ranks_per_node = 1,
                          .nics_per_node = 1,

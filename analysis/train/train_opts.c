@@ -680,7 +680,7 @@ static int peaks_list(const fs_instance *inst, char *buf, size_t len)
 }
 
 int fs_train_input(const fs_train_opts *o, const fs_catalog *cat, const fs_instance *inst,
-                   const fs_link *nic, fs_train_in *in, fs_err *err)
+                   const fs_coll_model *net, fs_train_in *in, fs_err *err)
 {
     memset(in, 0, sizeof *in);
     const fs_preset *pr;
@@ -724,7 +724,8 @@ int fs_train_input(const fs_train_opts *o, const fs_catalog *cat, const fs_insta
     fs_cluster *c = &in->cl;
     c->gpus_per_node = o->gpus_per_node ? o->gpus_per_node : inst ? inst->accelerators : 1;
     c->nics_per_node = o->nics_per_node ? o->nics_per_node : inst ? inst->nics : 1;
-    c->nic = *nic;
+    c->nic = net->inter;
+    memcpy(c->calib, net->calib, sizeof c->calib);
     double ib = isfinite(o->intra_GBps) ? o->intra_GBps : inst ? inst->intra_GBps : NAN;
     double ia = isfinite(o->intra_alpha_us)              ? o->intra_alpha_us
                 : inst && isfinite(inst->intra_alpha_us) ? inst->intra_alpha_us
@@ -737,7 +738,8 @@ int fs_train_input(const fs_train_opts *o, const fs_catalog *cat, const fs_insta
             "--gpus-per-node %d needs the GPU-to-GPU bandwidth inside a node: give --intra-GBps or "
             "--instance TYPE",
             c->gpus_per_node);
-    c->gamma_us_per_byte = isfinite(o->reduce_GBps) ? 1.0 / (o->reduce_GBps * 1e3) : 0;
+    c->gamma_us_per_byte =
+        isfinite(o->reduce_GBps) ? 1.0 / (o->reduce_GBps * 1e3) : net->gamma_us_per_byte;
     c->mem_GB = inst ? inst->mem_GB : NAN;
 
     fs_precision prec = fs_train_precision(o, cat);
@@ -887,27 +889,44 @@ int fs_train_link_check(const char *spec, const fs_link *l, bool bits_given,
 #include "link_fit.h"
 #include "predict.h"
 
-int fs_train_link_from_results(const fs_results *r, size_t nr, const char *choice, fs_link *out,
-                               char *label, size_t len, fs_err *err)
+int fs_train_link_from_results(const fs_results *r, size_t nr, const char *choice,
+                               fs_coll_model *out, char *label, size_t len, fs_err *err)
 {
     fs_link_fit *links = NULL;
     size_t nl = 0;
+    /* measured collectives alone still give a link (derived by fs_model_build) */
     int rc = fs_links_from_results(r, nr, NULL, &links, &nl, err);
+    if (rc == FS_EXIT_RUNTIME) return rc;
+    fs_err first = *err;
+    memset(err, 0, sizeof *err);
+    fs_model_info info;
+    fs_model_opts mo = {.link = choice,
+                        .intra_GBps = NAN,
+                        .intra_alpha_us = NAN,
+                        .reduce_GBps = NAN,
+                        .results = r,
+                        .nresults = nr,
+                        .info = &info};
+    size_t li = FS_NO_LINK, ii;
+    rc = fs_model_build(links, nl, &mo, out, &li, &ii, err);
+    if (rc && first.status) *err = first; /* the reason the results hold no link */
     if (rc == FS_EXIT_INPUT && strlen(err->msg) < sizeof err->msg - 40)
         strcat(err->msg, " (or give --link ALPHA_US,GB/s)");
-    if (rc) return rc;
-    fs_model_opts mo = {
-        .link = choice, .intra_GBps = NAN, .intra_alpha_us = NAN, .reduce_GBps = NAN};
-    fs_coll_model m;
-    size_t li, ii;
-    rc = fs_model_build(links, nl, &mo, &m, &li, &ii, err);
     if (rc == 0) {
-        *out = m.inter;
-        char ll[600];
-        const char *b = strrchr(links[li].source, '/');
-        snprintf(label, len, "%s link %zu %s (alpha %.3g us, %.4g GB/s)",
-                 b ? b + 1 : links[li].source, li + 1, fs_link_label(&links[li], ll, sizeof ll),
-                 out->seg[0].alpha_us, out->seg[out->nseg - 1].bandwidth_GBps);
+        char ll[600] = "derived from the measured collectives", src[300] = "";
+        if (li != FS_NO_LINK) {
+            const char *b = strrchr(links[li].source, '/');
+            char l2[560];
+            snprintf(src, sizeof src, "%.200s", b ? b + 1 : links[li].source);
+            snprintf(ll, sizeof ll, "link %zu %s", li + 1,
+                     fs_link_label(&links[li], l2, sizeof l2));
+        } else if (nr > 0 && r[0].path) {
+            const char *b = strrchr(r[0].path, '/');
+            snprintf(src, sizeof src, "%.200s", b ? b + 1 : r[0].path);
+        }
+        snprintf(label, len, "%s%s%s (alpha %.3g us, %.4g GB/s%s)", src, src[0] ? " " : "", ll,
+                 out->inter.seg[0].alpha_us, out->inter.seg[out->inter.nseg - 1].bandwidth_GBps,
+                 info.calibrated ? ", calibrated by its measured collectives" : "");
     }
     fs_links_free(links, nl);
     return rc;

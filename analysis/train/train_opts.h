@@ -87,7 +87,7 @@ int fs_train_workload(const fs_train_opts *o, const fs_catalog *cat, fs_workload
 /* Everything the model needs, for one instance type (NULL: none) and one
  * NIC link.  Errors (a precision the instance lacks, ...): FS_EXIT_INPUT. */
 int fs_train_input(const fs_train_opts *o, const fs_catalog *cat, const fs_instance *inst,
-                   const fs_link *nic, fs_train_in *in, fs_err *err);
+                   const fs_coll_model *net, fs_train_in *in, fs_err *err);
 
 /* Which settings came from the preset, and the framework defaults used:
  * "from preset llama2-70b: tp 8, zero 1, ...; framework megatron: gradients
@@ -111,11 +111,13 @@ int fs_train_link_spec(const char *spec, fs_link *l, bool *bits_given, fs_err *e
 int fs_train_link_check(const char *spec, const fs_link *l, bool bits_given,
                         const fs_instance *inst, char *warn, size_t wlen, fs_err *err);
 
-/* The NIC link measured in results r[0..nr): the link `choice` picks (NULL:
- * the first between two hosts, else the first), as `fabscale predict`
- * does.  label receives "file: link N transport/provider a<->b". */
-int fs_train_link_from_results(const fs_results *r, size_t nr, const char *choice, fs_link *out,
-                               char *label, size_t len, fs_err *err);
+/* The network measured in results r[0..nr), as `fabscale predict` builds
+ * it: the link `choice` picks (NULL: the first between two hosts, else the
+ * first) as one NIC's (out->inter), calibrated by the results' measured
+ * collectives (out->calib[], gamma).  label receives "file: link N
+ * transport/provider a<->b ...". */
+int fs_train_link_from_results(const fs_results *r, size_t nr, const char *choice,
+                               fs_coll_model *out, char *label, size_t len, fs_err *err);
 
 /* The instance type of results file `path` (meta or --instance FILE=TYPE);
  * NULL when unknown. */

@@ -71,7 +71,10 @@ out_re "^p4d.24xlarge +b.json +2048 +256 "
 # RESULTS from OSU logs as they are
 expect 0 "" train "$data/osu_latency_7.4.txt" "$data/osu_bw_7.4.txt" --instance p4d.24xlarge --model bert-large --gpus 8:64
 out_has "osu_latency_7.4.txt link 1"
-expect 2 "no latency or bw runs" train "$data/nccl_all_reduce_perf.txt" --instance p4d.24xlarge --model bert-large --gpus 8
+# nccl-tests alone: the link is derived from the collectives (fs_model_build), with its band
+expect 0 "" train "$data/nccl_all_reduce_perf.txt" --instance p4d.24xlarge --model bert-large --gpus 8,64
+out_has "derived from the measured collectives"
+out_re "^ +64 .* [0-9.]+ \([0-9.]+-[0-9.]+\) "
 
 # --- bad input: impossible parallelism ---
 expect 2 "--tp 16 is larger than the 8 GPUs per node" train $L --instance p5.48xlarge --model gpt3-175b --tp 16 --gpus 256
