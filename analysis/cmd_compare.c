@@ -27,10 +27,10 @@ static void help(void)
         "file is\n"
         "one instance type (its meta.instance_type, or --instance FILE=TYPE) and gives its fitted "
         "link;\n"
-        "--instance TYPE adds catalogue types with --link or --nominal.  A missing price leaves "
-        "its\n"
-        "cost cells empty, is named on stderr, and the exit status is 2 (--no-cost: no cost "
-        "columns).\n\n"
+        "--instance TYPE adds catalogue types with --link TYPE=ALPHA,BW or --nominal.  A missing "
+        "price\nleaves its cost cells empty, is named on stderr, and the exit status is 2 "
+        "(--no-cost: no cost\ncolumns); so does a layout that does not fit, and prices of "
+        "different purchase options.\n\n"
         "  --gpus LIST             GPU counts (default 1024)\n\n");
     fs_train_opts_help(FS_CMD_COMPARE);
 }

@@ -20,11 +20,15 @@ static void help(void)
 {
     printf(
         "usage: fabscale train RESULTS... --model PRESET --gpus LIST [options]\n"
-        "       fabscale train --link ALPHA_US,GBPS --instance TYPE --params N ... --gpus LIST\n\n"
+        "       fabscale train --link ALPHA_US,GB/s --instance TYPE --params N ... --gpus LIST\n"
+        "       fabscale train --nominal ALPHA_US --instance TYPE --model PRESET --gpus LIST\n\n"
         "Training-step time at each GPU count: compute, data-parallel communication and how much "
         "of it\n"
-        "hides behind backward, tensor-parallel and pipeline costs, efficiency = compute / step,\n"
-        "throughput, and which term limits it; then the largest count above --min-efficiency.\n"
+        "hides behind backward, tensor-parallel and pipeline costs, efficiency (useful FLOPs / "
+        "step x\nsustained), MFU, TFLOP/s per GPU, scaling against --baseline-gpus, memory "
+        "(states +\nactivations), which term limits it; then the largest count above "
+        "--min-efficiency.\n"
+        "Exit status 2 when the layout fits in memory at no listed count.\n"
         "The network link is the one fitted from RESULTS (as `fabscale fit` shows it), taken as "
         "one\n"
         "NIC's: each GPU gets NICs x bandwidth / GPUs-per-node of it.\n\n"
