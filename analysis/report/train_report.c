@@ -138,18 +138,19 @@ int fs_train_report_section(fs_doc *d, const char *dir, const char *gnuplot, con
         for (size_t k = 0; k < ng; k++) {
             fs_step s;
             fs_err e2 = {0};
-            /* counts the preset's layout cannot use stay empty */
-            eff[m][k] = ok && fs_train_step(&in, (int)gpus[k], &s, &e2) == 0 ? s.efficiency : NAN;
+            /* counts the preset's layout cannot use, or where it does not fit, stay empty */
+            eff[m][k] =
+                ok && fs_train_step(&in, (int)gpus[k], &s, &e2) == 0 && s.fits ? s.efficiency : NAN;
         }
     }
     fs_doc_para(d,
-                "Efficiency = compute / step time of one training step at each GPU count on %s (%d "
-                "accelerators "
-                "and %d NICs per node), each NIC behaving like the link %s. Each workload uses its "
-                "preset's "
-                "parallelism and per-GPU batch, compute = peak x 0.40; `fabscale train` shows "
-                "every term and "
-                "takes other settings.",
+                "Efficiency = useful model FLOPs / (step time x sustained FLOP/s) of one training "
+                "step at each GPU count on %s (%d accelerators and %d NICs per node), each NIC "
+                "behaving like the link %s. Each workload uses its preset's parallelism, batch, "
+                "precision and framework, and the kernels' sustained fraction of peak its preset "
+                "cites; counts where the layout cannot run or its states and activations do not "
+                "fit in memory are empty. `fabscale train` shows every term (MFU, memory, the "
+                "collectives' band) and takes other settings.",
                 inst->name, inst->accelerators, inst->nics, label);
     fs_table t;
     int rc = 0;
