@@ -135,7 +135,8 @@ static int get_link(const fs_train_opts *o, const fs_instance *inst, const fs_re
         return fs_err_set(err, FS_EXIT_INPUT,
                           "train: --nominal is for types without RESULTS; these RESULTS give "
                           "the link");
-    return fs_train_link_from_results(r, (size_t)o->nfiles, o->link, net, label, len, err);
+    return fs_train_link_from_results(r, (size_t)o->nfiles, o->link, net, label, len, warn, wlen,
+                                      err);
 }
 
 int fs_cmd_train(int argc, char **argv)

@@ -122,7 +122,7 @@ int fs_train_report_section(fs_doc *d, const char *dir, const char *gnuplot, con
         fs_catalog_free(&cat);
         return 0;
     }
-    if (fs_train_link_from_results(r, nr, NULL, &nic, label, sizeof label, &e)) {
+    if (fs_train_link_from_results(r, nr, NULL, &nic, label, sizeof label, NULL, 0, &e)) {
         fs_doc_para(d, "Not modelled: no network link could be fitted (%s).", e.msg);
         fs_catalog_free(&cat);
         return 0;

@@ -92,7 +92,7 @@ int fs_cands_build(const char *cmd, const fs_train_opts *o, const fs_catalog *ca
                              tl ? tl : o->link, o->files[f]);
             } else {
                 rc = fs_train_link_from_results(&r, 1, o->link, &c->net, c->link_label,
-                                                sizeof c->link_label, err);
+                                                sizeof c->link_label, c->warn, sizeof c->warn, err);
                 c->nic = c->net.inter;
             }
         }

@@ -938,8 +938,10 @@ int fs_train_link_check(const char *spec, const fs_link *l, bool bits_given,
 #include "predict.h"
 
 int fs_train_link_from_results(const fs_results *r, size_t nr, const char *choice,
-                               fs_coll_model *out, char *label, size_t len, fs_err *err)
+                               fs_coll_model *out, char *label, size_t len, char *warn, size_t wlen,
+                               fs_err *err)
 {
+    if (warn && wlen) warn[0] = '\0';
     fs_link_fit *links = NULL;
     size_t nl = 0;
     /* measured collectives alone still give a link (derived by fs_model_build) */
@@ -975,6 +977,11 @@ int fs_train_link_from_results(const fs_results *r, size_t nr, const char *choic
         snprintf(label, len, "%s%s%s (alpha %.3g us, %.4g GB/s%s)", src, src[0] ? " " : "", ll,
                  out->inter.seg[0].alpha_us, out->inter.seg[out->inter.nseg - 1].bandwidth_GBps,
                  info.calibrated ? ", calibrated by its measured collectives" : "");
+        char lines[1][FS_WARN_LEN];
+        /* 2 ranks: only the same-host warning (a training step spans nodes) */
+        if (warn && fs_model_warnings(&info, out, 2, lines, 1) == 1)
+            snprintf(warn, wlen, "%s: %s", src[0] ? src : "RESULTS",
+                     lines[0] + (strncmp(lines[0], "warning: ", 9) ? 0 : 9));
     }
     fs_links_free(links, nl);
     return rc;

@@ -115,9 +115,11 @@ int fs_train_link_check(const char *spec, const fs_link *l, bool bits_given,
  * it: the link `choice` picks (NULL: the first between two hosts, else the
  * first) as one NIC's (out->inter), calibrated by the results' measured
  * collectives (out->calib[], gamma).  label receives "file: link N
- * transport/provider a<->b ...". */
+ * transport/provider a<->b ...", warn (may be NULL) fs_model_warnings'
+ * reason not to trust it for a cluster (a same-host link), or "". */
 int fs_train_link_from_results(const fs_results *r, size_t nr, const char *choice,
-                               fs_coll_model *out, char *label, size_t len, fs_err *err);
+                               fs_coll_model *out, char *label, size_t len, char *warn,
+                               size_t wlen, fs_err *err);
 
 /* The instance type of results file `path` (meta or --instance FILE=TYPE);
  * NULL when unknown. */
