@@ -87,7 +87,8 @@ static void hierarchical(void **state)
     fs_coll_model m = flat_model();
     m.intra = fs_link_hockney(0.5, 10.0); /* T_i(m) = 0.5 + m/10000 */
     m.ranks_per_node = 4;
-    m.nics_per_node = 1; /* 4 ranks share one NIC: inter T_e(m) = 2 + m/250 */
+    m.library = FS_LIB_MPI; /* several ranks per node would otherwise mean NCCL */
+    m.nics_per_node = 1;    /* 4 ranks share one NIC: inter T_e(m) = 2 + m/250 */
     /* p = 16 (4 nodes), n = 16000:
      * intra RS ring 3*T_i(4000) + 12 = 14.7; intra AG ring 3*T_i(4000) = 2.7;
      * inter all-reduce of 4000 over 4 nodes: ring 39, rd 44, rab 35, tree 80 -> 35 */
