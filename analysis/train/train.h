@@ -8,10 +8,12 @@
  * stages.  A node holds g GPUs, so a data-parallel group has min(dp, g/tp)
  * ranks per node.  Every GPU of a node communicates at the same time, so
  * each one gets nics * B_nic / g of the node's network (the fitted link is
- * one NIC's: one rank drives one NIC when fabscale-bench measures it).
- * Collectives use the fastest of the collective_model.h algorithms (auto:
- * flat ring / rd / Rabenseifner / tree or the hierarchical two-level one)
- * on that per-GPU share, or the one --algorithm names.
+ * one NIC's: one rank drives one NIC when fabscale-bench measures it).  A
+ * data-parallel group with r ranks per node therefore has r * nics / g of
+ * the node's NICs.  GPU clusters (g > 1) run NCCL's algorithms
+ * (collective_model.h: nccl_ring, nccl_tree, pat, ...), the fastest at each
+ * size unless --algorithm names one; tensor-parallel all-reduces run inside
+ * the node on the intra-node link.
  *
  * Compute.  The accelerator sustains `tflops` on the model's kernels (a
  * measured kernel throughput, not an end-to-end MFU: the network, bubble and

@@ -196,10 +196,16 @@ static int step_at(const fs_train_in *in, int gpus, int band, fs_step *o, fs_err
                          .nics_per_node = dp_per_node,
                          .gamma_us_per_byte = c->gamma_us_per_byte};
     memcpy(dpm.calib, c->calib, sizeof dpm.calib);
+    /* GPU clusters run NCCL, whatever the group's shape (TP 8 leaves one
+     * data-parallel rank per node) */
+    fs_coll_lib lib = g > 1 ? FS_LIB_NCCL : FS_LIB_DEFAULT;
+    dpm.library = lib;
     fs_coll_model tpm = {.inter = intra,
-                         .ranks_per_node = 1,
+                         .intra = intra,
+                         .ranks_per_node = tp,
                          .nics_per_node = 1,
-                         .gamma_us_per_byte = c->gamma_us_per_byte};
+                         .gamma_us_per_byte = c->gamma_us_per_byte,
+                         .library = lib};
 
     fs_algo da = p->fixed_algo ? p->algo : FS_ALGO_AUTO;
     double psi = w->params / (tp * pp), gbytes = psi * w->grad_bytes;

@@ -323,10 +323,15 @@ static int option(fs_train_opts *o, int c, const char *opt, const char *a, fs_er
         o->framework = a;
         return 0;
     case O_ALGO:
-        if ((o->algo = fs_algo_parse(a)) < 0)
-            return fs_err_set(err, FS_EXIT_INPUT,
-                              "--algorithm \"%s\": not ring, rd, rabenseifner, tree, hier or auto",
-                              a);
+        if ((o->algo = fs_algo_parse(a)) < 0) {
+            char known[400] = "";
+            for (int i = 0; i < FS_ALGO_COUNT; i++) {
+                size_t l = strlen(known);
+                snprintf(known + l, sizeof known - l, "%s%s", i ? ", " : "",
+                         fs_algo_name((fs_algo)i));
+            }
+            return fs_err_set(err, FS_EXIT_INPUT, "--algorithm \"%s\": not one of %s", a, known);
+        }
         if (o->algo == FS_ALGO_AUTO) o->algo = -1;
         return 0;
     case O_BASELINE:
@@ -563,8 +568,9 @@ void fs_train_opts_help(int cmd)
         "  --flash-attn, --no-flash-attn       attention scores not stored (default: on)\n"
         "  --seq-parallel, --no-seq-parallel   Megatron sequence parallelism (default: on with "
         "TP)\n"
-        "  --algorithm A           data-parallel collectives: ring, rd, rabenseifner, tree, hier\n"
-        "                          or auto (default: the fastest at each size)\n"
+        "  --algorithm A           data-parallel collectives: a collective-model algorithm (ring,\n"
+        "                          tree, nccl_ring, nccl_tree, pat, rd, rabenseifner, hier, ...;\n"
+        "                          GPU clusters run NCCL's) or auto (default: the fastest)\n"
         "cluster:\n"
         "  --link L                the NIC link: ALPHA,BW with ALPHA in us (or 5us, 500ns) and BW\n"
         "                          in GB/s when bare (or 25GBps, 25GB/s, 200Gbps, 200Gb/s), or a\n"

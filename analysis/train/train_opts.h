@@ -118,8 +118,8 @@ int fs_train_link_check(const char *spec, const fs_link *l, bool bits_given,
  * transport/provider a<->b ...", warn (may be NULL) fs_model_warnings'
  * reason not to trust it for a cluster (a same-host link), or "". */
 int fs_train_link_from_results(const fs_results *r, size_t nr, const char *choice,
-                               fs_coll_model *out, char *label, size_t len, char *warn,
-                               size_t wlen, fs_err *err);
+                               fs_coll_model *out, char *label, size_t len, char *warn, size_t wlen,
+                               fs_err *err);
 
 /* The instance type of results file `path` (meta or --instance FILE=TYPE);
  * NULL when unknown. */

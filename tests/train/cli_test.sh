@@ -173,7 +173,7 @@ expect 2 'purchase option "weekly" is not on-demand' compare --instance p5.48xla
 # --- knobs ---
 expect 0 "" train $L --instance p5.48xlarge --model resnet50 --algorithm ring --gpus 64
 out_has "ring"
-expect 2 '--algorithm "bogus": not ring' train $L --instance p5.48xlarge --model resnet50 --algorithm bogus --gpus 64
+expect 2 '--algorithm "bogus": not one of ring, rd' train $L --instance p5.48xlarge --model resnet50 --algorithm bogus --gpus 64
 expect 2 "--algorithm hier cannot run the data-parallel group of 64 ranks (1 per node)" \
     train $L --instance p5.48xlarge --model llama2-70b --algorithm hier --gpus 512
 expect 0 "" train $L --instance p5.48xlarge --model gpt3-175b --interleave 2 --gpus 1536 --json
