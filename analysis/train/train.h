@@ -27,7 +27,9 @@
  *    produces them (uniformly over the last micro-batch's backward), one
  *    at a time; exposed = end of the last bucket - end of backward.  The
  *    last bucket is only ready when backward ends, so its time is always
- *    exposed; the others hide when the network keeps up.
+ *    exposed; the others hide when the network keeps up.  For a
+ *    transformer the last bucket holds at least the embedding table's
+ *    gradient (V h / tp elements: one tensor, never split, ready last).
  *  - ZeRO-1: reduce-scatter buckets the same way, then the updated
  *    parameters are all-gathered after the optimizer step (exposed):
  *    RS + AG = the DP volume.  ZeRO-2 reduce-scatters in every

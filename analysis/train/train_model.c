@@ -211,6 +211,18 @@ static int step_at(const fs_train_in *in, int gpus, int band, fs_step *o, fs_err
     double psi = w->params / (tp * pp), gbytes = psi * w->grad_bytes;
     double bucket = p->bucket_bytes > 0 ? p->bucket_bytes : DEFAULT_BUCKET, rem;
     int k = buckets(gbytes, bucket, &rem);
+    /* The last bucket ready holds the first layers' gradients: for a
+     * transformer the embedding table (V h / tp elements), one tensor that
+     * no bucket splits.  When it is larger than the remainder it is the last
+     * bucket and the rest is spread over equal buckets before it. */
+    double emb = transformer(w) ? w->vocab * w->hidden / tp * w->grad_bytes : 0;
+    if (p->mode != FS_DP_ZERO3 && emb > rem && emb < gbytes) {
+        double r2;
+        int k2 = buckets(gbytes - emb, bucket, &r2);
+        k = k2 + 1;
+        bucket = (gbytes - emb) / k2;
+        rem = emb;
+    }
     double frac = bucket / gbytes;
     double comm = 0, exposed = 0;
     if (dp > 1) {

@@ -555,6 +555,28 @@ static void global_batch_adapts(void **state)
     expect_bad_msg(&in, 16, "--global-batch 24 is not a multiple of data-parallel 16 (at 16 GPUs)");
 }
 
+/* The last DDP bucket holds the embedding table: V h = 1000 x 1024 elements
+ * x 4 bytes = 4.096e6 bytes of the 4e8-byte gradient (1e8 parameters), the
+ * rest in ceil(395904000 / 1e6) = 396 equal buckets before it. */
+static void embedding_bucket(void **state)
+{
+    (void)state;
+    fs_train_in in = transformer();
+    in.w.grad_bytes = 4;
+    in.par.no_overlap = true; /* every bucket in sequence: the sum of their all-reduces */
+    fs_step s;
+    fs_err e = {0};
+    assert_int_equal(fs_train_step(&in, 4, &s, &e), 0);
+    /* ring over 4 at 1 GB/s: 1.5 x bytes / 1000 us, whatever the split */
+    near(s.dp_comm_us, 1.5 * 4e8 / 1000);
+    /* overlapped: only the embedding bucket's 1.5 x 4.096e6 / 1000 us stays exposed when the
+     * backward (2/3 of 1 ms) cannot hide the others: the stream runs to the end */
+    in.par.no_overlap = false;
+    in.mb_compute_us = 1e6; /* a long backward hides all but the last */
+    assert_int_equal(fs_train_step(&in, 4, &s, &e), 0);
+    near(s.dp_exposed_us, 1.5 * 4.096e6 / 1000);
+}
+
 /* --algorithm: a fixed algorithm for the data-parallel collectives; one
  * that cannot run the group is an error naming it. */
 static void fixed_algorithm(void **state)
@@ -595,6 +617,7 @@ int main(void)
         cmocka_unit_test(band_propagation),
         cmocka_unit_test(global_batch_adapts),
         cmocka_unit_test(fixed_algorithm),
+        cmocka_unit_test(embedding_bucket),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
