@@ -695,6 +695,7 @@ int fs_train_workload(const fs_train_opts *o, const fs_catalog *cat, fs_workload
         int prec = fs_train_precision(o, cat);
         w->grad_bytes = prec == FS_PREC_FP32 || prec == FS_PREC_TF32 ? 4 : f->grad_bytes;
     }
+    w->param_bytes = p0; /* --grad-bytes changes the gradients, not the parameters */
     w->state_bytes =
         isfinite(o->state_bytes) ? o->state_bytes : p0 + w->grad_bytes + (k > 0 ? k : 0);
     if (!*preset) w->unit = arch == 4 ? FS_UNIT_TOKENS : FS_UNIT_SAMPLES;
