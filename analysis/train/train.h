@@ -167,6 +167,7 @@ typedef struct fs_step {
     double expected_eff;                    /* efficiency x (1 - framework overhead) */
     double throughput;                      /* tokens or samples per second */
     double tflops_per_gpu;                  /* useful model TFLOP/s per GPU; NAN unknown */
+    double hw_tflops_per_gpu;               /* with recompute: Megatron's published count */
     double mfu;                             /* tflops_per_gpu / peak; NAN unknown */
     double state_GB;                        /* model states per GPU */
     double act_GB;                          /* activations per GPU; NAN unknown */

@@ -305,6 +305,8 @@ static int step_at(const fs_train_in *in, int gpus, int band, fs_step *o, fs_err
     o->throughput = o->global_batch * fs_train_units_per_sample(w) / (o->step_us * 1e-6);
     double f = fs_train_flops_per_sample(w, FS_RECOMPUTE_NONE);
     o->tflops_per_gpu = f > 0 ? f * o->global_batch / gpus / o->step_us * 1e-6 : NAN;
+    double fh = fs_train_flops_per_sample(w, p->recompute);
+    o->hw_tflops_per_gpu = fh > 0 ? fh * o->global_batch / gpus / o->step_us * 1e-6 : NAN;
     o->mfu = in->peak_tflops > 0 ? o->tflops_per_gpu / in->peak_tflops : NAN;
     o->state_GB = fs_train_state_bytes(w, p->mode, psi, dp) / 1e9;
     o->act_GB = fs_train_activation_bytes(w, p, b, m) / 1e9;

@@ -243,6 +243,7 @@ void *fs_json_step(const fs_step *s, const fs_train_in *in)
     json_object_set_new(o, "expected_efficiency", fs_cli_num(s->expected_eff));
     json_object_set_new(o, "tflops_per_gpu", fs_cli_num(s->tflops_per_gpu));
     json_object_set_new(o, "mfu", fs_cli_num(s->mfu));
+    json_object_set_new(o, "hardware_tflops_per_gpu", fs_cli_num(s->hw_tflops_per_gpu));
     json_object_set_new(o, unit, fs_cli_num(s->throughput));
     json_object_set_new(o, "state_GB", fs_cli_num(s->state_GB));
     json_object_set_new(o, "activation_GB", fs_cli_num(s->act_GB));
