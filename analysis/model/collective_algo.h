@@ -55,7 +55,8 @@ typedef double (*fs_nccl_cost)(const fs_coll_ctx *x, const fs_segment *net, cons
                                fs_collective c, int p, double n);
 /* NCCL carries an operation with one protocol, the fastest predicted
  * (ncclTopoGetAlgoTime / the tuner's min over protocols): the least cost
- * over every pair of segments of the two links.  NAN when no pair can run. */
+ * over every pair of segments of the two links, each segment's bandwidth
+ * at most its link's last (asymptotic) one.  NAN when no pair can run. */
 double fs_nccl_time(const fs_coll_ctx *x, fs_nccl_cost cost, fs_collective c, int p, double n);
 /* Nodes p ranks occupy: ceil(p / g). */
 int fs_nccl_nodes(const fs_coll_ctx *x, int p);

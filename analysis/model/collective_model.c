@@ -50,6 +50,14 @@ const char *fs_coll_lib_name(fs_coll_lib l)
     return (unsigned)l < FS_LIB_COUNT ? lib_names[l] : "?";
 }
 
+int fs_coll_lib_parse(const char *name)
+{
+    if (!name) return -1;
+    for (int l = 0; l < FS_LIB_COUNT; l++)
+        if (strcasecmp(name, lib_names[l]) == 0) return l;
+    return strcasecmp(name, "auto") == 0 ? FS_LIB_DEFAULT : -1;
+}
+
 int fs_algo_parse(const char *name)
 {
     if (!name) return -1;
@@ -86,11 +94,22 @@ double fs_xfer_us(double bytes, double GBps)
     return isinf(GBps) ? 0 : bytes / (GBps * 1e3);
 }
 
+/* A message never costs more than a larger one: past a protocol switch that
+ * makes the time drop (a fit's, or a link whose bandwidth contention or
+ * calibration scaled) the library would pad it or switch protocol early,
+ * so the time is the least over this segment and the first size of every
+ * later one. */
 double fs_link_time_us(const fs_link *l, double bytes)
 {
     if (l->nseg <= 0) return NAN;
-    const fs_segment *s = &l->seg[fs_link_segment(l, bytes)];
-    return s->alpha_us + fs_xfer_us(bytes, s->bandwidth_GBps);
+    int k = fs_link_segment(l, bytes);
+    const fs_segment *s = &l->seg[k];
+    double t = s->alpha_us + fs_xfer_us(bytes, s->bandwidth_GBps);
+    for (int j = k + 1; j < l->nseg; j++) {
+        const fs_segment *u = &l->seg[j];
+        t = fmin(t, u->alpha_us + fs_xfer_us(fmax(bytes, u->from_bytes), u->bandwidth_GBps));
+    }
+    return t;
 }
 
 fs_link fs_link_scaled(const fs_link *l, double f)
@@ -145,12 +164,22 @@ double fs_nccl_bottleneck_GBps(const fs_coll_ctx *x, const fs_segment *net, cons
     return fmin(nvl->bandwidth_GBps, nics);
 }
 
+/* A protocol used at every size runs at most at the link's asymptotic
+ * (last segment's) bandwidth. */
+static fs_segment protocol(const fs_link *l, int s)
+{
+    fs_segment r = l->seg[s];
+    r.bandwidth_GBps = fmin(r.bandwidth_GBps, l->seg[l->nseg - 1].bandwidth_GBps);
+    return r;
+}
+
 double fs_nccl_time(const fs_coll_ctx *x, fs_nccl_cost cost, fs_collective c, int p, double n)
 {
     double best = NAN;
     for (int i = 0; i < x->inter.nseg; i++)
         for (int j = 0; j < x->intra.nseg; j++) {
-            double t = cost(x, &x->inter.seg[i], &x->intra.seg[j], c, p, n);
+            fs_segment net = protocol(&x->inter, i), nvl = protocol(&x->intra, j);
+            double t = cost(x, &net, &nvl, c, p, n);
             if (!(t >= best)) best = isnan(t) ? best : t;
         }
     return best;

@@ -38,7 +38,8 @@
  *     sum of the hop latencies on a chunk's path + bytes / bottleneck bandwidth
  * and NCCL carries the whole operation with one protocol (LL / LL128 /
  * Simple): the model takes the fastest of the link's segments, each used as
- * a Hockney link for all sizes (ncclTopoGetAlgoTime's min over protocols).
+ * a Hockney link for all sizes at most at the last segment's bandwidth
+ * (ncclTopoGetAlgoTime's min over protocols).
  * Each channel's inter-node hop uses its own NIC and NCCL spreads channels
  * over all K NICs (PXN forwards over NVLink to a NIC of another GPU), so a
  * node's network bandwidth is B_net = K * B_inter and the bottleneck of a
@@ -59,7 +60,8 @@
  *              ceil(lg p) hops, (p-1)/p n at 0.75 of B_net (busBw * .75).
  *   nvls:      NVLink SHARP inside one node (fs_coll_model.nvls, p <= g):
  *              all-reduce 2 alpha_intra + n / (5/6 B_intra) (tuning.cc:
- *              algbw = busBw * 5/6); RS / AG alpha_intra + n / ((g-1)/g B_intra).
+ *              algbw = busBw * 5/6); RS / AG alpha_intra + (p-1)/p n / B_intra
+ *              (what a ring moves through each NVLink, in one switch step).
  *   CollNet (SHARP switches) and NVLS across nodes are not modelled.
  *
  * auto: the fastest algorithm of the model's library that can run there
@@ -156,7 +158,9 @@ int fs_algo_parse(const char *name);
 const char *fs_coll_name(fs_collective c);
 int fs_coll_parse(const char *name);
 
-/* Time of one m-byte message on the link, us.  nseg == 0 gives NAN. */
+/* Time of one m-byte message on the link, us.  nseg == 0 gives NAN.  Never
+ * decreases with size: where a later segment's first size costs less (a
+ * measured drop at a switch, or a scaled link), smaller messages cost that. */
 double fs_link_time_us(const fs_link *l, double bytes);
 /* The segment index used for m bytes. */
 int fs_link_segment(const fs_link *l, double bytes);
@@ -166,6 +170,8 @@ fs_link fs_link_scaled(const fs_link *l, double f);
 /* The library a model runs (resolves FS_LIB_DEFAULT). */
 fs_coll_lib fs_coll_model_library(const fs_coll_model *m);
 const char *fs_coll_lib_name(fs_coll_lib l);
+/* "mpi", "nccl" or "default" (also "auto"); -1 for anything else. */
+int fs_coll_lib_parse(const char *name);
 /* The algorithm a names on this model: on an NCCL model ring and tree are
  * NCCL's (nccl_ring, nccl_tree); everything else is itself. */
 fs_algo fs_algo_resolve(const fs_coll_model *m, fs_algo a);
