@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "collective_algo.h"
 #include "cmd.h"
 #include "predict.h"
 #include "table.h"
@@ -36,7 +37,8 @@ static void help(void)
         "  --ranks LIST          rank counts: 2,8,64 or MIN:MAX[:FACTOR] (default 2:1024)\n"
         "  --sizes LIST          sizes: 8,1K,1M or MIN:MAX[:FACTOR] (default 8:1G:8)\n"
         "  --collective LIST     allreduce,reduce_scatter,allgather or all (default allreduce)\n"
-        "  --algorithm LIST      ring,rd,rabenseifner,tree,hier,auto (default: all that apply)\n"
+        "  --algorithm LIST      ring,rd,rabenseifner,tree,hier,auto,nccl_ring,nccl_tree,pat,nvls\n"
+        "                        (default: the model library's that apply, and auto)\n"
         "  --link L              the link to model: N (from `fit`), TRANSPORT/PROVIDER, or\n"
         "                        ALPHA_US:GBPS (no RESULTS needed); default: the first link\n"
         "                        between two different hosts, else the first link\n"
@@ -144,15 +146,27 @@ static void error_summary_text(const fs_model_info *info, const fs_coll_model *m
         printf("  95%% band of the time: %.2f-%.2f x the model\n", k->rel_lo, k->rel_hi);
         return;
     }
-    printf("  terms (95%% band of the time):");
+    /* the measured algorithms; the others borrow the library's (auto) terms */
+    printf("  calibrated terms (95%% band of the time):");
+    const char *sep = "";
     for (int a = 0; a < FS_ALGO_COUNT; a++) {
         const fs_coll_calib *k = &m->calib[a];
-        if (a == FS_ALGO_HIER || !(k->rel_hi > 0)) continue;
-        printf(" %s %.2f x bw + %.3g us/step (%.2f-%.2f)%s", fs_algo_name((fs_algo)a),
-               k->bw_efficiency > 0 ? k->bw_efficiency : 1, k->step_overhead_us, k->rel_lo,
-               k->rel_hi, a + 1 < FS_ALGO_COUNT ? ";" : "");
+        if (k->points <= 0) continue;
+        printf("%s %s %.1f%% of the link bandwidth + %.3g us per step (%.2f-%.2f)", sep,
+               fs_algo_name((fs_algo)a), 100 * (k->bw_efficiency > 0 ? k->bw_efficiency : 1),
+               k->step_overhead_us, k->rel_lo, k->rel_hi);
+        sep = ";";
     }
     printf("\n");
+}
+
+/* By default a table shows the algorithms of the model's library (MPI's,
+ * or NCCL's on a GPU cluster), auto, and hier where nodes hold several
+ * ranks. */
+static bool of_library(const fs_coll_model *m, fs_algo a)
+{
+    const fs_algo_desc *d = fs_algo_get(a);
+    return d && (d->library == FS_LIB_DEFAULT || d->library == fs_coll_model_library(m));
 }
 
 static json_t *error_json(const fs_calib_error *e, const char *kind)
@@ -364,8 +378,8 @@ static int checks(const popts *o, const fs_results *r, size_t nr, const fs_link_
         const char *alg = c[i].run->algorithm ? c[i].run->algorithm : "native";
         if (o->out == FS_OUT_JSON) {
             json_t *row = json_pack(
-                "{s:s,s:s,s:s,s:s,s:i,s:f,s:s,s:f,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "file",
-                r[c[i].file].path, "collective", fs_coll_name(c[i].coll), "algorithm", alg,
+                "{s:s,s:s,s:s,s:s,s:i,s:f,s:s,s:f,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}",
+                "file", r[c[i].file].path, "collective", fs_coll_name(c[i].coll), "algorithm", alg,
                 "model_algorithm", fs_algo_name(c[i].chosen), "ranks", c[i].ranks, "bytes",
                 c[i].bytes, "measured", c[i].from_p50 ? "p50" : "mean", "measured_us",
                 c[i].measured_us, "model_us", fs_cli_num(c[i].model_us), "lo",
@@ -453,8 +467,10 @@ int fs_cmd_predict(int argc, char **argv)
                                          {NULL, 0, NULL, 0}};
     static const char *const coll_words[] = {"allreduce", "reduce_scatter", "allgather", "all",
                                              NULL};
-    static const char *const algo_words[] = {"ring", "rd", "rabenseifner", "tree", "hier",
-                                             "auto", NULL};
+    /* every algorithm of the model's registry */
+    const char *algo_words[FS_ALGO_COUNT + 1];
+    for (int a = 0; a < FS_ALGO_COUNT; a++) algo_words[a] = fs_algo_name((fs_algo)a);
+    algo_words[FS_ALGO_COUNT] = NULL;
     popts o;
     memset(&o, 0, sizeof o);
     o.mo.intra_GBps = o.mo.intra_alpha_us = o.mo.reduce_GBps = NAN;
@@ -572,7 +588,8 @@ int fs_cmd_predict(int argc, char **argv)
     if (rc == 0) rc = fs_model_build(links, nl, &o.mo, &m, &li, &ii, &err);
     if (rc == 0 && !o.algos_given) {
         for (int a = FS_ALGO_RING; a < FS_ALGO_COUNT; a++)
-            if (a != FS_ALGO_HIER || m.ranks_per_node > 1) o.algos[o.nalgos++] = a;
+            if (a == FS_ALGO_HIER ? m.ranks_per_node > 1 : of_library(&m, (fs_algo)a))
+                o.algos[o.nalgos++] = a;
     }
     if (rc == 0 && m.ranks_per_node <= 1)
         for (size_t a = 0; a < o.nalgos; a++)

@@ -1,6 +1,7 @@
 /* calibrate.c - measured collectives calibrate the model (see calibrate.h). */
 #include "calibrate.h"
 
+#include <gsl/gsl_blas.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_multifit_nlinear.h>
@@ -11,9 +12,11 @@
 
 #define EFF_MIN      0.02
 #define EFF_PRIOR    0.9
-#define PRIOR_WEIGHT 0.01
+#define PRIOR_WEIGHT 0.003
 /* softplus(V_PRIOR) ~ 0.007: "no overhead" without pinning v at -inf */
 #define V_PRIOR (-5.0)
+/* efficiency and overhead per measured algorithm, and gamma */
+#define MAX_PARAMS (2 * FS_ALGO_COUNT + 1)
 
 static double logistic(double u)
 {
@@ -37,7 +40,7 @@ typedef struct problem {
     int pe[FS_ALGO_COUNT], po[FS_ALGO_COUNT]; /* per group: parameter index or -1 */
     int pg;                                   /* gamma's parameter or -1 */
     int np;
-    double prior[8];
+    double prior[MAX_PARAMS];
     double alpha0, beta0; /* scales: us, us per byte */
 } problem;
 
@@ -64,6 +67,17 @@ static double model_time(const fs_coll_model *m, const fs_calib_point *p)
     return fs_coll_time_us(m, p->coll, p->algo, p->ranks, p->bytes, NULL);
 }
 
+/* Residuals pass through Cauchy's loss at this scale (a log ratio, ~10%):
+ * a point that a descheduled rank made 30x slower weighs like one 30% off,
+ * not like ten thousand good points. */
+#define LOSS_SCALE 0.1
+
+static double cauchy(double r)
+{
+    double c = LOSS_SCALE;
+    return copysign(c * sqrt(log1p((r / c) * (r / c))), r);
+}
+
 /* log(model / measured): the relative error, symmetric in both directions. */
 static double log_ratio(double model, double measured)
 {
@@ -80,7 +94,8 @@ static int residuals(const gsl_vector *xv, void *params, gsl_vector *f)
     size_t k = 0;
     for (size_t i = 0; i < P->n; i++)
         if (P->use[i])
-            gsl_vector_set(f, k++, log_ratio(model_time(&m, &P->pts[i]), P->pts[i].measured_us));
+            gsl_vector_set(f, k++,
+                           cauchy(log_ratio(model_time(&m, &P->pts[i]), P->pts[i].measured_us)));
     for (int j = 0; j < P->np; j++) gsl_vector_set(f, k++, PRIOR_WEIGHT * (x[j] - P->prior[j]));
     return GSL_SUCCESS;
 }
@@ -101,15 +116,21 @@ static int solve(const problem *P, double *x)
     gsl_vector_view xv = gsl_vector_view_array(x, (size_t)P->np);
     int info;
     gsl_error_handler_t *old = gsl_set_error_handler_off();
-    if (gsl_multifit_nlinear_init(&xv.vector, &fdf, w) == GSL_SUCCESS) {
-        /* Whatever the stopping reason, the position is the best found. */
+    gsl_vector *f0 = gsl_vector_alloc(nres);
+    if (f0 && residuals(&xv.vector, (void *)P, f0) == GSL_SUCCESS &&
+        gsl_multifit_nlinear_init(&xv.vector, &fdf, w) == GSL_SUCCESS) {
         gsl_multifit_nlinear_driver(200, 1e-10, 1e-10, 1e-10, NULL, NULL, &info, w);
+        /* Whatever the stopping reason, keep the position if it is better
+         * than the start (a trust region never should be worse; a NAN
+         * would be). */
         const gsl_vector *r = gsl_multifit_nlinear_position(w);
-        for (int j = 0; j < P->np; j++) {
-            double v = gsl_vector_get(r, (size_t)j);
-            if (isfinite(v)) x[j] = v;
-        }
+        double c1 = gsl_blas_dnrm2(gsl_multifit_nlinear_residual(w)), c0 = gsl_blas_dnrm2(f0);
+        bool finite = isfinite(c1);
+        for (int j = 0; j < P->np; j++) finite = finite && isfinite(gsl_vector_get(r, (size_t)j));
+        if (finite && c1 <= c0)
+            for (int j = 0; j < P->np; j++) x[j] = gsl_vector_get(r, (size_t)j);
     }
+    gsl_vector_free(f0);
     gsl_set_error_handler(old);
     gsl_multifit_nlinear_free(w);
     return 0;
@@ -225,7 +246,7 @@ static int cross_validate(problem *P, bool fit_gamma, const double *key, double 
         problem Q = *P;
         Q.use = use_buf;
         Q.nuse = nuse;
-        double x[8];
+        double x[MAX_PARAMS];
         int np;
         if (fit_once(&Q, fit_gamma, x, &np)) return -1;
         fs_coll_model m;
@@ -236,41 +257,46 @@ static int cross_validate(problem *P, bool fit_gamma, const double *key, double 
     return 0;
 }
 
-/* The 95% band of each group from the out-of-sample log ratios. */
-static void set_bands(fs_coll_model *m, const problem *P, const double *cv, double link_rms)
+static double median_of(double *v, size_t n)
 {
-    int max_ranks[FS_ALGO_COUNT] = {0};
-    double sum[FS_ALGO_COUNT] = {0}, sum2[FS_ALGO_COUNT] = {0};
-    int k[FS_ALGO_COUNT] = {0};
-    for (size_t i = 0; i < P->n; i++) {
-        if (!P->use[i]) continue;
-        int g = P->group_of[P->pts[i].algo];
-        if (P->pts[i].ranks > max_ranks[g]) max_ranks[g] = P->pts[i].ranks;
-        double d = cv ? log(P->pts[i].measured_us / cv[i]) : NAN;
-        if (!isfinite(d)) continue;
-        sum[g] += d;
-        sum2[g] += d * d;
-        k[g]++;
-    }
+    qsort(v, n, sizeof *v, cmp_d);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* The 95% band of each group from the out-of-sample log ratios d:
+ * median(d) +- t * s * sqrt(1 + 1/k), s = 1.4826 MAD (the normal sigma,
+ * robust: one glitched measurement neither shifts nor blows up the band). */
+static void set_bands(fs_coll_model *m, const problem *P, const double *cv, double link_rms,
+                      double *buf)
+{
     double floor_h = 1.96 * log1p(link_rms > 0 ? link_rms : 0);
     for (int a = 0; a < FS_ALGO_COUNT; a++) {
         int g = P->group_of[a];
         if (g < 0) continue;
-        fs_coll_calib *c = &m->calib[a];
+        size_t k = 0;
+        int max_ranks = 0;
+        for (size_t i = 0; i < P->n; i++) {
+            if (!P->use[i] || P->group_of[P->pts[i].algo] != g) continue;
+            if (P->pts[i].ranks > max_ranks) max_ranks = P->pts[i].ranks;
+            double d = cv ? log(P->pts[i].measured_us / cv[i]) : NAN;
+            if (isfinite(d)) buf[k++] = d;
+        }
         double mu = 0, h = floor_h;
-        if (k[g] >= 2) {
-            mu = sum[g] / k[g];
-            double rms = sqrt(sum2[g] / k[g]);
-            double t = gsl_cdf_tdist_Pinv(0.975, k[g] - 1);
-            double hc = t * rms * sqrt(1 + 1.0 / k[g]);
+        if (k >= 2) {
+            mu = median_of(buf, k);
+            for (size_t i = 0; i < k; i++) buf[i] = fabs(buf[i] - mu);
+            double sd = 1.4826 * median_of(buf, k);
+            double hc = gsl_cdf_tdist_Pinv(0.975, (double)k - 1) * sd * sqrt(1 + 1.0 / k);
             h = sqrt(hc * hc + floor_h * floor_h);
         }
+        fs_coll_calib *c = &m->calib[a];
         c->rel_lo = exp(fmin(0, mu - h));
         c->rel_hi = exp(fmax(0, mu + h));
-        c->max_ranks = max_ranks[g];
+        c->max_ranks = max_ranks;
+        /* points: measured with this algorithm (0 for one that borrows terms) */
         int npts = 0;
-        for (size_t i = 0; i < P->n; i++) npts += P->use[i] && P->group_of[P->pts[i].algo] == g;
-        c->points = npts;
+        for (size_t i = 0; i < P->n; i++) npts += P->use[i] && P->pts[i].algo == (fs_algo)a;
+        c->points = P->link_mode ? (int)P->nuse : npts;
     }
 }
 
@@ -330,7 +356,7 @@ static int run(problem *P, fs_coll_model *m, const fs_calib_opts *o, fs_calib_su
     if (!P->link_mode) s->base = error_of(W->tmp, pts, n, W->scratch);
 
     bool fit_gamma = !o || o->fit_gamma;
-    double x[8];
+    double x[MAX_PARAMS];
     int np;
     if (fit_once(P, fit_gamma, x, &np)) goto oom;
     s->gamma_fitted = P->pg >= 0;
@@ -379,7 +405,11 @@ static int run(problem *P, fs_coll_model *m, const fs_calib_opts *o, fs_calib_su
      * it exists (the harder question: predicting other scales), sizes
      * otherwise. */
     *m = fitted;
-    set_bands(m, P, s->cv_rank.n ? W->cvr : s->cv.n ? W->cvs : NULL, o ? o->link_rel_rms : 0);
+    set_bands(m, P,
+              s->cv_rank.n ? W->cvr
+              : s->cv.n    ? W->cvs
+                           : NULL,
+              o ? o->link_rel_rms : 0, W->scratch);
     return 0;
 oom:
     return fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");

@@ -10,13 +10,15 @@
  * an overhead per algorithm step (synchronisation with the neighbours,
  * launch: step_overhead_us) and the reduction throughput (gamma).  They
  * are fitted per algorithm by nonlinear least squares on the relative
- * error (residual log(model / measured), GSL's trust-region solver),
- * constrained to their physical ranges by the parametrisation:
+ * error (residual log(model / measured) through Cauchy's loss at 0.1, so
+ * that a glitched point - a descheduled rank, a retransmission timeout -
+ * cannot drag the fit; GSL's trust-region solver), constrained to their
+ * physical ranges by the parametrisation:
  *   bw_efficiency = 0.02 + 0.98 * logistic(u)     in (0.02, 1)
  *   step_overhead = alpha0 * softplus(v)          >= 0
  *   gamma         = beta0 * softplus(w)           >= 0
  * (alpha0, beta0: the link's alpha and time per byte, so the unknowns are
- * of order one).  A weak prior (efficiency 0.9, no overhead, 0.01 of a
+ * of order one).  A weak prior (efficiency 0.9, no overhead, 0.003 of a
  * residual per unit) keeps terms the data cannot separate - overhead from
  * a single size, gamma from the efficiency of a ring all-reduce alone -
  * at their neutral values instead of wherever the solver stops.  gamma is
@@ -31,10 +33,12 @@
  * Cross-validation: every point's error is also computed from a fit that
  * did not see it - leave-one-size-out (all points of that message size
  * withheld) and, with two or more rank counts, leave-one-rank-count-out.
- * The 95% band of a group is exp(mean +- t * rms * sqrt(1 + 1/k)) of the
- * out-of-sample log ratios measured / model (k points, Student t), widened
- * in quadrature by the link fit's residual, never narrower than the link
- * fit alone; fs_coll_time_band_us widens it further when extrapolating.
+ * The 95% band of a group is exp(median +- t * s * sqrt(1 + 1/k)) of the
+ * out-of-sample log ratios measured / model (k points, Student t, s the
+ * robust sigma 1.4826 x MAD), leave-one-rank-count-out where there are
+ * several rank counts, widened in quadrature by the link fit's residual,
+ * never narrower than the link fit alone; fs_coll_time_band_us widens it
+ * further when extrapolating.
  *
  * Without a link (nccl-tests logs alone), fs_calibrate_link derives one:
  * a one-segment link whose alpha and bandwidth make the model reproduce

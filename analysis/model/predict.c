@@ -163,9 +163,32 @@ static int calibrate_checks(fs_check *c, size_t n, size_t li, const fs_coll_mode
     return rc;
 }
 
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The link fit's relative spread, robust (1.4826 x the median |residual|
+ * of the fitted points): the rms of a link whose sweep caught one
+ * descheduled point says more about that point than about the link. */
 static double link_rms(const fs_link_fit *links, size_t nl, size_t li)
 {
-    return li < nl ? links[li].fit.rms_rel_residual : 0;
+    if (li >= nl || !links[li].residual) return 0;
+    const fs_link_fit *l = &links[li];
+    double *v = malloc((l->npoints ? l->npoints : 1) * sizeof *v);
+    if (!v) return l->fit.rms_rel_residual;
+    size_t k = 0;
+    for (size_t i = 0; i < l->npoints; i++)
+        if (!(l->excluded && l->excluded[i]) && isfinite(l->residual[i]))
+            v[k++] = fabs(l->residual[i]);
+    double r = 0;
+    if (k) {
+        qsort(v, k, sizeof *v, cmp_d);
+        r = 1.4826 * (k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]));
+    }
+    free(v);
+    return r;
 }
 
 int fs_predict_check(const fs_results *r, size_t nr, const fs_link_fit *links, size_t nl,
@@ -193,12 +216,6 @@ int fs_predict_check(const fs_results *r, size_t nr, const fs_link_fit *links, s
         *n = 0;
     }
     return rc;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
 }
 
 double fs_check_median_abs(const fs_check *c, size_t n, const fs_run *run, fs_check_error kind)
@@ -241,8 +258,8 @@ static int calibrate_model(const fs_link_fit *links, size_t nl, const fs_model_o
     fs_model_info local, *info = o->info ? o->info : &local;
     memset(info, 0, sizeof *info);
     info->base = *m;
-    info->max_measured_ranks = 2;
-    info->same_host_inter = li != FS_NO_LINK && fs_link_is_intra(&links[li]);
+    info->max_measured_ranks = li != FS_NO_LINK ? 2 : 0; /* a fitted link: a pair */
+    info->link = li != FS_NO_LINK ? &links[li] : NULL;
     /* A --link ALPHA:GBPS or derived link stands for every run. */
     info->force_base = li == FS_NO_LINK;
     if (o->results) {
@@ -265,7 +282,7 @@ static int calibrate_model(const fs_link_fit *links, size_t nl, const fs_model_o
                           "no link: give RESULTS with latency/bw runs or measured collectives, or "
                           "--link ALPHA_US:GBPS");
     info->link_derived = info->calib.link_derived;
-    if (info->calibrated && info->calib.max_ranks > 2)
+    if (info->calibrated && info->calib.max_ranks > info->max_measured_ranks)
         info->max_measured_ranks = info->calib.max_ranks;
     if (!info->calibrated) link_band(m, link_rms(links, nl, li));
     return 0;
@@ -343,18 +360,16 @@ size_t fs_model_warnings(const fs_model_info *info, const fs_coll_model *m, int 
                          char (*lines)[FS_WARN_LEN], size_t max)
 {
     size_t k = 0;
-    int g = m->ranks_per_node > 1 ? m->ranks_per_node : 1;
-    if (info->same_host_inter && max_ranks > g && k < max)
+    char why[FS_WARN_LEN - 40];
+    if (info->link && k < max &&
+        fs_link_same_host_for_network(info->link, m, max_ranks, why, sizeof why))
+        snprintf(lines[k++], FS_WARN_LEN, "warning: %s", why);
+    /* ratio to the largest rank count the model's terms were measured at */
+    double x = fs_coll_extrapolation(m, FS_ALLREDUCE, FS_ALGO_AUTO, max_ranks, 1 << 20);
+    if (x > 16 && k < max)
         snprintf(lines[k++], FS_WARN_LEN,
-                 "warning: the link between nodes was measured between two ranks of one host "
-                 "(memory, not a network): beyond %d rank%s the predictions describe that "
-                 "host, not a cluster; measure across hosts or give --link ALPHA_US:GBPS",
-                 g, g == 1 ? "" : "s");
-    int mr = info->max_measured_ranks > 0 ? info->max_measured_ranks : 2;
-    if (max_ranks > 16 * mr && k < max)
-        snprintf(lines[k++], FS_WARN_LEN,
-                 "warning: %d ranks is %.0fx the largest measured rank count (%d): beyond 16x the "
-                 "model extrapolates, and its band widens with every doubling",
-                 max_ranks, (double)max_ranks / mr, mr);
+                 "warning: %d ranks is %.0fx the largest measured rank count (%.0f): beyond 16x "
+                 "the model extrapolates, and its band widens with every doubling",
+                 max_ranks, x, max_ranks / x);
     return k;
 }

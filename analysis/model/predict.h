@@ -86,13 +86,15 @@ typedef struct fs_model_opts {
 } fs_model_opts;
 
 typedef struct fs_model_info {
-    fs_coll_model base;     /* before calibration (inter.nseg == 0: derived link) */
-    bool calibrated;        /* measured collectives calibrated the model */
-    fs_calib_summary calib; /* their errors in and out of sample */
-    bool link_derived;      /* no point-to-point link: derived from the collectives */
-    bool force_base;        /* every run is checked against this model (fs_predict_check) */
-    bool same_host_inter;   /* the inter-node link was measured within one host */
-    int max_measured_ranks; /* largest measured rank count: collectives, else 2 (a pair) */
+    fs_coll_model base;      /* before calibration (inter.nseg == 0: derived link) */
+    bool calibrated;         /* measured collectives calibrated the model */
+    fs_calib_summary calib;  /* their errors in and out of sample */
+    bool link_derived;       /* no point-to-point link: derived from the collectives */
+    bool force_base;         /* every run is checked against this model (fs_predict_check) */
+    const fs_link_fit *link; /* the fitted link standing for the network (points into the
+                                links given); NULL for --link ALPHA:GBPS or a derived one */
+    int max_measured_ranks;  /* largest measured rank count: collectives, else 2 (a fitted
+                                pair), 0 (a given --link ALPHA_US:GBPS) */
 } fs_model_info;
 
 /* Build the model: *link_idx is the chosen link (FS_NO_LINK for a --link
@@ -109,8 +111,9 @@ int fs_model_build(const fs_link_fit *links, size_t nl, const fs_model_opts *o, 
 
 #define FS_WARN_LEN 320
 /* One line per reason not to trust predictions up to max_ranks ranks:
- * a same-host link standing for the network between nodes, rank counts
- * beyond 16x the largest measured one.  Returns the number of lines
+ * a same-host link standing for the network between nodes
+ * (fs_link_same_host_for_network), rank counts beyond 16x the largest
+ * measured one (fs_coll_extrapolation).  Returns the number of lines
  * written (at most max). */
 size_t fs_model_warnings(const fs_model_info *info, const fs_coll_model *m, int max_ranks,
                          char (*lines)[FS_WARN_LEN], size_t max);

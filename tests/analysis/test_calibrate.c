@@ -140,6 +140,29 @@ static void cv_error_exceeds_in_sample_on_noise(void **state)
     assert_true(inside >= 9 * n / 10);
 }
 
+/* A glitched measurement (a descheduled rank: 30x slower) neither drags
+ * the terms nor blows up the band; the error summary still shows it. */
+static void glitch_does_not_drag_the_fit(void **state)
+{
+    (void)state;
+    fs_calib_point pts[256];
+    fs_coll_model truth = truth_model();
+    int ranks[] = {2, 4, 8};
+    size_t n = make_points(pts, &truth, ranks, 3, false, false, 0.02, 3);
+    pts[5].measured_us *= 30;
+    fs_coll_model m = link_model();
+    fs_calib_summary s;
+    fs_err err = {0};
+    assert_int_equal(fs_calibrate(&m, pts, n, NULL, &s, NULL, NULL, NULL, &err), 0);
+    /* ring all-reduce alone: gamma folds into the efficiency, 2 / (2 / 0.8 +
+     * 10 / 4) = 0.4 of the link */
+    WITHIN(m.calib[FS_ALGO_RING].bw_efficiency, 0.4, 0.03);
+    WITHIN(m.calib[FS_ALGO_RING].step_overhead_us, 3.0, 0.2);
+    assert_true(m.calib[FS_ALGO_RING].rel_hi < 1.15 && m.calib[FS_ALGO_RING].rel_lo > 0.87);
+    assert_true(s.in.median < 0.04);
+    assert_true(s.in.max > 0.9); /* the glitch itself: 30x off */
+}
+
 /* One rank count and one size: no cross-validation is possible, and the
  * summary says so rather than inventing one. */
 static void single_point_has_no_cv(void **state)
@@ -212,6 +235,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(recovers_terms_exactly),
         cmocka_unit_test(cv_error_exceeds_in_sample_on_noise),
+        cmocka_unit_test(glitch_does_not_drag_the_fit),
         cmocka_unit_test(single_point_has_no_cv),
         cmocka_unit_test(no_usable_point_is_bad_input),
         cmocka_unit_test(derives_link_from_collectives),
