@@ -48,6 +48,20 @@ foreach(i RANGE 1)
   endforeach()
 endforeach()
 
+# Injected EAGAIN on 30 % of small socket sends (tests/ofi/eagain_shim.c,
+# preloaded): tcp;ofi_rxm buffers sends it reported done, and a rank must
+# keep its endpoint progressing while it waits in the runtime's barriers.
+add_library(fs_eagain_shim MODULE ${CMAKE_CURRENT_SOURCE_DIR}/ofi/eagain_shim.c)
+target_link_libraries(fs_eagain_shim PRIVATE ${CMAKE_DL_LIBS})
+if(Python3_FOUND)
+  add_test(NAME ofi_tcp_eagain
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/ofi/eagain_check.py
+                   ${MPIEXEC_EXECUTABLE} $<TARGET_FILE:fabscale-bench>
+                   $<TARGET_FILE:fs_eagain_shim> ${CMAKE_CURRENT_BINARY_DIR}/ofi_tcp_eagain)
+  set_tests_properties(ofi_tcp_eagain PROPERTIES LABELS integration ENVIRONMENT "${FS_MPIEXEC_ENV}"
+                       TIMEOUT 600 RUN_SERIAL TRUE)
+endif()
+
 # Bad input: one clear line and exit status 2.
 if(Python3_FOUND)
   set(FS_OFI_CHECK ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/ofi/bench_check.py bad
