@@ -36,8 +36,10 @@ foreach(i RANGE 1)
     endif()
     add_test(NAME ofi_driver_${name}${suffix}
              COMMAND ${MPIEXEC_EXECUTABLE} -n 2 $<TARGET_FILE:ofi_driver> --provider ${prov} ${emu})
+    # FI_TCP_IFACE=lo: see tests/ofi/bench_check.py (loopback only).
     set_tests_properties(ofi_driver_${name}${suffix} PROPERTIES
-                         ENVIRONMENT "${FS_MPIEXEC_ENV}" LABELS integration TIMEOUT 300)
+                         ENVIRONMENT "${FS_MPIEXEC_ENV};FI_TCP_IFACE=lo" LABELS integration
+                         TIMEOUT 300)
     if(Python3_FOUND)
       add_test(NAME ofi_bench_${name}${suffix}
                COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/ofi/bench_check.py

@@ -29,8 +29,14 @@ import tempfile
 BENCHES = ["latency", "bw", "bibw", "msgrate", "write_lat", "write_bw"]
 SIZES = [1, 8, 4096, 8192, 8193, 65536, 1 << 20]
 WINDOW = 16
+# tcp over loopback only: by default libfabric's tcp provider takes the first
+# non-loopback interface, and on a shared machine other jobs add and remove
+# interfaces (emulated clusters' bridges); when the chosen address goes away
+# mid-run, rxm's next connect fails ("fi_tinject ... Cannot assign requested
+# address").  The caller may still choose another interface.
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1")
+ENV.setdefault("FI_TCP_IFACE", "lo")
 
 failures = []
 SCHEMA_CHECK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common",

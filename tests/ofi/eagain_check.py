@@ -21,6 +21,14 @@ import subprocess
 import sys
 
 
+# tcp over loopback only: by default libfabric's tcp provider takes the first
+# non-loopback interface, and on a shared machine other jobs add and remove
+# interfaces (emulated clusters' bridges); when the chosen address goes away
+# mid-run, rxm's next connect fails ("fi_tinject ... Cannot assign requested
+# address").  The caller may still choose another interface.
+os.environ.setdefault("FI_TCP_IFACE", "lo")
+
+
 def fail(msg):
     print("FAIL: " + msg, flush=True)
     sys.exit(1)
