@@ -16,8 +16,10 @@
  * apart on a loaded machine, and that offset, constant over the batch,
  * would name the rank that left the barrier first instead of the
  * straggler.  (The first iteration is measured from the barrier.)  Pairs
- * do not wait for each other: a slow rank falls further behind with every
- * iteration either way.  Rank 0 then decides - the same decision for all, by broadcast -
+ * do not wait for each other, so arrival means nothing across them: there
+ * the slowest is the initiator whose iteration took longest (a hiccup of
+ * one rank then counts against it once, not for the rest of the batch).
+ * Rank 0 then decides - the same decision for all, by broadcast -
  * whether the mean is known to the requested precision or the budget is
  * spent.  The harness talks to the other ranks only through the runtime seam
  * (fs_rte.h), and only between batches, never inside the timed loop. */
@@ -206,6 +208,7 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
     h->failed_alone = false;
     fs_rte_loc *contrib = h->contrib, *reduced = h->reduced;
     bool timer = fs_harness_is_timer(b, c), active = is_active(b, c);
+    bool collective = b->participation == FS_BENCH_COLLECTIVE;
     int rc = 0;
 
     /* Every rank sees the same cfg, so all refuse together. */
@@ -250,7 +253,7 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
             double t = h->clock();
             fs_watchdog_beat();
             h->local[i] = timer ? (t - prev) * 1e6 * b->time_scale : -1.0;
-            h->arrive[i] = entry - ref;
+            h->arrive[i] = collective ? entry - ref : t - prev;
             if (i == 0) ref = t; /* see the top of the file */
             prev = t;
         }
