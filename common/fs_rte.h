@@ -17,6 +17,13 @@
  *    (gather becomes allgather, reduce becomes allreduce).
  *  - Collectives return 0, or -1 when the runtime failed (an MPI
  *    implementation usually aborts the job first).
+ *  - Progress hooks: a transport whose provider needs the application to
+ *    drive it (libfabric's manual progress: tcp;ofi_rxm, EFA RDM) registers
+ *    one with fs_rte_add_progress.  A runtime calls every hook while it
+ *    waits in a collective, so bytes a provider still holds for a peer
+ *    (an injected send it could not write to its socket yet) leave while
+ *    this rank sits in a barrier; otherwise the peer waits for them forever.
+ *    Hooks run on the calling thread, never inside a timed loop.
  */
 #ifndef FS_RTE_H
 #define FS_RTE_H
@@ -56,11 +63,51 @@ typedef struct fs_rte_ops {
     const char *(*library_version)(fs_rte *rte);
 } fs_rte_ops;
 
+/* Drive a transport's endpoint once, without blocking. */
+typedef void (*fs_rte_progress_fn)(void *arg);
+
+/* Endpoints one process may have open at once with hooks registered. */
+#define FS_RTE_MAX_PROGRESS 4
+
 struct fs_rte {
     const fs_rte_ops *ops;
     int rank, size; /* fixed for the life of the runtime */
     void *priv;     /* implementation state */
+    /* Registered progress hooks (fs_rte_add_progress), nprogress in use. */
+    struct {
+        fs_rte_progress_fn fn;
+        void *arg;
+    } progress[FS_RTE_MAX_PROGRESS];
+    int nprogress;
 };
+
+/* Register fn(arg) to be called while the runtime waits.  0, or -1 when
+ * FS_RTE_MAX_PROGRESS hooks are registered already. */
+static inline int fs_rte_add_progress(fs_rte *rte, fs_rte_progress_fn fn, void *arg)
+{
+    if (rte->nprogress >= FS_RTE_MAX_PROGRESS) return -1;
+    rte->progress[rte->nprogress].fn = fn;
+    rte->progress[rte->nprogress].arg = arg;
+    rte->nprogress++;
+    return 0;
+}
+
+/* Unregister what fs_rte_add_progress(rte, fn, arg) registered (before
+ * arg goes away). */
+static inline void fs_rte_remove_progress(fs_rte *rte, fs_rte_progress_fn fn, void *arg)
+{
+    for (int i = 0; i < rte->nprogress; i++) {
+        if (rte->progress[i].fn != fn || rte->progress[i].arg != arg) continue;
+        rte->progress[i] = rte->progress[--rte->nprogress];
+        return;
+    }
+}
+
+/* Call every registered hook once (what a runtime does while it waits). */
+static inline void fs_rte_progress(fs_rte *rte)
+{
+    for (int i = 0; i < rte->nprogress; i++) rte->progress[i].fn(rte->progress[i].arg);
+}
 
 static inline int fs_rte_barrier(fs_rte *rte)
 {

@@ -72,3 +72,12 @@ set_tests_properties(bench_bad_input PROPERTIES LABELS integration ENVIRONMENT "
 # The minimal MPI loops of osu_latency / osu_bw, for scripts/bench-mpi.
 add_executable(fs_mpi_loops perf/mpi_loops.c)
 target_link_libraries(fs_mpi_loops PRIVATE MPI::MPI_C)
+
+# The MPI runtime drives progress hooks while it waits (issue 17's hang,
+# modelled without a network): rank 1 joins each collective only after a
+# token rank 0 sends from its hook.
+add_executable(test_rte_progress ${CMAKE_CURRENT_SOURCE_DIR}/bench/test_rte_progress.c)
+target_link_libraries(test_rte_progress PRIVATE fs_bench MPI::MPI_C)
+add_test(NAME test_rte_progress COMMAND ${MPIEXEC_EXECUTABLE} -n 2 $<TARGET_FILE:test_rte_progress>)
+set_tests_properties(test_rte_progress PROPERTIES LABELS integration ENVIRONMENT "${FS_MPIEXEC_ENV}"
+                     TIMEOUT 60)

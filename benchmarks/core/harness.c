@@ -9,8 +9,17 @@
  * long as its slowest rank.  Which rank that was cannot be read from the
  * durations (in a collective everyone waits for the straggler, so every
  * rank's duration is the same); it is the rank that entered the iteration
- * last, measured from the batch's common start (a barrier), reduced with
- * maxloc.  Rank 0 then decides - the same decision for all, by broadcast -
+ * last, reduced with maxloc.  Entries are measured from the end of the
+ * batch's first iteration, which the ranks of a collective leave together
+ * (consistent offsets, such as a tree root leaving first, cancel), not
+ * from the barrier before it: ranks leave a barrier up to a time slice
+ * apart on a loaded machine, and that offset, constant over the batch,
+ * would name the rank that left the barrier first instead of the
+ * straggler.  (The first iteration is measured from the barrier.)  Pairs
+ * do not wait for each other, so arrival means nothing across them: there
+ * the slowest is the initiator whose iteration took longest (a hiccup of
+ * one rank then counts against it once, not for the rest of the batch).
+ * Rank 0 then decides - the same decision for all, by broadcast -
  * whether the mean is known to the requested precision or the budget is
  * spent.  The harness talks to the other ranks only through the runtime seam
  * (fs_rte.h), and only between batches, never inside the timed loop. */
@@ -199,6 +208,7 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
     h->failed_alone = false;
     fs_rte_loc *contrib = h->contrib, *reduced = h->reduced;
     bool timer = fs_harness_is_timer(b, c), active = is_active(b, c);
+    bool collective = b->participation == FS_BENCH_COLLECTIVE;
     int rc = 0;
 
     /* Every rank sees the same cfg, so all refuse together. */
@@ -229,7 +239,7 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
     double start = h->clock();
     while (batch > 0) {
         if (fs_rte_barrier(h->rte)) return rte_failed(h, c);
-        double epoch = h->clock(), prev = epoch;
+        double epoch = h->clock(), prev = epoch, ref = epoch;
         for (long i = 0; i < batch; i++) {
             double entry = prev;
             if (delay_us) { /* fault injection (tests only) */
@@ -243,7 +253,8 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
             double t = h->clock();
             fs_watchdog_beat();
             h->local[i] = timer ? (t - prev) * 1e6 * b->time_scale : -1.0;
-            h->arrive[i] = entry - epoch;
+            h->arrive[i] = collective ? entry - ref : t - prev;
+            if (i == 0) ref = t; /* see the top of the file */
             prev = t;
         }
         for (long i = 0; i < batch; i++)

@@ -34,7 +34,7 @@ typedef struct fs_harness {
     fs_rte *rte;
     int rank, nranks;
     double *local;         /* this rank's samples for one batch */
-    double *arrive;        /* when this rank entered each iteration of the batch */
+    double *arrive;        /* per iteration: who was slowest (see harness.c) */
     double *tmax;          /* root: samples reduced with FS_RTE_MAX */
     fs_rte_loc *reduced;   /* root: arrivals reduced with maxloc */
     fs_rte_loc *contrib;   /* arrivals tagged with this rank */

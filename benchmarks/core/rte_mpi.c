@@ -4,6 +4,7 @@
 #include "rte_mpi.h"
 
 #include <limits.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -31,24 +32,51 @@ static int ok(int mpi_rc)
     return mpi_rc == MPI_SUCCESS ? 0 : -1;
 }
 
+/* Polls of an unfinished collective before each further one yields the
+ * core: the ranks that have not arrived yet may be waiting for it (two
+ * cores shared by more ranks than that), and nothing here is timed. */
+#define SPIN_TESTS 64
+
+/* Complete a nonblocking collective.  With progress hooks registered (a
+ * manual-progress libfabric endpoint) test and drive the hooks in turn:
+ * a blocking MPI call would leave the endpoint unprogressed, and a peer
+ * waiting for bytes its provider still holds would never see them. */
+static int finish(fs_rte *rte, int mpi_rc, MPI_Request *req)
+{
+    if (mpi_rc != MPI_SUCCESS) return -1;
+    if (rte->nprogress == 0) return ok(MPI_Wait(req, MPI_STATUS_IGNORE));
+    for (unsigned polls = 0;; polls++) {
+        int done = 0;
+        if (MPI_Test(req, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) return -1;
+        if (done) return 0;
+        fs_rte_progress(rte);
+        if (polls >= SPIN_TESTS) sched_yield();
+    }
+}
+
 static int mpi_barrier(fs_rte *rte)
 {
-    return ok(MPI_Barrier(comm_of(rte)));
+    MPI_Request req;
+    return finish(rte, MPI_Ibarrier(comm_of(rte), &req), &req);
 }
 
 static int mpi_bcast(fs_rte *rte, void *buf, size_t len, int root)
 {
     if (len > INT_MAX) return -1;
-    return ok(MPI_Bcast(buf, (int)len, MPI_BYTE, root, comm_of(rte)));
+    MPI_Request req;
+    return finish(rte, MPI_Ibcast(buf, (int)len, MPI_BYTE, root, comm_of(rte), &req), &req);
 }
 
 static int mpi_gather(fs_rte *rte, const void *mine, void *all, size_t len, int root)
 {
     if (len > INT_MAX) return -1;
     int n = (int)len;
+    MPI_Request req;
     if (root == FS_RTE_ALL)
-        return ok(MPI_Allgather(mine, n, MPI_BYTE, all, n, MPI_BYTE, comm_of(rte)));
-    return ok(MPI_Gather(mine, n, MPI_BYTE, all, n, MPI_BYTE, root, comm_of(rte)));
+        return finish(rte, MPI_Iallgather(mine, n, MPI_BYTE, all, n, MPI_BYTE, comm_of(rte), &req),
+                      &req);
+    return finish(rte, MPI_Igather(mine, n, MPI_BYTE, all, n, MPI_BYTE, root, comm_of(rte), &req),
+                  &req);
 }
 
 static MPI_Op mpi_op(fs_rte_op op)
@@ -60,8 +88,10 @@ static int reduce_any(fs_rte *rte, const void *in, void *out, size_t n, MPI_Data
                       int root)
 {
     if (n > INT_MAX) return -1;
-    if (root == FS_RTE_ALL) return ok(MPI_Allreduce(in, out, (int)n, t, op, comm_of(rte)));
-    return ok(MPI_Reduce(in, out, (int)n, t, op, root, comm_of(rte)));
+    MPI_Request req;
+    if (root == FS_RTE_ALL)
+        return finish(rte, MPI_Iallreduce(in, out, (int)n, t, op, comm_of(rte), &req), &req);
+    return finish(rte, MPI_Ireduce(in, out, (int)n, t, op, root, comm_of(rte), &req), &req);
 }
 
 static int mpi_reduce(fs_rte *rte, const double *in, double *out, size_t n, fs_rte_op op, int root)

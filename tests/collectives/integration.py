@@ -121,6 +121,14 @@ def check(doc, bench, algs, n, transport, provider, dtype):
                 fail("%s %d: slowest_rank %r" % (where, size, pt["slowest_rank"]))
 
 
+# tcp over loopback only: by default libfabric's tcp provider takes the first
+# non-loopback interface, and on a shared machine other jobs add and remove
+# interfaces (emulated clusters' bridges); when the chosen address goes away
+# mid-run, rxm's next connect fails ("fi_tinject ... Cannot assign requested
+# address").  The caller may still choose another interface.
+os.environ.setdefault("FI_TCP_IFACE", "lo")
+
+
 def main():
     mpiexec, exe, np_, transport, provider, dtype, outdir = sys.argv[1:8]
     n = int(np_)

@@ -28,8 +28,15 @@ import tempfile
 
 BENCHES = ["latency", "bw", "bibw", "msgrate", "write_lat", "write_bw"]
 SIZES = [1, 8, 4096, 8192, 8193, 65536, 1 << 20]
+WINDOW = 16
+# tcp over loopback only: by default libfabric's tcp provider takes the first
+# non-loopback interface, and on a shared machine other jobs add and remove
+# interfaces (emulated clusters' bridges); when the chosen address goes away
+# mid-run, rxm's next connect fails ("fi_tinject ... Cannot assign requested
+# address").  The caller may still choose another interface.
 ENV = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
            OMPI_MCA_rmaps_base_oversubscribe="1")
+ENV.setdefault("FI_TCP_IFACE", "lo")
 
 failures = []
 SCHEMA_CHECK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common",
@@ -47,7 +54,7 @@ def results(mpiexec, bench, provider, emulate):
         cmd = [mpiexec, "-n", "2", bench, "--transport", "ofi", "--provider", provider,
                "--bench", ",".join(BENCHES), "--sizes", ",".join(str(s) for s in SIZES),
                "--validate", "--time-per-size", "0.05", "--min-iters", "5", "--warmup", "3",
-               "--window", "16", "--timeout", "30", "--quiet", "--output", out]
+               "--window", str(WINDOW), "--timeout", "30", "--quiet", "--output", out]
         if emulate:
             cmd.append("--emulate-efa")
         p = subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=600)
@@ -104,8 +111,24 @@ def results(mpiexec, bench, provider, emulate):
         chunked = max(chunked, a.get("chunked_messages", 0))
         injected = max(injected, a.get("injected_messages", 0))
         if name in ("bw", "write_bw"):
+            # No speed floor: two spinning ranks sharing a loaded core hand
+            # each 8 KiB chunk over once per time slice (--emulate-efa's
+            # 1 MiB write_bw: 10 MB/s with both ranks on one core, 740 MB/s
+            # with FS_YIELD=1), so a floor fails on load, not on a defect.
+            # What is checked instead cannot depend on load: the bandwidth
+            # is the window's bytes over the median iteration, and under
+            # the emulation every measured 1 MiB message went out chunked.
+            check(r.get("window") == WINDOW, f"{where}: window {r.get('window')}")
+            for p in pts:
+                moved = p["bytes"] * WINDOW / (p["time_us"]["p50"] * 1e3)
+                check(abs(p["bandwidth_GBps"] - moved) <= 1e-3 * moved + 1e-9,
+                      f"{where} {p['bytes']}: {p['bandwidth_GBps']} GB/s is not "
+                      f"{WINDOW} x {p['bytes']} B / p50 = {moved}")
             big = [p for p in pts if p["bytes"] == 1 << 20][0]
-            check(big["bandwidth_GBps"] > 0.01, f"{where}: 1 MiB bandwidth {big['bandwidth_GBps']}")
+            if emulate:
+                check(a.get("chunked_messages", 0) >= big["iterations"] * WINDOW,
+                      f"{where}: {a.get('chunked_messages')} chunked messages, fewer than the "
+                      f"{big['iterations']} x {WINDOW} measured at 1 MiB")
     if emulate:
         check(eagain > 0, "emulated tx queue: -FI_EAGAIN met and retried")
         check(chunked > 0, "emulation: messages chunked")

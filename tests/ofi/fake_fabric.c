@@ -470,6 +470,19 @@ size_t ofi_boot_min_size(size_t v)
 {
     return v;
 }
+int ofi_boot_add_progress(void (*fn)(void *), void *arg)
+{
+    (void)fn;
+    (void)arg;
+    return 0;
+}
+
+void ofi_boot_remove_progress(void (*fn)(void *), void *arg)
+{
+    (void)fn;
+    (void)arg;
+}
+
 void ofi_boot_fini(void) {}
 
 void fake_reset(void)

@@ -49,4 +49,14 @@ size_t ofi_boot_min_size(size_t v)
     return (size_t)out;
 }
 
+int ofi_boot_add_progress(void (*fn)(void *), void *arg)
+{
+    return boot_rte && fs_rte_add_progress(boot_rte, fn, arg) ? FS_ERUNTIME : 0;
+}
+
+void ofi_boot_remove_progress(void (*fn)(void *), void *arg)
+{
+    if (boot_rte) fs_rte_remove_progress(boot_rte, fn, arg);
+}
+
 void ofi_boot_fini(void) {}

@@ -115,6 +115,7 @@ typedef struct ofi_state {
         uint32_t n, cnt;
     } partial[OFI_PARTIAL_SLOTS];
     int fatal;        /* sticky error not tied to one request */
+    bool hooked;      /* ofi_progress_hook registered with the launcher */
     char cq_err[400]; /* last completion error, for waitall's message */
 
     /* Counters reported in the attributes. */
@@ -150,6 +151,11 @@ int ofi_write_notify(fs_transport *tp, int peer, const void *buf, size_t len, fs
                      const fs_rkey *dst, uint64_t offset, fs_req *req);
 int ofi_waitall(fs_transport *tp, fs_req *reqs, int n);
 int ofi_wait_notify(fs_transport *tp, long count);
+/* Post what is queued and read the CQ once, without waiting: the launcher
+ * calls it (arg: the ofi_state) while this rank waits outside the
+ * transport, so the provider's buffered bytes keep moving.  An error is
+ * kept in st->fatal for the next wait to report. */
+void ofi_progress_hook(void *arg);
 /* Build the operation pool once the queue depths are known. */
 int ofi_pool_init(ofi_state *st);
 
@@ -163,6 +169,10 @@ int ofi_boot_allgather(const void *mine, void *all, size_t len);
 /* Every rank learns the worst (most negative) of the ranks' codes. */
 int ofi_boot_agree(int rc);
 size_t ofi_boot_min_size(size_t v);
+/* Have the launcher call fn(arg) while it waits in its collectives (the
+ * endpoint's manual progress), and stop doing so. */
+int ofi_boot_add_progress(void (*fn)(void *), void *arg);
+void ofi_boot_remove_progress(void (*fn)(void *), void *arg);
 void ofi_boot_fini(void);
 
 /* One-line message for a libfabric error code, with the likely cause for

@@ -504,6 +504,20 @@ int ofi_write_notify(fs_transport *tp, int peer, const void *buf, size_t len, fs
     return submit(tp, &st->txq, r);
 }
 
+void ofi_progress_hook(void *arg)
+{
+    ofi_state *st = arg;
+    if (st->fatal) return;
+    if (progress(st)) {
+        /* A request failed to post: its waitall reports it. */
+        return;
+    }
+    /* Reading the CQ is what advances the provider (rxm flushes its
+     * buffered sends, tcp reads its sockets); completions found are
+     * accounted as a wait would. */
+    (void)reap(st, 16, false);
+}
+
 /* Read the clock every `stride` idle rounds (a spinning round already
  * polled many times). */
 static bool timed_out(ofi_state *st, double *deadline, unsigned *idle, unsigned stride)
