@@ -230,6 +230,18 @@ def load_case(path):
     return c
 
 
+def load_excluded(path):
+    try:
+        with open(path) as f:
+            ex = json.load(f).get("excluded", [])
+    except (OSError, ValueError) as e:
+        raise BadInput("%s: %s" % (path, e))
+    for e in ex:
+        if not e.get("source") or not e.get("reason"):
+            raise BadInput("%s: every entry needs a source and a reason" % path)
+    return ex
+
+
 def flops_per_sample(i):
     """The case's FLOPs per sample when fabscale's own (Megatron GPT) formula does
     not describe the model; None lets fabscale count them."""
@@ -320,7 +332,7 @@ def md_escape(s):
     return str(s).replace("|", "\\|")
 
 
-def markdown(results, version):
+def markdown(results, version, excluded):
     out = []
     out.append("# Validation against published results")
     out.append("")
@@ -398,6 +410,14 @@ def markdown(results, version):
             out.append("fabscale " + cmd)
         out.append("```")
         out.append("")
+    if excluded:
+        out.append("## Sources considered and left out")
+        out.append("")
+        out.append("From `tests/validation/excluded.json`.")
+        out.append("")
+        for e in excluded:
+            out.append("- **%s**: %s" % (e["source"], e["reason"]))
+        out.append("")
     return "\n".join(out)
 
 
@@ -410,6 +430,8 @@ def main(argv):
                     help="extra instance types for the training cases")
     ap.add_argument("--datadir", help="fabscale's catalogue directory "
                     "(FABSCALE_DATADIR; default: analysis/data of this tree)")
+    ap.add_argument("--excluded", default=os.path.join(HERE, "excluded.json"),
+                    help="sources considered and left out, listed by --markdown")
     ap.add_argument("--only", help="run only the case with this id")
     ap.add_argument("--markdown", action="store_true", help="print docs/validation.md")
     ap.add_argument("--json", action="store_true",
@@ -447,7 +469,7 @@ def main(argv):
                              text=True, env=env).stdout.strip() or "fabscale"
     if a.markdown or a.check_doc:
         # Documentation modes: the verdicts are the `validation` test's business.
-        doc = markdown(results, version) + "\n"
+        doc = markdown(results, version, load_excluded(a.excluded)) + "\n"
         if a.markdown:
             sys.stdout.write(doc)
             return 0
