@@ -130,25 +130,36 @@ class FabscaleCLI:
 
     # -- training: `fabscale train` at one GPU count --------------------------
     def train_args(self, i, gpus, flops_per_sample):
-        a = ["train", "--catalog", self.catalog, "--instance", i["machine"],
-             "--link", "%g,%g" % (i["nic_alpha_us"], i["nic_Gbps"] / 8.0),
-             "--params", "%g" % i["params"],
-             "--hidden", str(i["hidden"]), "--layers", str(i["layers"]),
-             "--seq", str(i["seq"]), "--vocab", str(i["vocab"]),
-             "--tp", str(i["tp"]), "--pp", str(i["pp"]),
-             "--global-batch", str(i["global_batch"]),
-             "--micro-batch", str(i["micro_batch"]),
-             "--grad-bytes", "%g" % i["grad_bytes"],
-             "--tflops", "%g" % i["sustained_tflops"],
-             "--gpus", str(gpus)]
-        if i.get("zero", 0):
+        a = ["train", "--link", "%g,%g" % (i["nic_alpha_us"], i["nic_Gbps"] / 8.0)]
+        if "machine" in i:
+            a += ["--catalog", self.catalog, "--instance", i["machine"]]
+        else:
+            a += ["--gpus-per-node", str(i["gpus_per_node"]),
+                  "--nics-per-node", str(i["nics_per_node"]),
+                  "--intra-GBps", "%g" % i["intra_GBps"]]
+        if "preset" in i:
+            a += ["--model", i["preset"]]
+        else:
+            a += ["--params", "%g" % i["params"],
+                  "--hidden", str(i["hidden"]), "--layers", str(i["layers"]),
+                  "--seq", str(i["seq"]), "--vocab", str(i["vocab"])]
+        a += ["--tp", str(i["tp"]), "--pp", str(i["pp"]),
+              "--micro-batch", str(i["micro_batch"]), "--grad-bytes", "%g" % i["grad_bytes"]]
+        if "global_batch" in i:
+            a += ["--global-batch", str(i["global_batch"])]
+        if "compute_ms" in i:
+            a += ["--compute-ms", "%g" % i["compute_ms"]]
+        else:
+            a += ["--tflops", "%g" % i["sustained_tflops"]]
+        if i["zero"]:
             a += ["--zero", str(i["zero"])]
-        if i.get("recompute"):
+        if i["recompute"]:
             a.append("--recompute")
-        if not i.get("overlap_dp", True):
+        if not i["overlap_dp"]:
             a.append("--no-overlap")
         if flops_per_sample is not None:
             a += ["--flops-per-sample", "%.6g" % flops_per_sample]
+        a += ["--gpus", str(gpus)]
         return a
 
     def step_ms(self, case_id, i, gpus, flops_per_sample):
@@ -160,23 +171,27 @@ class FabscaleCLI:
         if r.get("fits") is False:
             raise BadInput("%s: fabscale says the layout does not fit at %d GPUs"
                            % (case_id, gpus))
-        return cmd, float(r["step_ms"])
+        return cmd, float(r["step_ms"]), float(r["global_batch"])
 
 
 # --------------------------------------------------------------------------
 # Cases
 
 
+# Required inputs by kind; a tuple is "one of these groups, complete".
+TRANSFORMER = ("params", "hidden", "layers", "seq", "vocab")
+TRAIN = ["nic_Gbps", "nic_alpha_us", "tp", "pp", "micro_batch", "grad_bytes", "zero",
+         "recompute", "overlap_dp",
+         (("preset",), TRANSFORMER),                         # the workload
+         (("sustained_tflops",), ("compute_ms",)),           # one GPU's compute
+         (("machine",), ("gpus_per_node", "nics_per_node", "intra_GBps"))]  # the node
 REQUIRED = {
     "collective": ["collective", "bytes", "nodes", "gpus_per_node", "nics_per_node",
                    "nic_Gbps", "nic_alpha_us", "intra_GBps"],
-    "train_tflops": ["machine", "gpus", "nic_Gbps", "nic_alpha_us", "params", "hidden",
-                     "layers", "seq", "vocab", "tp", "pp", "global_batch",
-                     "micro_batch", "grad_bytes", "sustained_tflops", "flops_convention"],
+    "train_tflops": TRAIN + ["gpus", "global_batch", "flops_convention"] + list(TRANSFORMER),
+    "train_scaling": TRAIN + ["gpus_from", "gpus_to", "scaling"],
 }
-REQUIRED["train_scaling"] = [k for k in REQUIRED["train_tflops"] if k != "gpus"] + \
-    ["gpus_from", "gpus_to"]
-TEXT_INPUTS = {"collective", "machine", "flops_convention", "algorithm"}
+TEXT_INPUTS = {"collective", "machine", "flops_convention", "algorithm", "preset", "scaling"}
 FLAG_INPUTS = {"recompute", "overlap_dp"}
 
 
@@ -209,14 +224,25 @@ def load_case(path):
     kind = c["kind"]
     if kind not in REQUIRED:
         raise BadInput("%s: unknown kind '%s'" % (name, kind))
+    inp = c["inputs"]
     for k in REQUIRED[kind]:
-        if k not in c["inputs"]:
+        if isinstance(k, tuple):
+            if not any(all(x in inp for x in group) for group in k):
+                raise BadInput("%s: inputs need one of %s" % (name, " or ".join(
+                    "+".join(group) for group in k)))
+        elif k not in inp:
             raise BadInput("%s: inputs lack '%s'" % (name, k))
+    if kind == "train_scaling":
+        if inp["scaling"] not in ("strong", "weak"):
+            raise BadInput("%s: scaling must be strong (fixed global_batch) or weak "
+                           "(fixed micro_batch per replica)" % name)
+        if inp["scaling"] == "strong" and "global_batch" not in inp:
+            raise BadInput("%s: strong scaling needs global_batch" % name)
     for k, v in c["inputs"].items():
         check_type(name, k, v)
         if k not in c["input_sources"]:
             raise BadInput("%s: input '%s' has no source in input_sources" % (name, k))
-    if kind != "collective" and c["inputs"]["flops_convention"] not in FLOPS:
+    if "flops_convention" in inp and inp["flops_convention"] not in FLOPS:
         raise BadInput("%s: unknown flops_convention '%s'" %
                        (name, c["inputs"]["flops_convention"]))
     t = c["tolerance"]
@@ -245,7 +271,7 @@ def load_excluded(path):
 def flops_per_sample(i):
     """The case's FLOPs per sample when fabscale's own (Megatron GPT) formula does
     not describe the model; None lets fabscale count them."""
-    if i["flops_convention"] == "6N+attention":
+    if i.get("flops_convention") == "6N+attention":
         return flops_6n_attention(i, 1)
     return None
 
@@ -257,17 +283,18 @@ def evaluate(cli, c):
         cmd, bw = cli.busbw(cid, i)
         return bw, [cmd]
     fps = flops_per_sample(i)
-    conv = FLOPS[i["flops_convention"]]
     if kind == "train_tflops":
-        cmd, ms = cli.step_ms(cid, i, i["gpus"], fps)
+        cmd, ms, _ = cli.step_ms(cid, i, i["gpus"], fps)
+        conv = FLOPS[i["flops_convention"]]
         tflops = conv(i, i["global_batch"]) / (ms / 1e3) / i["gpus"] / 1e12
         return tflops, [cmd]
-    # train_scaling: per-GPU throughput at gpus_to relative to gpus_from, same
-    # global batch (strong scaling) -- what "MFU 47% -> 42%" expresses.
+    # train_scaling: samples per second per GPU at gpus_to relative to gpus_from --
+    # at a fixed global batch (strong: what "MFU 47% -> 42%" expresses) or a fixed
+    # batch per replica (weak: what "90 % scaling efficiency" of data parallelism means).
     a, b = i["gpus_from"], i["gpus_to"]
-    cmd_a, ms_a = cli.step_ms(cid, i, a, fps)
-    cmd_b, ms_b = cli.step_ms(cid, i, b, fps)
-    return (ms_a * a) / (ms_b * b), [cmd_a, cmd_b]
+    cmd_a, ms_a, batch_a = cli.step_ms(cid, i, a, fps)
+    cmd_b, ms_b, batch_b = cli.step_ms(cid, i, b, fps)
+    return (batch_b / (ms_b * b)) / (batch_a / (ms_a * a)), [cmd_a, cmd_b]
 
 
 def error_of(c, predicted):
