@@ -54,8 +54,10 @@ def flops_megatron_recompute(m, batch):
 
 
 def flops_megatron_model(m, batch):
-    """Model FLOPs without recomputation, Korthikanti et al. 2022 (arXiv:2205.05198)
-    section 6: 72 B s l h^2 (1 + s/(6h) + V/(12 l h)); what Megatron-LM's MFU counts."""
+    """Model FLOPs without recomputation (Korthikanti et al. 2022, arXiv:2205.05198):
+    72 B s l h^2 (1 + s/(6h) + V/(12 l h)) -- what Megatron-LM reports as TFLOP/s and
+    MFU (megatron/training/training.py num_floating_point_operations at f2e5db402c,
+    for multi-head attention and a 4h MLP)."""
     b, s, l, h, v = batch, m["seq"], m["layers"], m["hidden"], m["vocab"]
     return 72.0 * b * s * l * h * h * (1 + s / (6.0 * h) + v / (12.0 * l * h))
 
