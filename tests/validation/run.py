@@ -40,6 +40,20 @@ class BadInput(Exception):
     pass
 
 
+class FabscaleRefused(BadInput):
+    """fabscale exited non-zero on a case's command: reported with the case, the
+    other cases still run."""
+
+    def __init__(self, msg, cmd):
+        BadInput.__init__(self, msg)
+        self.cmd = cmd
+
+
+class DoesNotFit(FabscaleRefused):
+    """fabscale's memory check refuses the published layout: a finding about the
+    model (the run did fit), reported as the case's verdict."""
+
+
 # --------------------------------------------------------------------------
 # FLOPs conventions of the publications (what their TFLOP/s per GPU counts).
 # The predicted TFLOP/s per GPU is the publication's own FLOPs per step divided
@@ -99,9 +113,11 @@ class FabscaleCLI:
             raise BadInput("%s: cannot run %s: %s" % (case_id, self.exe, e.strerror))
         if p.returncode != 0:
             err = p.stderr.strip().splitlines()
-            raise BadInput("%s: `fabscale %s` exited %d: %s" %
-                           (case_id, shown, p.returncode,
-                            err[-1] if err else "(no message)"))
+            line = err[-1] if err else "(no message)"
+            if p.returncode == 2 and "fits at no listed count" in line:
+                raise DoesNotFit(line, shown)
+            raise FabscaleRefused("%s: `fabscale %s` exited %d: %s" %
+                                  (case_id, shown, p.returncode, line), shown)
         try:
             return shown, json.loads(p.stdout)
         except ValueError as e:
@@ -252,7 +268,7 @@ def load_case(path):
         raise BadInput("%s: tolerance needs type relative|points and a value > 0" % name)
     km = c.get("known_miss")
     if km is not None:
-        for k in ["reason", "error", "margin"]:
+        for k in ["reason"] if km.get("no_fit") else ["reason", "error", "margin"]:
             if k not in km:
                 raise BadInput("%s: known_miss lacks '%s'" % (name, k))
     return c
@@ -279,7 +295,17 @@ def flops_per_sample(i):
 
 
 def evaluate(cli, c):
-    """Returns (predicted value, [command lines]) in the published figure's unit."""
+    """Returns (predicted value or None, [command lines], note): the value in the
+    published figure's unit, None with fabscale's words when its memory check
+    refuses the published layout."""
+    try:
+        pred, cmds = predict(cli, c)
+        return pred, cmds, ""
+    except DoesNotFit as e:
+        return None, [e.cmd], "fabscale: " + str(e).split("fabscale: ", 1)[-1]
+
+
+def predict(cli, c):
     i, kind, cid = c["inputs"], c["kind"], c["id"]
     if kind == "collective":
         cmd, bw = cli.busbw(cid, i)
@@ -309,6 +335,10 @@ def error_of(c, predicted):
 def verdict(c, err):
     tol = c["tolerance"]["value"]
     km = c.get("known_miss")
+    if err is None:  # the layout does not fit in fabscale's memory model
+        return "known miss" if km is not None and km.get("no_fit") else "MISS"
+    if km is not None and km.get("no_fit"):
+        return "MOVED"
     if km is None:
         return "holds" if abs(err) <= tol else "MISS"
     if abs(err - km["error"]) <= km["margin"]:
@@ -317,6 +347,8 @@ def verdict(c, err):
 
 
 def fmt_err(c, err):
+    if err is None:
+        return "-"
     if c["tolerance"]["type"] == "relative":
         return "%+.1f %%" % (100 * err)
     return "%+.1f pt" % err
@@ -329,10 +361,12 @@ def fmt_tol(c):
 
 
 def with_unit(v, unit):
-    return ("%s %s" % (v, unit)) if unit else v
+    return ("%s %s" % (v, unit)) if unit and v != "does not fit" else v
 
 
 def fmt_val(c, v):
+    if v is None:
+        return "does not fit"
     if c["tolerance"]["type"] == "points":
         return "%.3f" % v
     return "%.4g" % v
@@ -342,16 +376,24 @@ def fmt_val(c, v):
 # Output
 
 
+def recorded(c):
+    km = c.get("known_miss")
+    if km is None:
+        return ""
+    if km.get("no_fit"):
+        return " (recorded: does not fit)"
+    return " (recorded %s)" % fmt_err(c, km["error"])
+
+
 def table(results):
     hdr = ["case", "source", "published", "predicted", "error", "tolerance", "verdict"]
     rows = []
-    for c, pred, err, v, _ in results:
+    for c, pred, err, v, _, note in results:
         unit = c["published"].get("unit", "")
         rows.append([c["id"], c["source"]["short"],
                      with_unit(fmt_val(c, c["published"]["value"]), unit),
                      with_unit(fmt_val(c, pred), unit), fmt_err(c, err), fmt_tol(c),
-                     v + ("" if c.get("known_miss") is None else
-                          " (recorded %s)" % fmt_err(c, c["known_miss"]["error"]))])
+                     v + recorded(c)])
     w = [max(len(r[k]) for r in rows + [hdr]) for k in range(len(hdr))]
     line = lambda r: "  ".join(r[k].ljust(w[k]) for k in range(len(r))).rstrip()
     return "\n".join([line(hdr)] + [line(r) for r in rows])
@@ -393,13 +435,13 @@ def markdown(results, version, excluded):
     out.append("")
     out.append("| case | published | predicted | error | tolerance | verdict |")
     out.append("| --- | ---: | ---: | ---: | ---: | --- |")
-    for c, pred, err, v, _ in results:
+    for c, pred, err, v, _, note in results:
         unit = c["published"].get("unit", "")
         out.append("| [%s](#%s) | %s | %s | %s | %s | %s |" % (
             c["id"], c["id"], with_unit(fmt_val(c, c["published"]["value"]), unit),
             with_unit(fmt_val(c, pred), unit), fmt_err(c, err), fmt_tol(c), v))
     out.append("")
-    for c, pred, err, v, cmds in results:
+    for c, pred, err, v, cmds, note in results:
         s = c["source"]
         out.append('<a id="%s"></a>' % c["id"])
         out.append("## %s" % c["id"])
@@ -418,12 +460,18 @@ def markdown(results, version, excluded):
             with_unit(fmt_val(c, pred), pub.get("unit", "")), fmt_err(c, err), fmt_tol(c),
             c["tolerance"]["rule"]))
         out.append("- **Verdict:** %s" % v)
+        if note:
+            out.append("- **Note:** %s" % note)
         km = c.get("known_miss")
         if km is not None:
-            out.append("- **Known miss:** recorded error %s, margin %s. %s" % (
-                fmt_err(c, km["error"]),
-                ("±%.1f %%" % (100 * km["margin"])) if c["tolerance"]["type"] ==
-                "relative" else ("±%.1f pt" % km["margin"]), km["reason"]))
+            if km.get("no_fit"):
+                out.append("- **Known miss:** fabscale's memory check refuses the "
+                           "published layout. %s" % km["reason"])
+            else:
+                out.append("- **Known miss:** recorded error %s, margin %s. %s" % (
+                    fmt_err(c, km["error"]),
+                    ("±%.1f %%" % (100 * km["margin"])) if c["tolerance"]["type"] ==
+                    "relative" else ("±%.1f pt" % km["margin"]), km["reason"]))
         out.append("")
         out.append("| input | value | source |")
         out.append("| --- | --- | --- |")
@@ -488,11 +536,17 @@ def main(argv):
         if not cases:
             raise BadInput("no case with id '%s'" % a.only)
 
-    results = []
+    results, errors = [], 0
     for c in cases:
-        pred, cmds = evaluate(cli, c)
-        err = error_of(c, pred)
-        results.append((c, pred, err, verdict(c, err), cmds))
+        try:
+            pred, cmds, note = evaluate(cli, c)
+        except FabscaleRefused as e:
+            print("run.py: %s" % e, file=sys.stderr)
+            errors += 1
+            results.append((c, None, None, "ERROR", [e.cmd], str(e)))
+            continue
+        err = None if pred is None else error_of(c, pred)
+        results.append((c, pred, err, verdict(c, err), cmds, note))
 
     version = subprocess.run([a.fabscale, "--version"], capture_output=True,
                              text=True, env=env).stdout.strip() or "fabscale"
@@ -521,8 +575,8 @@ def main(argv):
                            "published": c["published"]["value"], "predicted": pred,
                            "error": err, "error_unit": c["tolerance"]["type"],
                            "tolerance": c["tolerance"]["value"], "verdict": v,
-                           "commands": ["fabscale " + x for x in cmds]}
-                          for c, pred, err, v, cmds in results], indent=2))
+                           "commands": ["fabscale " + x for x in cmds], "note": note}
+                          for c, pred, err, v, cmds, note in results], indent=2))
     else:
         held = sum(1 for r in results if r[3] == "holds")
         known = sum(1 for r in results if r[3] == "known miss")
@@ -530,7 +584,7 @@ def main(argv):
         print("\n%d cases: %d hold, %d known misses, %d failing%s" % (
             len(results), held, known, len(bad),
             (" (" + ", ".join(r[0]["id"] for r in bad) + ")") if bad else ""))
-    return 1 if bad else 0
+    return 2 if errors else 1 if bad else 0
 
 
 def cli_main(argv):
