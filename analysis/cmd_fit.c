@@ -26,7 +26,11 @@ static void help(void)
         "Model per protocol segment: T(m) = alpha + m / bandwidth for latency points and\n"
         "gap + m / bandwidth for bw points (one bandwidth per segment).  Breakpoints (eager /\n"
         "rendezvous switches) are found in the data by dynamic programming, the segment count\n"
-        "by BIC.  Weighted least squares (GSL) with weights 1/t^2, so every point counts by its\n"
+        "by BIC; the fit is kept monotone: a segment whose messages go faster than the last one's\n"
+        "bandwidth (the link's peak) is capped at it, and where the measured time drops at a "
+        "switch smaller\n"
+        "messages are modelled at most that time (both are said under the table).  Weighted least "
+        "squares (GSL) with weights 1/t^2, so every point counts by its\n"
         "relative error and small and large messages weigh alike.  Reported: alpha (us),\n"
         "bandwidth (GB/s = 10^9 B/s), n1/2 (size reaching half the peak bandwidth), peak\n"
         "bandwidth (largest measured), message rate (msgrate runs, else 1 / smallest bw time\n"
@@ -67,6 +71,15 @@ static json_t *link_json(const fs_link_fit *l, bool points)
         fs_cli_num(l->fit.rms_rel_residual), "max_rel_residual",
         fs_cli_num(l->fit.max_rel_residual), "npoints", (json_int_t)l->npoints);
     if (j) json_object_set_new(j, "outliers", json_integer((json_int_t)l->nexcluded));
+    if (j) {
+        json_t *cp = json_array(), *dr = json_array();
+        for (int k = 0; k < l->fit.ncapped; k++)
+            json_array_append_new(cp, json_real(l->fit.capped_at_bytes[k]));
+        for (int k = 0; k < l->fit.ndrops; k++)
+            json_array_append_new(dr, json_real(l->fit.drop_at_bytes[k]));
+        json_object_set_new(j, "capped_at_bytes", cp);
+        json_object_set_new(j, "drop_at_bytes", dr);
+    }
     if (j && points) {
         json_t *pts = json_array();
         for (size_t i = 0; i < l->npoints; i++) {
@@ -124,6 +137,14 @@ static void print_text(const fs_link_fit *links, size_t n, bool points)
             l->msg_rate_from ? " (from " : "", l->msg_rate_from ? l->msg_rate_from : "",
             l->msg_rate_from ? ")" : "", 100 * l->fit.rms_rel_residual,
             100 * l->fit.max_rel_residual);
+        for (int k = 0; k < l->fit.ncapped; k++)
+            printf("monotone: messages of the segment from %s B went faster than the last one's "
+                   "bandwidth (the link's peak): capped at it, alpha refitted\n",
+                   fs_fmt(b1, sizeof b1, "%.0f", l->fit.capped_at_bytes[k]));
+        for (int k = 0; k < l->fit.ndrops; k++)
+            printf("monotone: the measured time drops at the switch at %s B; smaller messages "
+                   "are modelled at most that time\n",
+                   fs_fmt(b1, sizeof b1, "%.0f", l->fit.drop_at_bytes[k]));
         if (points) {
             static const char *const ph[] = {"kind",     "bytes",      "measured_us",
                                              "model_us", "residual_%", "note"};

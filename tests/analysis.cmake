@@ -4,9 +4,11 @@
 set(FS_ANALYSIS_DATA ${CMAKE_CURRENT_SOURCE_DIR}/data)
 
 fs_add_unit_test(analysis_collective_model SOURCES analysis/test_collective_model.c LIBS fs_analysis)
+fs_add_unit_test(analysis_coll_properties SOURCES analysis/test_coll_properties.c LIBS fs_analysis)
 fs_add_unit_test(analysis_link_fit SOURCES analysis/test_link_fit.c LIBS fs_analysis)
 fs_add_unit_test(analysis_readers SOURCES analysis/test_readers.c LIBS fs_analysis)
 fs_add_unit_test(analysis_predict SOURCES analysis/test_predict.c LIBS fs_analysis)
+fs_add_unit_test(analysis_calibrate SOURCES analysis/test_calibrate.c LIBS fs_analysis)
 foreach(t analysis_readers analysis_predict)
   if(TARGET ${t})
     target_compile_definitions(${t} PRIVATE FS_TEST_DATA="${FS_ANALYSIS_DATA}")

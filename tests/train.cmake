@@ -1,4 +1,4 @@
-# Training-step model, catalogues and plans (issue 6): cmocka unit tests on
+# Training-step model, catalogues and plans (issues 6 and 13): cmocka unit tests on
 # hand-computed cases, and a CLI test of `fabscale train|compare|plan` (end
 # to end, and bad input: one line, exit status 2).
 set(FS_TRAIN_ENV FABSCALE_DATADIR=${PROJECT_SOURCE_DIR}/analysis/data)
@@ -6,6 +6,7 @@ set(FS_TRAIN_ENV FABSCALE_DATADIR=${PROJECT_SOURCE_DIR}/analysis/data)
 fs_add_unit_test(train_model SOURCES train/test_train_model.c LIBS fs_analysis)
 fs_add_unit_test(train_catalog SOURCES train/test_catalog.c LIBS fs_analysis)
 fs_add_unit_test(train_plan SOURCES train/test_plan.c LIBS fs_analysis)
+fs_add_unit_test(train_opts SOURCES train/test_train_opts.c LIBS fs_analysis)
 if(TARGET train_catalog)
   set_tests_properties(train_catalog PROPERTIES ENVIRONMENT "${FS_TRAIN_ENV}")
 endif()

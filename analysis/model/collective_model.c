@@ -1,6 +1,7 @@
 /*
- * collective_model.c - collective cost models over a piecewise Hockney
- * link (see collective_model.h for the formulas and conventions).
+ * collective_model.c - links, names and the dispatch of collective cost
+ * models through the algorithm registry (collective_algos.def; the
+ * formulas live in the algo_*.c files, see collective_model.h).
  */
 #include "collective_model.h"
 
@@ -8,36 +9,63 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const algo_names[FS_ALGO_COUNT] = {"ring", "rd",   "rabenseifner",
-                                                      "tree", "hier", "auto"};
+#include "collective_algo.h"
+
+static const fs_algo_desc *const registry[FS_ALGO_COUNT] = {
+#define FS_ALGO_DEF(ID, desc) &desc,
+#include "collective_algos.def"
+#undef FS_ALGO_DEF
+};
+
+/* auto has no cost function of its own: it takes the fastest of its library's. */
+const fs_algo_desc fs_algo_auto = {
+    "auto",
+    {NULL},
+    FS_LIB_DEFAULT,
+    FS_OPS_ALL,
+    "the fastest algorithm of the model's library (what NCCL / MPI would choose)",
+    "least predicted time, as NCCL's tuner (ncclTopoGetAlgoTime)",
+    NULL};
+
 static const char *const coll_names[FS_COLL_COUNT] = {"allreduce", "reduce_scatter", "allgather"};
+static const char *const lib_names[FS_LIB_COUNT] = {"default", "mpi", "nccl"};
+
+const fs_algo_desc *fs_algo_get(fs_algo a)
+{
+    return (unsigned)a < FS_ALGO_COUNT ? registry[a] : NULL;
+}
 
 const char *fs_algo_name(fs_algo a)
 {
-    return a < FS_ALGO_COUNT ? algo_names[a] : "?";
+    return (unsigned)a < FS_ALGO_COUNT ? registry[a]->name : "?";
 }
+
 const char *fs_coll_name(fs_collective c)
 {
-    return c < FS_COLL_COUNT ? coll_names[c] : "?";
+    return (unsigned)c < FS_COLL_COUNT ? coll_names[c] : "?";
+}
+
+const char *fs_coll_lib_name(fs_coll_lib l)
+{
+    return (unsigned)l < FS_LIB_COUNT ? lib_names[l] : "?";
+}
+
+int fs_coll_lib_parse(const char *name)
+{
+    if (!name) return -1;
+    for (int l = 0; l < FS_LIB_COUNT; l++)
+        if (strcasecmp(name, lib_names[l]) == 0) return l;
+    return strcasecmp(name, "auto") == 0 ? FS_LIB_DEFAULT : -1;
 }
 
 int fs_algo_parse(const char *name)
 {
-    static const struct {
-        const char *alias;
-        fs_algo a;
-    } aliases[] = {{"recursive_doubling", FS_ALGO_RD},
-                   {"recursive-doubling", FS_ALGO_RD},
-                   {"rabenseifner", FS_ALGO_RABENSEIFNER},
-                   {"rab", FS_ALGO_RABENSEIFNER},
-                   {"binomial", FS_ALGO_TREE},
-                   {"hierarchical", FS_ALGO_HIER},
-                   {"two-level", FS_ALGO_HIER}};
     if (!name) return -1;
-    for (int a = 0; a < FS_ALGO_COUNT; a++)
-        if (strcasecmp(name, algo_names[a]) == 0) return a;
-    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-        if (strcasecmp(name, aliases[i].alias) == 0) return (int)aliases[i].a;
+    for (int a = 0; a < FS_ALGO_COUNT; a++) {
+        if (strcasecmp(name, registry[a]->name) == 0) return a;
+        for (int k = 0; k < 4 && registry[a]->aliases[k]; k++)
+            if (strcasecmp(name, registry[a]->aliases[k]) == 0) return a;
+    }
     return -1;
 }
 
@@ -60,12 +88,28 @@ int fs_link_segment(const fs_link *l, double bytes)
     return s;
 }
 
+double fs_xfer_us(double bytes, double GBps)
+{
+    /* GB/s = 10^9 B/s = 10^3 B/us */
+    return isinf(GBps) ? 0 : bytes / (GBps * 1e3);
+}
+
+/* A message never costs more than a larger one: past a protocol switch that
+ * makes the time drop (a fit's, or a link whose bandwidth contention or
+ * calibration scaled) the library would pad it or switch protocol early,
+ * so the time is the least over this segment and the first size of every
+ * later one. */
 double fs_link_time_us(const fs_link *l, double bytes)
 {
     if (l->nseg <= 0) return NAN;
-    const fs_segment *s = &l->seg[fs_link_segment(l, bytes)];
-    /* GB/s = 10^9 B/s = 10^3 B/us */
-    return isinf(s->bandwidth_GBps) ? s->alpha_us : s->alpha_us + bytes / (s->bandwidth_GBps * 1e3);
+    int k = fs_link_segment(l, bytes);
+    const fs_segment *s = &l->seg[k];
+    double t = s->alpha_us + fs_xfer_us(bytes, s->bandwidth_GBps);
+    for (int j = k + 1; j < l->nseg; j++) {
+        const fs_segment *u = &l->seg[j];
+        t = fmin(t, u->alpha_us + fs_xfer_us(fmax(bytes, u->from_bytes), u->bandwidth_GBps));
+    }
+    return t;
 }
 
 fs_link fs_link_scaled(const fs_link *l, double f)
@@ -84,179 +128,142 @@ fs_link fs_link_hockney(double alpha_us, double bandwidth_GBps)
     return l;
 }
 
-static int floor_lg(int p)
+double fs_link_peak_GBps(const fs_link *l)
 {
-    int k = 0;
-    while (k < 30 && (1 << (k + 1)) <= p) k++;
-    return k;
+    double b = l->nseg > 0 ? 0 : NAN;
+    for (int s = 0; s < l->nseg; s++) b = fmax(b, l->seg[s].bandwidth_GBps);
+    return b;
 }
 
-static int ceil_lg(int p)
+fs_coll_lib fs_coll_model_library(const fs_coll_model *m)
 {
-    int k = floor_lg(p);
-    return (1 << k) < p ? k + 1 : k;
+    if (m->library == FS_LIB_MPI || m->library == FS_LIB_NCCL) return m->library;
+    return m->ranks_per_node > 1 ? FS_LIB_NCCL : FS_LIB_MPI;
 }
 
-/* The flat algorithms: every step on link L, p ranks, n bytes. */
-
-static double allreduce_flat(const fs_link *L, double g, fs_algo a, int p, double n)
+fs_algo fs_algo_resolve(const fs_coll_model *m, fs_algo a)
 {
-    if (p <= 1) return 0;
-    int k = floor_lg(p), pp = 1 << k;
-    /* Folding: extra ranks send n to a partner (and it reduces), then get n back. */
-    double fold = pp == p ? 0 : 2 * fs_link_time_us(L, n) + n * g;
-    double t = 0;
-    switch (a) {
-    case FS_ALGO_RING:
-        return 2.0 * (p - 1) * fs_link_time_us(L, n / p) + (double)(p - 1) / p * n * g;
-    case FS_ALGO_RD:
-        return k * (fs_link_time_us(L, n) + n * g) + fold;
-    case FS_ALGO_RABENSEIFNER:
-        for (int i = 1; i <= k; i++) {
-            double m = n / (double)(1 << i);
-            t += 2 * fs_link_time_us(L, m) + m * g;
+    if (fs_coll_model_library(m) == FS_LIB_NCCL) {
+        if (a == FS_ALGO_RING) return FS_ALGO_NCCL_RING;
+        if (a == FS_ALGO_TREE) return FS_ALGO_NCCL_TREE;
+    }
+    return a;
+}
+
+int fs_nccl_nodes(const fs_coll_ctx *x, int p)
+{
+    return (p + x->g - 1) / x->g;
+}
+
+double fs_nccl_bottleneck_GBps(const fs_coll_ctx *x, const fs_segment *net, const fs_segment *nvl,
+                               int p)
+{
+    double nics = x->nics * net->bandwidth_GBps;
+    if (fs_nccl_nodes(x, p) == 1) return nvl->bandwidth_GBps;
+    if (x->g == 1) return nics;
+    return fmin(nvl->bandwidth_GBps, nics);
+}
+
+/* A protocol used at every size runs at most at the link's asymptotic
+ * (last segment's) bandwidth. */
+static fs_segment protocol(const fs_link *l, int s)
+{
+    fs_segment r = l->seg[s];
+    r.bandwidth_GBps = fmin(r.bandwidth_GBps, l->seg[l->nseg - 1].bandwidth_GBps);
+    return r;
+}
+
+double fs_nccl_time(const fs_coll_ctx *x, fs_nccl_cost cost, fs_collective c, int p, double n)
+{
+    double best = NAN;
+    for (int i = 0; i < x->inter.nseg; i++)
+        for (int j = 0; j < x->intra.nseg; j++) {
+            fs_segment net = protocol(&x->inter, i), nvl = protocol(&x->intra, j);
+            double t = cost(x, &net, &nvl, c, p, n);
+            if (!(t >= best)) best = isnan(t) ? best : t;
         }
-        return t + fold;
-    case FS_ALGO_TREE: {
-        int c = ceil_lg(p);
-        return c * (2 * fs_link_time_us(L, n) + n * g);
-    }
-    default:
-        return NAN;
-    }
+    return best;
 }
 
-static double reduce_scatter_flat(const fs_link *L, double g, fs_algo a, int p, double n)
+/* The algorithm's calibration applied to a link: bandwidth x efficiency,
+ * alpha + overhead per step. */
+static fs_link calibrated(const fs_link *l, const fs_coll_calib *k)
 {
-    if (p <= 1) return 0;
-    int k = floor_lg(p), pp = 1 << k;
-    double fold = pp == p ? 0 : fs_link_time_us(L, n) + n * g + fs_link_time_us(L, n / p);
-    double t = 0;
-    switch (a) {
-    case FS_ALGO_RING:
-        return (p - 1) * fs_link_time_us(L, n / p) + (double)(p - 1) / p * n * g;
-    case FS_ALGO_RD:
-        /* Thakur et al.: step j exchanges (and reduces) all but 2^(j-1) blocks. */
-        for (int j = 1; j <= k; j++) {
-            double m = n - (double)(1 << (j - 1)) * n / pp;
-            t += fs_link_time_us(L, m) + m * g;
-        }
-        return t + fold;
-    case FS_ALGO_RABENSEIFNER:
-        /* recursive halving */
-        for (int i = 1; i <= k; i++) {
-            double m = n / (double)(1 << i);
-            t += fs_link_time_us(L, m) + m * g;
-        }
-        return t + fold;
-    case FS_ALGO_TREE: {
-        /* binomial reduce of n to a root, then binomial scatter */
-        int c = ceil_lg(p);
-        t = c * (fs_link_time_us(L, n) + n * g);
-        for (int i = 1; i <= c; i++) t += fs_link_time_us(L, n / (double)(1 << i));
-        return t;
+    fs_link r = *l;
+    double e = k->bw_efficiency > 0 && k->bw_efficiency <= 1 ? k->bw_efficiency : 1;
+    double o = k->step_overhead_us > 0 ? k->step_overhead_us : 0;
+    for (int s = 0; s < r.nseg; s++) {
+        r.seg[s].bandwidth_GBps *= e;
+        r.seg[s].alpha_us += o;
     }
-    default:
-        return NAN;
-    }
+    return r;
 }
 
-static double allgather_flat(const fs_link *L, fs_algo a, int p, double n)
+static double run(const fs_coll_model *m, fs_algo a, fs_collective c, int p, double n)
 {
-    if (p <= 1) return 0;
-    int k = floor_lg(p), pp = 1 << k;
-    double fold = pp == p ? 0 : fs_link_time_us(L, n / p) + fs_link_time_us(L, n);
-    double t = 0;
-    switch (a) {
-    case FS_ALGO_RING:
-        return (p - 1) * fs_link_time_us(L, n / p);
-    case FS_ALGO_RD:
-    case FS_ALGO_RABENSEIFNER: /* Rabenseifner's all-gather half is recursive doubling */
-        for (int i = 0; i < k; i++) t += fs_link_time_us(L, (double)(1 << i) * n / pp);
-        return t + fold;
-    case FS_ALGO_TREE: {
-        /* binomial gather to a root, then binomial broadcast of n */
-        int c = ceil_lg(p);
-        for (int i = 1; i <= c; i++) t += fs_link_time_us(L, n / (double)(1 << i));
-        return t + c * fs_link_time_us(L, n);
-    }
-    default:
-        return NAN;
-    }
-}
-
-static double flat(const fs_link *L, double g, fs_collective c, fs_algo a, int p, double n)
-{
-    switch (c) {
-    case FS_ALLREDUCE:
-        return allreduce_flat(L, g, a, p, n);
-    case FS_REDUCE_SCATTER:
-        return reduce_scatter_flat(L, g, a, p, n);
-    case FS_ALLGATHER:
-        return allgather_flat(L, a, p, n);
-    default:
-        return NAN;
-    }
-}
-
-/* The fastest flat algorithm (used by auto and by hier's inter-node phase). */
-static double best_flat(const fs_link *L, double g, fs_collective c, int p, double n, fs_algo *best)
-{
-    double tb = INFINITY;
-    *best = FS_ALGO_RING;
-    for (int a = FS_ALGO_RING; a <= FS_ALGO_TREE; a++) {
-        double t = flat(L, g, c, (fs_algo)a, p, n);
-        if (t < tb) {
-            tb = t;
-            *best = (fs_algo)a;
-        }
-    }
-    return tb;
-}
-
-static double hier(const fs_coll_model *m, fs_collective c, int p, double n)
-{
-    int g = m->ranks_per_node;
-    if (g <= 1 || p % g != 0) return NAN;
-    int nodes = p / g, nics = m->nics_per_node > 0 ? m->nics_per_node : 1;
-    const fs_link *intra = m->intra.nseg > 0 ? &m->intra : &m->inter;
-    fs_link inter = fs_link_scaled(&m->inter, nics >= g ? 1.0 : (double)nics / g);
-    double gm = m->gamma_us_per_byte;
-    fs_algo unused;
-    switch (c) {
-    case FS_ALLREDUCE:
-        return reduce_scatter_flat(intra, gm, FS_ALGO_RING, g, n) +
-               best_flat(&inter, gm, FS_ALLREDUCE, nodes, n / g, &unused) +
-               allgather_flat(intra, FS_ALGO_RING, g, n);
-    case FS_REDUCE_SCATTER:
-        return reduce_scatter_flat(intra, gm, FS_ALGO_RING, g, n) +
-               best_flat(&inter, gm, FS_REDUCE_SCATTER, nodes, n / g, &unused);
-    case FS_ALLGATHER:
-        return best_flat(&inter, gm, FS_ALLGATHER, nodes, n / g, &unused) +
-               allgather_flat(intra, FS_ALGO_RING, g, n);
-    default:
-        return NAN;
-    }
+    const fs_algo_desc *d = registry[a];
+    if (!d->time_us || !(d->ops & FS_OP(c))) return NAN;
+    if (p == 1) return 0;
+    fs_coll_ctx x = {.m = m,
+                     .inter = calibrated(&m->inter, &m->calib[a]),
+                     .intra = calibrated(m->intra.nseg > 0 ? &m->intra : &m->inter, &m->calib[a]),
+                     .g = m->ranks_per_node > 1 ? m->ranks_per_node : 1,
+                     .nics = m->nics_per_node > 1 ? m->nics_per_node : 1,
+                     .gamma = m->gamma_us_per_byte,
+                     .nvls = m->nvls != 0};
+    return d->time_us(&x, c, p, n);
 }
 
 double fs_coll_time_us(const fs_coll_model *m, fs_collective c, fs_algo a, int p, double n,
                        fs_algo *chosen)
 {
-    if (chosen) *chosen = a;
-    if (p < 1 || n < 0 || c >= FS_COLL_COUNT || m->inter.nseg <= 0) return NAN;
-    const fs_link *L = &m->inter;
-    if (m->intra.nseg > 0 && p <= m->ranks_per_node) L = &m->intra;
-    if (a == FS_ALGO_HIER) return hier(m, c, p, n);
-    if (a != FS_ALGO_AUTO) return flat(L, m->gamma_us_per_byte, c, a, p, n);
-    fs_algo best;
-    double tb = best_flat(L, m->gamma_us_per_byte, c, p, n, &best);
-    double th = hier(m, c, p, n);
-    if (th < tb) {
-        tb = th;
-        best = FS_ALGO_HIER;
+    fs_algo r = (unsigned)a < FS_ALGO_COUNT ? fs_algo_resolve(m, a) : a;
+    if (chosen) *chosen = r;
+    if (p < 1 || !(n >= 0) || (unsigned)c >= FS_COLL_COUNT || (unsigned)a >= FS_ALGO_COUNT ||
+        m->inter.nseg <= 0)
+        return NAN;
+    if (r != FS_ALGO_AUTO) return run(m, r, c, p, n);
+    fs_coll_lib lib = fs_coll_model_library(m);
+    double tb = NAN;
+    fs_algo best = FS_ALGO_AUTO;
+    for (int i = 0; i < FS_ALGO_COUNT; i++) {
+        if (registry[i]->library != lib) continue;
+        double t = run(m, (fs_algo)i, c, p, n);
+        if (t < tb || (isnan(tb) && !isnan(t))) tb = t, best = (fs_algo)i;
     }
     if (chosen) *chosen = best;
     return tb;
+}
+
+/* Calibrated band, widened in log space by log2(p / max_ranks) / 4 once p
+ * exceeds 16x the largest measured rank count (the band is the calibration
+ * spread at the measured scale; extrapolation adds error in proportion to
+ * how many doublings lie beyond it: 16x = 4 doublings keeps the band). */
+double fs_coll_time_band_us(const fs_coll_model *m, fs_collective c, fs_algo a, int p, double n,
+                            fs_algo *chosen, double *lo_us, double *hi_us)
+{
+    fs_algo ch;
+    double t = fs_coll_time_us(m, c, a, p, n, &ch);
+    if (chosen) *chosen = ch;
+    double lo = t, hi = t;
+    const fs_coll_calib *k = (unsigned)ch < FS_ALGO_COUNT ? &m->calib[ch] : NULL;
+    if (isfinite(t) && k && k->rel_lo > 0 && k->rel_hi > 0) {
+        double w = 1;
+        if (k->max_ranks > 0 && p > 16.0 * k->max_ranks) w = log2((double)p / k->max_ranks) / 4;
+        lo = t * pow(fmin(k->rel_lo, 1), w);
+        hi = t * pow(fmax(k->rel_hi, 1), w);
+    }
+    if (lo_us) *lo_us = lo;
+    if (hi_us) *hi_us = hi;
+    return t;
+}
+
+double fs_coll_extrapolation(const fs_coll_model *m, fs_collective c, fs_algo a, int p, double n)
+{
+    fs_algo ch;
+    fs_coll_time_us(m, c, a, p, n, &ch);
+    if ((unsigned)ch >= FS_ALGO_COUNT || m->calib[ch].max_ranks <= 0) return NAN;
+    return (double)p / m->calib[ch].max_ranks;
 }
 
 double fs_busbw_factor(fs_collective c, int p)

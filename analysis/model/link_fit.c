@@ -172,6 +172,57 @@ double fs_fit_time_us(const fs_fit *f, fs_fit_kind kind, double bytes)
     return isinf(B) ? a : a + bytes / (B * 1e3);
 }
 
+/* Fit the segments between the distinct-size bounds into out. */
+static void fit_segments(const fs_fit_point *pts, const size_t *start, const size_t *bounds,
+                         int kbest, fs_fit *out)
+{
+    out->link.nseg = kbest;
+    for (int sgi = 0; sgi < kbest; sgi++) {
+        size_t a = start[bounds[sgi]], b = start[bounds[sgi + 1]];
+        segfit sf;
+        segment_fit(pts + a, b - a, &sf);
+        fs_segment *sg = &out->link.seg[sgi];
+        sg->from_bytes = pts[a].bytes;
+        /* the link (what collectives see) is the ping-pong's; a segment
+         * measured only by bw points falls back to the streaming fit */
+        bool lat = isfinite(sf.alpha);
+        double sl = lat ? sf.slope_lat : sf.slope_stream;
+        sg->alpha_us = lat ? sf.alpha : sf.gap;
+        sg->bandwidth_GBps = sl > 0 ? 1.0 / (sl * 1e3) : INFINITY;
+        out->gap_us[sgi] = sf.gap;
+        out->stream_GBps[sgi] = isnan(sf.gap)         ? NAN
+                                : sf.slope_stream > 0 ? 1.0 / (sf.slope_stream * 1e3)
+                                                      : INFINITY;
+        out->to_bytes[sgi] = pts[b - 1].bytes;
+        out->seg_points[sgi] = b - a;
+    }
+}
+
+/* A segment whose messages go faster than the last segment's bandwidth (the
+ * asymptote is the link's peak: a middle segment above it lets a collective
+ * with smaller steps beat the peak) gets the last one's bandwidth and its
+ * alpha refitted by weighted least squares with that slope (the intercept
+ * of t - m/B under weights 1/t^2). */
+static void cap_segment(const fs_fit_point *pts, size_t a, size_t b, double peak, fs_segment *sg)
+{
+    bool lat = false;
+    for (size_t i = a; i < b; i++) lat |= pts[i].kind == FS_FIT_LATENCY;
+    double sw = 0, swr = 0;
+    for (size_t i = a; i < b; i++) {
+        if ((pts[i].kind == FS_FIT_LATENCY) != lat) continue;
+        double w = 1.0 / (pts[i].time_us * pts[i].time_us);
+        sw += w;
+        swr += w * (pts[i].time_us - pts[i].bytes / (peak * 1e3));
+    }
+    sg->bandwidth_GBps = peak;
+    sg->alpha_us = sw > 0 && swr > 0 ? swr / sw : 0;
+}
+
+static double seg_time(const fs_segment *s, double x)
+{
+    return s->alpha_us + (isinf(s->bandwidth_GBps) ? 0 : x / (s->bandwidth_GBps * 1e3));
+}
+
 int fs_fit_piecewise(const fs_fit_point *in, size_t n, const fs_fit_opts *o, fs_fit *out,
                      fs_err *err)
 {
@@ -286,28 +337,26 @@ int fs_fit_piecewise(const fs_fit_point *in, size_t n, const fs_fit_opts *o, fs_
             bounds[k] = bestb;
         }
 
-    /* Final per-segment fits. */
-    out->link.nseg = kbest;
-    double sq = 0, mx = 0;
-    for (int sgi = 0; sgi < kbest; sgi++) {
-        size_t a = start[bounds[sgi]], b = start[bounds[sgi + 1]];
-        segfit sf;
-        segment_fit(pts + a, b - a, &sf);
-        fs_segment *sg = &out->link.seg[sgi];
-        sg->from_bytes = pts[a].bytes;
-        /* the link (what collectives see) is the ping-pong's; a segment
-         * measured only by bw points falls back to the streaming fit */
-        bool lat = isfinite(sf.alpha);
-        double sl = lat ? sf.slope_lat : sf.slope_stream;
-        sg->alpha_us = lat ? sf.alpha : sf.gap;
-        sg->bandwidth_GBps = sl > 0 ? 1.0 / (sl * 1e3) : INFINITY;
-        out->gap_us[sgi] = sf.gap;
-        out->stream_GBps[sgi] = isnan(sf.gap)         ? NAN
-                                : sf.slope_stream > 0 ? 1.0 / (sf.slope_stream * 1e3)
-                                                      : INFINITY;
-        out->to_bytes[sgi] = pts[b - 1].bytes;
-        out->seg_points[sgi] = b - a;
+    /* Final per-segment fits, kept physical. */
+    fit_segments(pts, start, bounds, kbest, out);
+    double peak = out->link.seg[kbest - 1].bandwidth_GBps;
+    for (int k = 0; k + 1 < kbest; k++) {
+        /* its best bandwidth: at the top of its range, where the next begins */
+        double top = out->link.seg[k + 1].from_bytes;
+        if (top / (seg_time(&out->link.seg[k], top) * 1e3) > peak * (1 + 1e-9)) {
+            cap_segment(pts, start[bounds[k]], start[bounds[k + 1]], peak, &out->link.seg[k]);
+            out->capped_at_bytes[out->ncapped++] = out->link.seg[k].from_bytes;
+        }
     }
+    /* A drop in time at a switch is measured (the library switches later
+     * than it should); the fit keeps it, the link's time does not drop
+     * (fs_link_time_us caps smaller sizes at the switch's time). */
+    for (int k = 1; k < kbest; k++) {
+        const fs_segment *x = &out->link.seg[k - 1], *y = &out->link.seg[k];
+        if (seg_time(x, y->from_bytes) > seg_time(y, y->from_bytes) * (1 + 1e-9))
+            out->drop_at_bytes[out->ndrops++] = y->from_bytes;
+    }
+    double sq = 0, mx = 0;
     for (size_t i = 0; i < m; i++) {
         double f = fs_fit_time_us(out, pts[i].kind, pts[i].bytes);
         double r = (pts[i].time_us - f) / f;

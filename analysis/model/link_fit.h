@@ -10,7 +10,10 @@
  * when BIC prefers it (seen on shared memory, where a window of large
  * messages outgrows the caches and streams slower than a ping-pong).  Breakpoints
  * (protocol switches) are chosen by dynamic programming over the measured
- * sizes, the number of segments by BIC.  Weights are 1/t^2 so every point
+ * sizes, the number of segments by BIC; then a segment whose messages go
+ * faster than the last one's bandwidth (the link's peak) is capped at it, and a drop in time
+ * at a switch is recorded (fs_link_time_us caps the sizes below it, so the
+ * link's time never decreases with size).  Weights are 1/t^2 so every point
  * counts by its relative error and small messages weigh as much as large
  * ones.  Each segment's regression is GSL's weighted least squares.
  *
@@ -52,6 +55,14 @@ typedef struct fs_fit {
     size_t seg_points[FS_LINK_MAX_SEGMENTS];
     double rms_rel_residual, max_rel_residual;
     size_t npoints;
+    /* Kept physical: messages of the segment starting at capped_at_bytes[i]
+     * went faster than the last segment's bandwidth (the link's peak): its
+     * bandwidth is capped at the last one's and its alpha refitted; at drop_at_bytes[i] the
+     * measured time drops at a switch, and the link's time for smaller sizes
+     * is capped at the time there (fs_link_time_us). */
+    int ncapped, ndrops;
+    double capped_at_bytes[FS_LINK_MAX_SEGMENTS];
+    double drop_at_bytes[FS_LINK_MAX_SEGMENTS];
 } fs_fit;
 
 /* Pure: fit the points (any order).  Returns 0 or FS_EXIT_INPUT when
@@ -84,6 +95,15 @@ int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o, 
 void fs_links_free(fs_link_fit *l, size_t n);
 /* True when both ends are the same known host. */
 int fs_link_is_intra(const fs_link_fit *l);
+/* Honesty: true when the link never left one host - both ends the same
+ * host, a shared-memory provider or transport (shm, sm2, vader, sm, self,
+ * posix, cma, xpmem, ...) or loopback addresses; why gets the reason. */
+bool fs_link_same_host(const fs_link_fit *l, char *why, size_t len);
+/* True when such a link is asked to model the network between nodes: the
+ * model uses it as `inter` for p ranks spanning more than one node
+ * (p > ranks_per_node).  why gets one sentence for a warning. */
+bool fs_link_same_host_for_network(const fs_link_fit *l, const fs_coll_model *m, int p, char *why,
+                                   size_t len);
 /* "transport/provider host_a<->host_b" for tables. */
 const char *fs_link_label(const fs_link_fit *l, char *buf, size_t len);
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "link_fit.h"
 
@@ -313,4 +314,52 @@ const char *fs_link_label(const fs_link_fit *l, char *buf, size_t len)
     else
         snprintf(buf, len, "%s/%s (%s)", l->transport, l->provider, l->source);
     return buf;
+}
+
+/* Providers and transports that never leave the host. */
+static bool same_host_provider(const char *p)
+{
+    static const char *const names[] = {"shm",  "sm2", "sm",    "vader",    "self", "posix",
+                                        "sysv", "cma", "xpmem", "loopback", "lo",   NULL};
+    for (int i = 0; names[i]; i++)
+        if (strcasecmp(p, names[i]) == 0) return true;
+    return false;
+}
+
+static bool loopback_host(const char *h)
+{
+    return strcmp(h, "localhost") == 0 || strncmp(h, "127.", 4) == 0 || strcmp(h, "::1") == 0;
+}
+
+bool fs_link_same_host(const fs_link_fit *l, char *why, size_t len)
+{
+    const char *w = NULL;
+    char buf[400];
+    if (fs_link_is_intra(l)) {
+        snprintf(buf, sizeof buf, "both ends were on host %s", l->host_a);
+        w = buf;
+    } else if (same_host_provider(l->provider) || same_host_provider(l->transport)) {
+        snprintf(buf, sizeof buf, "%s/%s is shared memory inside one host", l->transport,
+                 l->provider);
+        w = buf;
+    } else if (l->host_a[0] && loopback_host(l->host_a) && loopback_host(l->host_b)) {
+        snprintf(buf, sizeof buf, "it was measured over loopback (%s)", l->host_a);
+        w = buf;
+    }
+    if (w && why && len) snprintf(why, len, "%s", w);
+    return w != NULL;
+}
+
+bool fs_link_same_host_for_network(const fs_link_fit *l, const fs_coll_model *m, int p, char *why,
+                                   size_t len)
+{
+    int g = m->ranks_per_node > 1 ? m->ranks_per_node : 1;
+    char w[400];
+    if (p <= g || !fs_link_same_host(l, w, sizeof w)) return false;
+    if (why && len)
+        snprintf(why, len,
+                 "the link between nodes was measured inside one host (%s): %d ranks on %d "
+                 "node(s) of %d would cross a network it never saw",
+                 w, p, (p + g - 1) / g, g);
+    return true;
 }

@@ -31,9 +31,10 @@ size_t fs_link_for_run(const fs_link_fit *links, size_t nl, const fs_results *r,
     return any < nl ? any : FS_NO_LINK;
 }
 
-int fs_predict_check(const fs_results *r, size_t nr, const fs_link_fit *links, size_t nl,
-                     const fs_coll_model *base, bool force_base, int default_ranks, fs_check **out,
-                     size_t *n, size_t *no_ranks, size_t *no_link, fs_err *err)
+/* The measured points, without a model yet. */
+static int collect(const fs_results *r, size_t nr, const fs_link_fit *links, size_t nl,
+                   bool force_base, int default_ranks, fs_check **out, size_t *n, size_t *no_ranks,
+                   size_t *no_link, fs_err *err)
 {
     *out = NULL;
     *n = 0;
@@ -49,14 +50,10 @@ int fs_predict_check(const fs_results *r, size_t nr, const fs_link_fit *links, s
                 (*no_ranks)++;
                 continue;
             }
-            fs_coll_model m = *base;
             size_t li = force_base ? FS_NO_LINK : fs_link_for_run(links, nl, &r[f], run);
-            if (!force_base) {
-                if (li == FS_NO_LINK) {
-                    (*no_link)++;
-                    continue;
-                }
-                m.inter = links[li].fit.link;
+            if (!force_base && li == FS_NO_LINK) {
+                (*no_link)++;
+                continue;
             }
             fs_algo a = fs_algo_of_run(run->algorithm);
             for (size_t j = 0; j < run->npoints; j++) {
@@ -82,18 +79,88 @@ int fs_predict_check(const fs_results *r, size_t nr, const fs_link_fit *links, s
                 c->point = pt;
                 c->link = li;
                 c->coll = (fs_collective)coll;
-                c->algo = a;
+                c->algo = c->chosen = a;
                 c->ranks = p;
                 c->bytes = pt->bytes;
                 c->from_p50 = p50;
                 c->measured_us = meas;
-                c->model_us = fs_coll_time_us(&m, c->coll, a, p, pt->bytes, &c->chosen);
-                c->rel_err = (c->model_us - meas) / meas;
-                c->measured_busbw = fs_busbw_GBps(c->coll, p, pt->bytes, meas);
-                c->model_busbw = fs_busbw_GBps(c->coll, p, pt->bytes, c->model_us);
+                c->model_us = c->cv_us = c->base_us = NAN;
+                c->rel_err = c->cv_rel_err = c->base_rel_err = NAN;
+                c->lo_us = c->hi_us = NAN;
             }
         }
     return 0;
+}
+
+static double rel(double model, double measured)
+{
+    return (model - measured) / measured;
+}
+
+/* Calibrate `base` by the checks of link `li` and fill in their model
+ * times; *out (when not NULL) receives the calibrated model.  A base
+ * without a link derives one from the points.  *used is false when there
+ * was no usable point. */
+static int calibrate_checks(fs_check *c, size_t n, size_t li, const fs_coll_model *base,
+                            double link_rms, fs_coll_model *out, fs_calib_summary *s, bool *used,
+                            fs_err *err)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) k += c[i].link == li;
+    *used = false;
+    if (!k) return 0;
+    fs_calib_point *pts = malloc(k * sizeof *pts);
+    double *v = malloc(3 * k * sizeof *v);
+    if (!pts || !v) {
+        free(pts);
+        free(v);
+        return fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
+    }
+    k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (c[i].link == li)
+            pts[k++] =
+                (fs_calib_point){c[i].coll, c[i].algo, c[i].ranks, c[i].bytes, c[i].measured_us};
+    fs_coll_model m = *base;
+    fs_calib_summary sum;
+    fs_err e2 = {0};
+    double *bu = v, *mu = v + k, *cu = v + 2 * k;
+    int rc;
+    if (base->inter.nseg <= 0) {
+        for (size_t i = 0; i < k; i++) bu[i] = NAN;
+        rc = fs_calibrate_link(&m, pts, k, &sum, mu, cu, &e2);
+    } else {
+        fs_calib_opts o = {link_rms, true};
+        rc = fs_calibrate(&m, pts, k, &o, &sum, bu, mu, cu, &e2);
+    }
+    if (rc == FS_EXIT_INPUT)
+        rc = 0; /* nothing usable: the checks stay without a model */
+    else if (rc == 0)
+        *used = true;
+    else
+        *err = e2;
+    if (*used) {
+        k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (c[i].link != li) continue;
+            fs_check *x = &c[i];
+            x->model_us = fs_coll_time_band_us(&m, x->coll, x->algo, x->ranks, x->bytes, &x->chosen,
+                                               &x->lo_us, &x->hi_us);
+            x->cv_us = cu[k];
+            x->base_us = bu[k];
+            k++;
+            x->rel_err = rel(x->model_us, x->measured_us);
+            x->cv_rel_err = rel(x->cv_us, x->measured_us);
+            x->base_rel_err = rel(x->base_us, x->measured_us);
+            x->measured_busbw = fs_busbw_GBps(x->coll, x->ranks, x->bytes, x->measured_us);
+            x->model_busbw = fs_busbw_GBps(x->coll, x->ranks, x->bytes, x->model_us);
+        }
+        if (out) *out = m;
+        if (s) *s = sum;
+    }
+    free(pts);
+    free(v);
+    return rc;
 }
 
 static int cmp_d(const void *a, const void *b)
@@ -102,13 +169,66 @@ static int cmp_d(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-double fs_check_median_abs(const fs_check *c, size_t n, const fs_run *run)
+/* The link fit's relative spread, robust (1.4826 x the median |residual|
+ * of the fitted points): the rms of a link whose sweep caught one
+ * descheduled point says more about that point than about the link. */
+static double link_rms(const fs_link_fit *links, size_t nl, size_t li)
+{
+    if (li >= nl || !links[li].residual) return 0;
+    const fs_link_fit *l = &links[li];
+    double *v = malloc((l->npoints ? l->npoints : 1) * sizeof *v);
+    if (!v) return l->fit.rms_rel_residual;
+    size_t k = 0;
+    for (size_t i = 0; i < l->npoints; i++)
+        if (!(l->excluded && l->excluded[i]) && isfinite(l->residual[i]))
+            v[k++] = fabs(l->residual[i]);
+    double r = 0;
+    if (k) {
+        qsort(v, k, sizeof *v, cmp_d);
+        r = 1.4826 * (k % 2 ? v[k / 2] : 0.5 * (v[k / 2 - 1] + v[k / 2]));
+    }
+    free(v);
+    return r;
+}
+
+int fs_predict_check(const fs_results *r, size_t nr, const fs_link_fit *links, size_t nl,
+                     const fs_coll_model *base, bool force_base, int default_ranks, fs_check **out,
+                     size_t *n, size_t *no_ranks, size_t *no_link, fs_err *err)
+{
+    int rc = collect(r, nr, links, nl, force_base || base->inter.nseg <= 0, default_ranks, out, n,
+                     no_ranks, no_link, err);
+    if (rc) return rc;
+    /* One calibration per link: every run is modelled on its own link,
+     * calibrated by the collectives measured on that link. */
+    for (size_t i = 0; i < *n && rc == 0; i++) {
+        size_t li = (*out)[i].link;
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++) seen = (*out)[j].link == li;
+        if (seen) continue;
+        fs_coll_model m = *base;
+        if (li != FS_NO_LINK) m.inter = links[li].fit.link;
+        bool used;
+        rc = calibrate_checks(*out, *n, li, &m, link_rms(links, nl, li), NULL, NULL, &used, err);
+    }
+    if (rc) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+double fs_check_median_abs(const fs_check *c, size_t n, const fs_run *run, fs_check_error kind)
 {
     double *v = malloc((n ? n : 1) * sizeof *v);
     if (!v) return NAN;
     size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (c[i].run == run && isfinite(c[i].rel_err)) v[k++] = fabs(c[i].rel_err);
+    for (size_t i = 0; i < n; i++) {
+        double e = kind == FS_ERR_OUT_OF_SAMPLE  ? c[i].cv_rel_err
+                   : kind == FS_ERR_UNCALIBRATED ? c[i].base_rel_err
+                                                 : c[i].rel_err;
+        if ((!run || c[i].run == run) && isfinite(e)) v[k++] = fabs(e);
+    }
     double med = NAN;
     if (k) {
         qsort(v, k, sizeof *v, cmp_d);
@@ -119,6 +239,54 @@ double fs_check_median_abs(const fs_check *c, size_t n, const fs_run *run)
 }
 
 #include <stdio.h>
+
+/* The model's band without measured collectives: the link fit's residual,
+ * measured on a pair. */
+static void link_band(fs_coll_model *m, double rms)
+{
+    if (!(rms > 0)) return;
+    double h = 1.96 * log1p(rms);
+    for (int a = 0; a < FS_ALGO_COUNT; a++)
+        m->calib[a] = (fs_coll_calib){0, 0, exp(-h), exp(h), 2, 0};
+}
+
+/* Calibrate the built model by the collectives measured on its link (see
+ * fs_model_build) and describe it in o->info. */
+static int calibrate_model(const fs_link_fit *links, size_t nl, const fs_model_opts *o,
+                           fs_coll_model *m, size_t li, fs_err *err)
+{
+    fs_model_info local, *info = o->info ? o->info : &local;
+    memset(info, 0, sizeof *info);
+    info->base = *m;
+    info->max_measured_ranks = li != FS_NO_LINK ? 2 : 0; /* a fitted link: a pair */
+    info->link = li != FS_NO_LINK ? &links[li] : NULL;
+    /* A --link ALPHA:GBPS or derived link stands for every run. */
+    info->force_base = li == FS_NO_LINK;
+    if (o->results) {
+        fs_check *c;
+        size_t n, no_ranks, no_link;
+        int rc = collect(o->results, o->nresults, links, nl, info->force_base, o->default_ranks, &c,
+                         &n, &no_ranks, &no_link, err);
+        if (rc) return rc;
+        rc = calibrate_checks(c, n, li, m, link_rms(links, nl, li), m, &info->calib,
+                              &info->calibrated, err);
+        free(c);
+        if (rc) return rc;
+        if (m->inter.nseg <= 0 && no_ranks)
+            return fs_err_set(err, FS_EXIT_INPUT,
+                              "no link: the measured collectives do not record their rank count "
+                              "(OSU): give --osu-ranks N, or RESULTS with latency/bw runs");
+    }
+    if (m->inter.nseg <= 0)
+        return fs_err_set(err, FS_EXIT_INPUT,
+                          "no link: give RESULTS with latency/bw runs or measured collectives, or "
+                          "--link ALPHA_US:GBPS");
+    info->link_derived = info->calib.link_derived;
+    if (info->calibrated && info->calib.max_ranks > info->max_measured_ranks)
+        info->max_measured_ranks = info->calib.max_ranks;
+    if (!info->calibrated) link_band(m, link_rms(links, nl, li));
+    return 0;
+}
 
 int fs_model_build(const fs_link_fit *links, size_t nl, const fs_model_opts *o, fs_coll_model *m,
                    size_t *link_idx, size_t *intra_idx, fs_err *err)
@@ -159,15 +327,12 @@ int fs_model_build(const fs_link_fit *links, size_t nl, const fs_model_opts *o, 
                     nl ? known : "none");
             }
         }
-    } else {
-        if (nl == 0)
-            return fs_err_set(err, FS_EXIT_INPUT,
-                              "no link: give RESULTS with latency/bw runs or --link ALPHA_US:GBPS");
+    } else if (nl > 0) {
         for (size_t i = 0; i < nl && *link_idx == FS_NO_LINK; i++)
             if (links[i].host_a[0] && links[i].host_b[0] && !fs_link_is_intra(&links[i]))
                 *link_idx = i;
         if (*link_idx == FS_NO_LINK) *link_idx = 0;
-    }
+    } /* else: no link measured; measured collectives may give one, below */
     if (*link_idx != FS_NO_LINK) m->inter = links[*link_idx].fit.link;
 
     m->ranks_per_node = o->ranks_per_node > 1 ? o->ranks_per_node : 1;
@@ -188,5 +353,23 @@ int fs_model_build(const fs_link_fit *links, size_t nl, const fs_model_opts *o, 
                 m->ranks_per_node);
         m->intra = links[*intra_idx].fit.link;
     }
-    return 0;
+    return calibrate_model(links, nl, o, m, *link_idx, err);
+}
+
+size_t fs_model_warnings(const fs_model_info *info, const fs_coll_model *m, int max_ranks,
+                         char (*lines)[FS_WARN_LEN], size_t max)
+{
+    size_t k = 0;
+    char why[FS_WARN_LEN - 40];
+    if (info->link && k < max &&
+        fs_link_same_host_for_network(info->link, m, max_ranks, why, sizeof why))
+        snprintf(lines[k++], FS_WARN_LEN, "warning: %s", why);
+    /* ratio to the largest rank count the model's terms were measured at */
+    double x = fs_coll_extrapolation(m, FS_ALLREDUCE, FS_ALGO_AUTO, max_ranks, 1 << 20);
+    if (x > 16 && k < max)
+        snprintf(lines[k++], FS_WARN_LEN,
+                 "warning: %d ranks is %.0fx the largest measured rank count (%.0f): beyond 16x "
+                 "the model extrapolates, and its band widens with every doubling",
+                 max_ranks, x, max_ranks / x);
+    return k;
 }

@@ -1,7 +1,8 @@
 /*
- * predict.h - collective predictions from fitted links, and the model's
- * error at every measured collective point (how a user knows whether to
- * believe the extrapolation).  Pure: no I/O.
+ * predict.h - the model a prediction uses (fitted link, node shape, and
+ * its calibration by measured collectives, calibrate.h), and the model's
+ * error at every measured collective point, in and out of sample (how a
+ * user knows whether to believe the extrapolation).  Pure: no I/O.
  */
 #ifndef FS_PREDICT_H
 #define FS_PREDICT_H
@@ -9,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "calibrate.h"
 #include "collective_model.h"
 #include "link_fit.h"
 #include "results.h"
@@ -34,23 +36,38 @@ typedef struct fs_check {
     fs_algo algo, chosen;
     int ranks;
     double bytes;
-    double measured_us, model_us, rel_err; /* (model - measured) / measured */
+    double measured_us;
+    double model_us, rel_err;     /* calibrated model, in sample: (model - measured) / measured */
+    double cv_us, cv_rel_err;     /* out of sample (leave-one-size-out); NAN when impossible */
+    double base_us, base_rel_err; /* point-to-point only (uncalibrated); NAN without a link */
+    double lo_us, hi_us;          /* the calibrated model's 95% band */
     double measured_busbw, model_busbw;
     bool from_p50; /* measured time is the p50 (else the mean) */
 } fs_check;
 
 /* Every measured allreduce / reduce_scatter / allgather point of known
- * rank count against the model.  With force_base every run uses `base` as
- * it is (the user chose the link); otherwise `base` with its inter link
+ * rank count against the model, calibrated by the measured points of its
+ * own link (calibrate.h) and cross-validated.  `base` is the model before
+ * calibration (fs_model_info.base).  With force_base every run uses `base`
+ * as it is (the user chose the link); otherwise `base` with its inter link
  * replaced by the run's own link (fs_link_for_run), and runs without one
- * are counted in *no_link.  Runs without a rank count use default_ranks
- * when > 0, else are counted in *no_ranks.  *out is malloc'ed. */
+ * are counted in *no_link.  A base without a link (inter.nseg == 0) gets
+ * one derived from the points (fs_calibrate_link).  Runs without a rank
+ * count use default_ranks when > 0, else are counted in *no_ranks.  *out
+ * is malloc'ed. */
 int fs_predict_check(const fs_results *r, size_t nr, const fs_link_fit *links, size_t nl,
                      const fs_coll_model *base, bool force_base, int default_ranks, fs_check **out,
                      size_t *n, size_t *no_ranks, size_t *no_link, fs_err *err);
 
-/* Median of |rel_err| over the checks of one run (for summaries). */
-double fs_check_median_abs(const fs_check *c, size_t n, const fs_run *run);
+typedef enum fs_check_error {
+    FS_ERR_IN_SAMPLE,     /* rel_err */
+    FS_ERR_OUT_OF_SAMPLE, /* cv_rel_err */
+    FS_ERR_UNCALIBRATED   /* base_rel_err */
+} fs_check_error;
+
+/* Median of one kind of |error| over the checks of one run (all runs when
+ * run is NULL); NAN when none. */
+double fs_check_median_abs(const fs_check *c, size_t n, const fs_run *run, fs_check_error kind);
 
 /* How the command line shapes the model. */
 typedef struct fs_model_opts {
@@ -61,13 +78,44 @@ typedef struct fs_model_opts {
     double intra_GBps;     /* intra-node bandwidth; NAN: an intra-host link from the results */
     double intra_alpha_us; /* NAN: 0 */
     double reduce_GBps;    /* reduction throughput; NAN: gamma = 0 */
+    /* Measured collectives that calibrate the model (NULL: none). */
+    const fs_results *results;
+    size_t nresults;
+    int default_ranks;          /* rank count of runs that do not record it (OSU); 0: skip */
+    struct fs_model_info *info; /* when not NULL, receives what the model rests on */
 } fs_model_opts;
 
+typedef struct fs_model_info {
+    fs_coll_model base;      /* before calibration (inter.nseg == 0: derived link) */
+    bool calibrated;         /* measured collectives calibrated the model */
+    fs_calib_summary calib;  /* their errors in and out of sample */
+    bool link_derived;       /* no point-to-point link: derived from the collectives */
+    bool force_base;         /* every run is checked against this model (fs_predict_check) */
+    const fs_link_fit *link; /* the fitted link standing for the network (points into the
+                                links given); NULL for --link ALPHA:GBPS or a derived one */
+    int max_measured_ranks;  /* largest measured rank count: collectives, else 2 (a fitted
+                                pair), 0 (a given --link ALPHA_US:GBPS) */
+} fs_model_info;
+
 /* Build the model: *link_idx is the chosen link (FS_NO_LINK for a --link
- * ALPHA:GBPS link), *intra_idx the link used inside a node or FS_NO_LINK.
- * The default link is the first one between two different hosts, else the
- * first one.  Returns 0 or FS_EXIT_INPUT with the reason. */
+ * ALPHA:GBPS link or a derived one), *intra_idx the link used inside a
+ * node or FS_NO_LINK.  The default link is the first one between two
+ * different hosts, else the first one.  When o->results hold measured
+ * collectives on the chosen link (any, for --link ALPHA:GBPS), the model
+ * returned is calibrated by them (m->calib[], gamma); without any
+ * point-to-point link, measured collectives alone give a derived link.
+ * Without collectives m->calib[] carries the link fit's band only.
+ * Returns 0 or FS_EXIT_INPUT with the reason. */
 int fs_model_build(const fs_link_fit *links, size_t nl, const fs_model_opts *o, fs_coll_model *m,
                    size_t *link_idx, size_t *intra_idx, fs_err *err);
+
+#define FS_WARN_LEN 320
+/* One line per reason not to trust predictions up to max_ranks ranks:
+ * a same-host link standing for the network between nodes
+ * (fs_link_same_host_for_network), rank counts beyond 16x the largest
+ * measured one (fs_coll_extrapolation).  Returns the number of lines
+ * written (at most max). */
+size_t fs_model_warnings(const fs_model_info *info, const fs_coll_model *m, int max_ranks,
+                         char (*lines)[FS_WARN_LEN], size_t max);
 
 #endif

@@ -110,6 +110,7 @@ typedef struct rep {
     size_t nl;
     char fit_note[600];
     fs_coll_model model;
+    fs_model_info info;
     size_t model_link;
     fs_check *checks;
     size_t nchecks, no_ranks, no_link;
@@ -344,7 +345,7 @@ static void runs_table(rep *R, fs_doc *d, bool coll)
                                      "ranks",
                                      "sizes",
                                      "busbw at largest (GB/s)",
-                                     "model median |error|"};
+                                     "model median |error| out of sample (in sample)"};
     fs_table t;
     if (fs_table_init(&t, 7, coll ? hc : hp)) return;
     t.right[0] = t.right[1] = t.right[2] = false;
@@ -367,7 +368,9 @@ static void runs_table(rep *R, fs_doc *d, bool coll)
                     bus = fs_busbw_GBps((fs_collective)fs_coll_parse(run->benchmark), run->ranks,
                                         pn->bytes, run_time(pn));
                 snprintf(b[1], 64, "%d", run->ranks);
-                double med = fs_check_median_abs(R->checks, R->nchecks, run);
+                double med = fs_check_median_abs(R->checks, R->nchecks, run, FS_ERR_OUT_OF_SAMPLE);
+                double in = fs_check_median_abs(R->checks, R->nchecks, run, FS_ERR_IN_SAMPLE);
+                snprintf(b[3], 64, "%.1f%% (%.1f%%)", 100 * med, 100 * in);
                 char alg[64];
                 snprintf(alg, sizeof alg, "%s%s", run->algorithm ? run->algorithm : "native",
                          run->in_place ? " (in-place)" : "");
@@ -377,7 +380,7 @@ static void runs_table(rep *R, fs_doc *d, bool coll)
                                        run->ranks ? b[1] : NULL,
                                        b[0],
                                        fs_fmt(b[2], 64, "%.4g", bus),
-                                       fs_fmt(b[3], 64, "%.1f%%", 100 * med)};
+                                       isfinite(med) ? b[3] : NULL};
                 fs_table_row(&t, cells);
             } else {
                 double peak = NAN;
@@ -409,28 +412,41 @@ static void runs_table(rep *R, fs_doc *d, bool coll)
 
 static void checks_table(rep *R, fs_doc *d)
 {
-    static const char *const head[] = {"file",           "collective",  "algorithm", "ranks",
-                                       "size",           "measured_us", "model_us",  "error",
-                                       "measured busbw", "model busbw"};
+    static const char *const head[] = {"file",
+                                       "collective",
+                                       "algorithm",
+                                       "ranks",
+                                       "size",
+                                       "measured_us",
+                                       "model_us (95% band)",
+                                       "error",
+                                       "error out of sample",
+                                       "uncalibrated error",
+                                       "measured busbw",
+                                       "model busbw"};
     fs_table t;
-    if (fs_table_init(&t, 10, head)) return;
+    if (fs_table_init(&t, 12, head)) return;
     t.right[0] = t.right[1] = t.right[2] = false;
     for (size_t i = 0; i < R->nchecks; i++) {
         const fs_check *c = &R->checks[i];
-        char b[8][48], alg[80];
+        char b[10][64], alg[80];
         snprintf(alg, sizeof alg, "%s -> %s", c->run->algorithm ? c->run->algorithm : "native",
                  fs_algo_name(c->chosen));
-        snprintf(b[0], 48, "%d", c->ranks);
+        snprintf(b[0], 64, "%d", c->ranks);
+        if (isfinite(c->model_us))
+            snprintf(b[3], 64, "%.4g (%.4g-%.4g)", c->model_us, c->lo_us, c->hi_us);
         const char *cells[] = {base(R->r[c->file].path),
                                fs_coll_name(c->coll),
                                alg,
                                b[0],
-                               fs_fmt_bytes(b[1], 48, c->bytes, false),
-                               fs_fmt(b[2], 48, "%.4g", c->measured_us),
-                               fs_fmt(b[3], 48, "%.4g", c->model_us),
-                               fs_fmt(b[4], 48, "%+.1f%%", 100 * c->rel_err),
-                               fs_fmt(b[5], 48, "%.4g", c->measured_busbw),
-                               fs_fmt(b[6], 48, "%.4g", c->model_busbw)};
+                               fs_fmt_bytes(b[1], 64, c->bytes, false),
+                               fs_fmt(b[2], 64, "%.4g", c->measured_us),
+                               isfinite(c->model_us) ? b[3] : NULL,
+                               fs_fmt(b[4], 64, "%+.1f%%", 100 * c->rel_err),
+                               fs_fmt(b[7], 64, "%+.1f%%", 100 * c->cv_rel_err),
+                               fs_fmt(b[8], 64, "%+.1f%%", 100 * c->base_rel_err),
+                               fs_fmt(b[5], 64, "%.4g", c->measured_busbw),
+                               fs_fmt(b[6], 64, "%.4g", c->model_busbw)};
         fs_table_row(&t, cells);
     }
     fs_doc_table(d, &t);
@@ -441,30 +457,69 @@ static void scale_table(rep *R, fs_doc *d)
 {
     static const int ranks[] = {8, 64, 512, 4096, 32768};
     static const double sizes[] = {1048576.0, 16777216.0, 268435456.0};
-    static const char *const head[] = {"ranks",   "size",       "fastest",
-                                       "time_us", "busbw_GBps", "ring busbw_GBps"};
+    static const char *const head[] = {
+        "ranks",          "size", "fastest", "time_us (95% band)", "busbw_GBps (95% band)",
+        "ring busbw_GBps"};
     fs_table t;
     if (fs_table_init(&t, 6, head)) return;
     for (size_t i = 0; i < sizeof ranks / sizeof ranks[0]; i++)
         for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
             fs_algo ch;
-            double tu =
-                fs_coll_time_us(&R->model, FS_ALLREDUCE, FS_ALGO_AUTO, ranks[i], sizes[k], &ch);
+            double lo, hi;
+            double tu = fs_coll_time_band_us(&R->model, FS_ALLREDUCE, FS_ALGO_AUTO, ranks[i],
+                                             sizes[k], &ch, &lo, &hi);
             double tr =
                 fs_coll_time_us(&R->model, FS_ALLREDUCE, FS_ALGO_RING, ranks[i], sizes[k], NULL);
-            char b[6][48];
-            snprintf(b[0], 48, "%d", ranks[i]);
+            char b[6][64];
+            snprintf(b[0], 64, "%d", ranks[i]);
+            snprintf(b[2], 64, "%.4g (%.4g-%.4g)", tu, lo, hi);
+            /* a longer time is a lower busbw: the band flips */
+            snprintf(b[3], 64, "%.4g (%.4g-%.4g)",
+                     fs_busbw_GBps(FS_ALLREDUCE, ranks[i], sizes[k], tu),
+                     fs_busbw_GBps(FS_ALLREDUCE, ranks[i], sizes[k], hi),
+                     fs_busbw_GBps(FS_ALLREDUCE, ranks[i], sizes[k], lo));
             const char *cells[] = {
                 b[0],
-                fs_fmt_bytes(b[1], 48, sizes[k], false),
+                fs_fmt_bytes(b[1], 64, sizes[k], false),
                 fs_algo_name(ch),
-                fs_fmt(b[2], 48, "%.4g", tu),
-                fs_fmt(b[3], 48, "%.4g", fs_busbw_GBps(FS_ALLREDUCE, ranks[i], sizes[k], tu)),
-                fs_fmt(b[4], 48, "%.4g", fs_busbw_GBps(FS_ALLREDUCE, ranks[i], sizes[k], tr))};
+                b[2],
+                b[3],
+                fs_fmt(b[4], 64, "%.4g", fs_busbw_GBps(FS_ALLREDUCE, ranks[i], sizes[k], tr))};
             fs_table_row(&t, cells);
         }
     fs_doc_table(d, &t);
     fs_table_free(&t);
+}
+
+/* Near the top: how far to trust the model, in one paragraph, and why not. */
+static void model_summary(rep *R, fs_doc *d)
+{
+    const fs_model_info *in = &R->info;
+    const fs_calib_summary *s = &in->calib;
+    char h[160], i[160], b[160];
+    fs_doc_heading(d, 2, "How far to trust the model");
+    if (in->calibrated && s->headline.n) {
+        fs_doc_para(d,
+                    "Model error out of sample (points not used to calibrate it): %s. In sample: "
+                    "%s. Point-to-point fit alone, before calibration: %s.",
+                    fs_calib_error_str(&s->headline, s->headline_kind, h, sizeof h),
+                    fs_calib_error_str(&s->in, NULL, i, sizeof i),
+                    in->link_derived ? "no point-to-point link (derived from the collectives)"
+                                     : fs_calib_error_str(&s->base, NULL, b, sizeof b));
+    } else if (in->calibrated) {
+        fs_doc_para(d,
+                    "The model is calibrated by %zu measured collective point(s) of one size "
+                    "and rank count: its error cannot be measured out of sample (in sample: %s). "
+                    "Measure more sizes to know it.",
+                    s->points, fs_calib_error_str(&s->in, NULL, i, sizeof i));
+    } else {
+        fs_doc_para(d, "No measured collectives on the model's link: its predictions come from "
+                       "the point-to-point fit alone and their error is unknown. Measure an "
+                       "all-reduce to calibrate and check it.");
+    }
+    char w[4][FS_WARN_LEN];
+    size_t nw = fs_model_warnings(in, &R->model, 32768, w, 4);
+    for (size_t k = 0; k < nw; k++) fs_doc_para(d, "%s", w[k]);
 }
 
 static int draw(rep *R, chart *ch, size_t nch)
@@ -522,12 +577,22 @@ int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_
     int rc = fs_links_from_results(r, nr, NULL, &R.links, &R.nl, &fe);
     if (rc == FS_EXIT_RUNTIME) return fs_err_set(err, rc, "%s", fe.msg);
     if (rc) snprintf(R.fit_note, sizeof R.fit_note, "%.590s", fe.msg);
-    fs_model_opts mo = {NULL, 0, 0, NAN, NAN, NAN};
+    fs_model_opts mo = {.intra_GBps = NAN,
+                        .intra_alpha_us = NAN,
+                        .reduce_GBps = NAN,
+                        .results = r,
+                        .nresults = nr,
+                        .default_ranks = o->osu_ranks,
+                        .info = &R.info};
     size_t ii;
-    bool have_model =
-        R.nl && fs_model_build(R.links, R.nl, &mo, &R.model, &R.model_link, &ii, &fe) == 0;
-    if (have_model && (rc = fs_predict_check(r, nr, R.links, R.nl, &R.model, false, o->osu_ranks,
-                                             &R.checks, &R.nchecks, &R.no_ranks, &R.no_link, err)))
+    fs_err me = {0};
+    rc = fs_model_build(R.links, R.nl, &mo, &R.model, &R.model_link, &ii, &me);
+    if (rc == FS_EXIT_RUNTIME) return fs_err_set(err, rc, "%s", me.msg);
+    bool have_model = rc == 0;
+    rc = 0;
+    if (have_model &&
+        (rc = fs_predict_check(r, nr, R.links, R.nl, &R.info.base, R.info.force_base, o->osu_ranks,
+                               &R.checks, &R.nchecks, &R.no_ranks, &R.no_link, err)))
         goto done;
 
     chart ch[5] = {
@@ -571,6 +636,7 @@ int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_
                 "(fabscale), else "
                 "averages (OSU, nccl-tests); GB/s = 10^9 bytes/s.%s%s",
                 FS_VERSION, out->note[0] ? " Note: " : "", out->note);
+    if (have_model) model_summary(&R, &d);
     fs_doc_heading(&d, 2, "Sources");
     sources_table(&R, &d);
     fs_doc_heading(&d, 2, "Fitted links");
@@ -596,10 +662,11 @@ int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_
     if (R.nchecks) {
         fs_doc_heading(&d, 2, "Measured vs model");
         fs_doc_para(&d, "Error = (model - measured) / measured at every measured collective point; "
-                        "the model uses "
-                        "the link fitted from the same file's point-to-point runs and the run's "
-                        "algorithm (native "
-                        "/ auto: the fastest modelled one).");
+                        "the model uses the link fitted from the same file's point-to-point runs, "
+                        "calibrated by the collectives measured on that link, and the run's "
+                        "algorithm (native / auto: the fastest modelled one). Out of sample: the "
+                        "model calibrated without the point's message size. Uncalibrated: the "
+                        "point-to-point fit alone.");
         chart_here(&R, &d, &ch[4]);
         checks_table(&R, &d);
     }
@@ -616,12 +683,12 @@ int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_
             R.no_link);
     if (have_model) {
         fs_doc_heading(&d, 2, "All-reduce at scale (model)");
-        char ll[400];
+        char ll[400] = "derived from the measured collectives";
+        if (R.model_link != FS_NO_LINK) fs_link_label(&R.links[R.model_link], ll, sizeof ll);
         fs_doc_para(&d,
-                    "From link %zu (%s), one rank per node, reduction cost ignored; `fabscale "
-                    "predict` takes "
-                    "other rank counts, algorithms and the hierarchical model.",
-                    R.model_link + 1, fs_link_label(&R.links[R.model_link], ll, sizeof ll));
+                    "From link %s, one rank per node%s, with the 95%% band; `fabscale predict` "
+                    "takes other rank counts, algorithms and the hierarchical model.",
+                    ll, R.info.calibrated ? ", calibrated by the measured collectives" : "");
         scale_table(&R, &d);
     }
     /* What the link does to training on the measured instance type. */

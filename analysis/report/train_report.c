@@ -23,12 +23,12 @@ static void note_file(fs_report_out *out, const char *f)
 
 /* The model input for preset `model` with its default parallelism. */
 static int input_for(const char *model, const fs_catalog *cat, const fs_instance *inst,
-                     const fs_link *nic, fs_train_in *in, fs_err *err)
+                     const fs_coll_model *net, fs_train_in *in, fs_err *err)
 {
     fs_train_opts o;
     char *argv[] = {"train", "--model", (char *)model, NULL};
     int rc = fs_train_opts_parse(FS_CMD_TRAIN, 3, argv, &o, err);
-    if (rc == 0) rc = fs_train_input(&o, cat, inst, nic, in, err);
+    if (rc == 0) rc = fs_train_input(&o, cat, inst, net, in, err);
     fs_train_opts_free(&o);
     return rc;
 }
@@ -109,7 +109,7 @@ int fs_train_report_section(fs_doc *d, const char *dir, const char *gnuplot, con
     for (size_t i = 0; !type && i < nr; i++)
         if (r[i].meta.instance_type && *r[i].meta.instance_type) type = r[i].meta.instance_type;
     const fs_instance *inst = type ? fs_catalog_instance(&cat, type) : NULL;
-    fs_link nic;
+    fs_coll_model nic;
     char label[700];
     if (!inst) {
         fs_doc_para(d,
@@ -122,7 +122,7 @@ int fs_train_report_section(fs_doc *d, const char *dir, const char *gnuplot, con
         fs_catalog_free(&cat);
         return 0;
     }
-    if (fs_train_link_from_results(r, nr, NULL, &nic, label, sizeof label, &e)) {
+    if (fs_train_link_from_results(r, nr, NULL, &nic, label, sizeof label, NULL, 0, &e)) {
         fs_doc_para(d, "Not modelled: no network link could be fitted (%s).", e.msg);
         fs_catalog_free(&cat);
         return 0;
@@ -138,18 +138,19 @@ int fs_train_report_section(fs_doc *d, const char *dir, const char *gnuplot, con
         for (size_t k = 0; k < ng; k++) {
             fs_step s;
             fs_err e2 = {0};
-            /* counts the preset's layout cannot use stay empty */
-            eff[m][k] = ok && fs_train_step(&in, (int)gpus[k], &s, &e2) == 0 ? s.efficiency : NAN;
+            /* counts the preset's layout cannot use, or where it does not fit, stay empty */
+            eff[m][k] =
+                ok && fs_train_step(&in, (int)gpus[k], &s, &e2) == 0 && s.fits ? s.efficiency : NAN;
         }
     }
     fs_doc_para(d,
-                "Efficiency = compute / step time of one training step at each GPU count on %s (%d "
-                "accelerators "
-                "and %d NICs per node), each NIC behaving like the link %s. Each workload uses its "
-                "preset's "
-                "parallelism and per-GPU batch, compute = peak x 0.40; `fabscale train` shows "
-                "every term and "
-                "takes other settings.",
+                "Efficiency = useful model FLOPs / (step time x sustained FLOP/s) of one training "
+                "step at each GPU count on %s (%d accelerators and %d NICs per node), each NIC "
+                "behaving like the link %s. Each workload uses its preset's parallelism, batch, "
+                "precision and framework, and the kernels' sustained fraction of peak its preset "
+                "cites; counts where the layout cannot run or its states and activations do not "
+                "fit in memory are empty. `fabscale train` shows every term (MFU, memory, the "
+                "collectives' band) and takes other settings.",
                 inst->name, inst->accelerators, inst->nics, label);
     fs_table t;
     int rc = 0;

@@ -23,6 +23,32 @@
 #define FS_SOURCE_DATADIR FS_DATADIR
 #endif
 
+const char *fs_precision_name(fs_precision p)
+{
+    static const char *const n[] = {"fp32", "tf32", "fp16", "bf16", "fp8"};
+    return (unsigned)p < FS_PREC_COUNT ? n[p] : "?";
+}
+
+int fs_precision_parse(const char *s)
+{
+    for (int i = 0; s && i < FS_PREC_COUNT; i++)
+        if (strcasecmp(s, fs_precision_name((fs_precision)i)) == 0) return i;
+    return -1;
+}
+
+const char *fs_purchase_name(fs_purchase p)
+{
+    static const char *const n[] = {"on-demand", "capacity-block", "spot", "reserved"};
+    return (unsigned)p < FS_BUY_COUNT ? n[p] : "?";
+}
+
+int fs_purchase_parse(const char *s)
+{
+    for (int i = 0; s && i < FS_BUY_COUNT; i++)
+        if (strcasecmp(s, fs_purchase_name((fs_purchase)i)) == 0) return i;
+    return -1;
+}
+
 static const char *datadir(fs_catalog *c)
 {
     if (c->datadir[0]) return c->datadir;
@@ -212,10 +238,21 @@ int fs_catalog_set_price(fs_catalog *c, const char *spec, fs_err *err)
     const char *eq = strchr(spec, '=');
     char *end;
     double v = eq ? strtod(eq + 1, &end) : NAN;
+    int opt = FS_BUY_ON_DEMAND;
+    if (eq && end != eq + 1 && *end == '@') {
+        opt = fs_purchase_parse(end + 1);
+        if (opt < 0)
+            return fs_err_set(err, FS_EXIT_INPUT,
+                              "--price \"%s\": purchase option \"%s\" is not on-demand, "
+                              "capacity-block, spot or reserved",
+                              spec, end + 1);
+        end += strlen(end);
+    }
     if (!eq || eq == spec || (size_t)(eq - spec) >= sizeof c->price[0].instance || end == eq + 1 ||
         *end || !isfinite(v) || !(v > 0))
         return fs_err_set(err, FS_EXIT_INPUT,
-                          "--price \"%s\": expected TYPE=USD_PER_HOUR with a price > 0", spec);
+                          "--price \"%s\": expected TYPE=USD_PER_HOUR[@OPTION] with a price > 0",
+                          spec);
     char name[64];
     snprintf(name, sizeof name, "%.*s", (int)(eq - spec), spec);
     fs_price *p = (fs_price *)fs_catalog_price(c, name);
@@ -228,6 +265,8 @@ int fs_catalog_set_price(fs_catalog *c, const char *spec, fs_err *err)
     memset(p, 0, sizeof *p);
     snprintf(p->instance, sizeof p->instance, "%s", name);
     p->usd_per_hour = v;
+    p->option = (fs_purchase)opt;
+    snprintf(p->option_name, sizeof p->option_name, "%s", fs_purchase_name(p->option));
     snprintf(p->as_of, sizeof p->as_of, "given");
     snprintf(p->source, sizeof p->source, "--price on the command line");
     snprintf(p->origin, sizeof p->origin, "command line");

@@ -21,18 +21,46 @@
 #include "diag.h"
 #include "train.h"
 
+/* Arithmetic precisions with their own dense peak. */
+typedef enum fs_precision {
+    FS_PREC_FP32,
+    FS_PREC_TF32,
+    FS_PREC_FP16,
+    FS_PREC_BF16,
+    FS_PREC_FP8,
+    FS_PREC_COUNT
+} fs_precision;
+
+/* "fp32", "tf32", "fp16", "bf16", "fp8"; parse returns -1 when unknown. */
+const char *fs_precision_name(fs_precision p);
+int fs_precision_parse(const char *s);
+
+/* How an instance-hour is bought: rates of different options are not comparable. */
+typedef enum fs_purchase {
+    FS_BUY_ON_DEMAND,
+    FS_BUY_CAPACITY_BLOCK,
+    FS_BUY_SPOT,
+    FS_BUY_RESERVED,
+    FS_BUY_COUNT
+} fs_purchase;
+
+/* "on-demand", "capacity-block", "spot", "reserved"; -1 when unknown. */
+const char *fs_purchase_name(fs_purchase p);
+int fs_purchase_parse(const char *s);
+
 typedef struct fs_instance {
     char name[64];
     char cloud[32], accelerator[96], intra_link[96], nic[64];
-    int accelerators;      /* per node */
-    int nics;              /* network cards used for accelerator traffic */
-    double nic_Gbps;       /* line rate of one */
-    double mem_GB;         /* accelerator memory */
-    double peak_tflops;    /* dense BF16 per accelerator */
-    double intra_GBps;     /* accelerator to accelerator, one direction */
-    double intra_alpha_us; /* NAN unknown (the model then uses 0) */
-    char source[512];      /* first cited source */
-    char origin[256];      /* file the entry (last) came from */
+    int accelerators;           /* per node */
+    int nics;                   /* network cards used for accelerator traffic */
+    double nic_Gbps;            /* line rate of one */
+    double mem_GB;              /* accelerator memory, 1e9 bytes (from _GiB or _GB in the file) */
+    double mem_GiB;             /* as the file gives it in GiB (0: given in GB) */
+    double peak[FS_PREC_COUNT]; /* dense TFLOP/s per accelerator; 0: not available */
+    double intra_GBps;          /* accelerator to accelerator, one direction */
+    double intra_alpha_us;      /* NAN unknown (the model then uses 0) */
+    char source[512];           /* first cited source */
+    char origin[256];           /* file the entry (last) came from */
 } fs_instance;
 
 typedef struct fs_preset {
@@ -40,13 +68,21 @@ typedef struct fs_preset {
     char kind[32]; /* "transformer", "cnn", ... */
     fs_workload w;
     /* Defaults for the parallelism (0: not given). */
-    int tp, pp, micro_batch, micro_batches, zero;
-    char source[512], defaults_source[256], origin[256];
+    int tp, pp, micro_batch, micro_batches, zero, interleave;
+    int flash_attention, sequence_parallel; /* -1 not given, else 0 / 1 */
+    double global_batch;                    /* samples per step of the published recipe; 0 */
+    double sustained_fraction;              /* of the precision's dense peak; 0: kind default */
+    char framework[32]; /* megatron, ddp, deepspeed, fsdp, horovod ("" unknown) */
+    char precision[16]; /* compute precision ("" : bf16) */
+    char recompute[16]; /* none, full, selective ("" : none) */
+    char source[512], defaults_source[512], sustained_source[512], origin[256];
 } fs_preset;
 
 typedef struct fs_price {
     char instance[64];
     double usd_per_hour;
+    fs_purchase option;
+    char option_name[32]; /* as read */
     char as_of[128], source[512], origin[256];
 } fs_price;
 

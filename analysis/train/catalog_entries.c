@@ -21,8 +21,13 @@ static const fs_field inst_fields[] = {
     {"cloud", FS_F_STR, S(fs_instance, cloud), true, 0, false},
     {"accelerator", FS_F_STR, S(fs_instance, accelerator), true, 0, false},
     {"accelerators", FS_F_INT, I(fs_instance, accelerators), true, 1, false},
-    {"accelerator_memory_GB", FS_F_NUM, D(fs_instance, mem_GB), true, 0, true},
-    {"peak_bf16_tflops", FS_F_NUM, D(fs_instance, peak_tflops), true, 0, true},
+    {"accelerator_memory_GiB", FS_F_NUM, D(fs_instance, mem_GiB), false, 0, true},
+    {"accelerator_memory_GB", FS_F_NUM, D(fs_instance, mem_GB), false, 0, true},
+    {"peak_fp32_tflops", FS_F_NUM, D(fs_instance, peak[FS_PREC_FP32]), false, 0, true},
+    {"peak_tf32_tflops", FS_F_NUM, D(fs_instance, peak[FS_PREC_TF32]), false, 0, true},
+    {"peak_fp16_tflops", FS_F_NUM, D(fs_instance, peak[FS_PREC_FP16]), false, 0, true},
+    {"peak_bf16_tflops", FS_F_NUM, D(fs_instance, peak[FS_PREC_BF16]), false, 0, true},
+    {"peak_fp8_tflops", FS_F_NUM, D(fs_instance, peak[FS_PREC_FP8]), false, 0, true},
     {"intra_link", FS_F_STR, S(fs_instance, intra_link), false, 0, false},
     {"intra_GBps", FS_F_NUM, D(fs_instance, intra_GBps), true, 0, true},
     {"intra_alpha_us", FS_F_NUM, D(fs_instance, intra_alpha_us), false, 0, false},
@@ -43,7 +48,7 @@ static const fs_field work_fields[] = {
     {"layers", FS_F_NUM, D(fs_preset, w.layers), false, 0, true},
     {"seq", FS_F_NUM, D(fs_preset, w.seq), false, 0, true},
     {"vocab", FS_F_NUM, D(fs_preset, w.vocab), false, 0, true},
-    {"heads", FS_F_IGNORE, 0, 0, false, 0, false},
+    {"heads", FS_F_NUM, D(fs_preset, w.heads), false, 0, true},
     {"kv_heads", FS_F_IGNORE, 0, 0, false, 0, false},
     {"ffn_hidden", FS_F_IGNORE, 0, 0, false, 0, false},
     {"forward_macs", FS_F_NUM, D(fs_preset, w.fwd_macs), false, 0, true},
@@ -56,6 +61,16 @@ static const fs_field work_fields[] = {
     {"tp", FS_F_INT, I(fs_preset, tp), false, 1, false},
     {"pp", FS_F_INT, I(fs_preset, pp), false, 1, false},
     {"zero", FS_F_INT, I(fs_preset, zero), false, 0, false},
+    {"interleave", FS_F_INT, I(fs_preset, interleave), false, 1, false},
+    {"flash_attention", FS_F_INT, I(fs_preset, flash_attention), false, 0, false},
+    {"sequence_parallel", FS_F_INT, I(fs_preset, sequence_parallel), false, 0, false},
+    {"global_batch", FS_F_NUM, D(fs_preset, global_batch), false, 0, true},
+    {"sustained_fraction", FS_F_NUM, D(fs_preset, sustained_fraction), false, 0, true},
+    {"sustained_source", FS_F_STR, S(fs_preset, sustained_source), false, 0, false},
+    {"framework", FS_F_STR, S(fs_preset, framework), false, 0, false},
+    {"precision", FS_F_STR, S(fs_preset, precision), false, 0, false},
+    {"recompute", FS_F_STR, S(fs_preset, recompute), false, 0, false},
+    {"param_bytes", FS_F_NUM, D(fs_preset, w.param_bytes), false, 0, true},
     {"defaults_source", FS_F_STR, S(fs_preset, defaults_source), false, 0, false},
     {"sources", FS_F_SOURCES, S(fs_preset, source), true, 0, false},
     {"source", FS_F_SOURCES, S(fs_preset, source), false, 0, false},
@@ -68,6 +83,7 @@ static const fs_field price_fields[] = {
     {"as_of", FS_F_STR, S(fs_price, as_of), true, 0, false},
     {"sources", FS_F_SOURCES, S(fs_price, source), true, 0, false},
     {"source", FS_F_SOURCES, S(fs_price, source), false, 0, false},
+    {"purchase_option", FS_F_STR, S(fs_price, option_name), true, 0, false},
     {"region", FS_F_IGNORE, 0, 0, false, 0, false},
     {"kind", FS_F_IGNORE, 0, 0, false, 0, false},
     {"notes", FS_F_IGNORE, 0, 0, false, 0, false},
@@ -105,6 +121,21 @@ int fs_catalog_merge_instance(fs_catalog *c, json_t *obj, fs_entry_ctx *ctx, fs_
     }
     int rc = fs_fields_read(inst_fields, N(inst_fields), obj, &e, !old, ctx, err);
     if (rc) return rc;
+    bool gib = json_object_get(obj, "accelerator_memory_GiB") != NULL,
+         gb = json_object_get(obj, "accelerator_memory_GB") != NULL;
+    if (gib && gb)
+        return fs_entry_err(ctx, "accelerator_memory_GB", err,
+                            "give accelerator_memory_GiB or accelerator_memory_GB, not both");
+    if (gib) e.mem_GB = e.mem_GiB * 1.073741824; /* 2^30 / 1e9 */
+    if (gb) e.mem_GiB = 0;
+    if (!(e.mem_GB > 0))
+        return fs_entry_err(ctx, NULL, err,
+                            "missing \"accelerator_memory_GiB\" (or accelerator_memory_GB)");
+    bool peak = false;
+    for (int i = 0; i < FS_PREC_COUNT; i++) peak |= e.peak[i] > 0;
+    if (!peak)
+        return fs_entry_err(ctx, NULL, err,
+                            "no peak: give peak_bf16_tflops (and peak_fp32/tf32/fp16/fp8_tflops)");
     snprintf(e.origin, sizeof e.origin, "%s", ctx->path);
     if (old) {
         *old = e;
@@ -128,6 +159,18 @@ static int check_workload(fs_preset *p, json_t *obj, const fs_entry_ctx *ctx, fs
                             p->kind);
     if (p->zero > 3)
         return fs_entry_err(ctx, "zero", err, "zero must be 0, 1, 2 or 3 (got %d)", p->zero);
+    if (p->flash_attention > 1 || p->sequence_parallel > 1)
+        return fs_entry_err(ctx, NULL, err, "flash_attention and sequence_parallel are 0 or 1");
+    if (p->precision[0] && fs_precision_parse(p->precision) < 0)
+        return fs_entry_err(ctx, "precision", err,
+                            "precision \"%s\" is not fp32, tf32, fp16, bf16 or fp8", p->precision);
+    if (p->recompute[0] && strcmp(p->recompute, "none") && strcmp(p->recompute, "full") &&
+        strcmp(p->recompute, "selective"))
+        return fs_entry_err(ctx, "recompute", err,
+                            "recompute \"%s\" is not none, full or selective", p->recompute);
+    if (p->sustained_fraction > 1)
+        return fs_entry_err(ctx, "sustained_fraction", err,
+                            "sustained_fraction is a fraction of the peak in (0, 1]");
     json_t *u = json_object_get(obj, "unit");
     if (u) {
         const char *s = json_is_string(u) ? json_string_value(u) : "";
@@ -153,6 +196,7 @@ int fs_catalog_merge_workload(fs_catalog *c, json_t *obj, fs_entry_ctx *ctx, fs_
         e = *old;
     } else {
         memset(&e, 0, sizeof e);
+        e.flash_attention = e.sequence_parallel = -1;
         e.w.act_bytes = 2;    /* bf16 activations */
         e.w.state_bytes = 16; /* mixed-precision Adam (ZeRO paper, K = 12) */
     }
@@ -183,6 +227,13 @@ int fs_catalog_merge_price(fs_catalog *c, json_t *obj, fs_entry_ctx *ctx, fs_err
     /* a price is replaced whole: its number, date and source go together */
     int rc = fs_fields_read(price_fields, N(price_fields), obj, &e, true, ctx, err);
     if (rc) return rc;
+    int opt = fs_purchase_parse(e.option_name);
+    if (opt < 0)
+        return fs_entry_err(ctx, "purchase_option", err,
+                            "purchase_option \"%s\" is not on-demand, capacity-block, spot or "
+                            "reserved",
+                            e.option_name);
+    e.option = (fs_purchase)opt;
     snprintf(e.origin, sizeof e.origin, "%s", ctx->path);
     if (old) {
         *old = e;

@@ -34,6 +34,7 @@ int fs_plan_type(const fs_train_in *in, const long *gpus, size_t n, const fs_pla
     int gpn = in->cl.gpus_per_node, rc = 0;
     fs_err first = {0};
     size_t possible = 0, fitting = 0;
+    fs_step big = {0}; /* the largest count the layout can use: the most sharded states */
     fs_step dl = {0}, best = {0},
             fast = {0}; /* first to meet the deadline; largest above the floor; fastest */
     for (size_t i = 0; i < n; i++) {
@@ -46,6 +47,7 @@ int fs_plan_type(const fs_train_in *in, const long *gpus, size_t n, const fs_pla
             continue;
         }
         possible++;
+        big = s;
         if (!s.fits) continue;
         fitting++;
         bool in_time = job->total_units / s.throughput / 3600.0 <= job->deadline_h;
@@ -67,9 +69,13 @@ int fs_plan_type(const fs_train_in *in, const long *gpus, size_t n, const fs_pla
                             "--gpus: no count in the list is a whole number of %d-GPU nodes", gpn);
     } else if (fitting == 0) {
         o->status = FS_PLAN_NO_FIT;
+        char hint[64];
+        fs_train_fit_hint(in, big.gpus, hint, sizeof hint);
         snprintf(o->why, sizeof o->why,
-                 "model states do not fit in accelerator memory at any listed count (use --zero, "
-                 "--tp, --pp)");
+                 "does not fit at any listed count: %.3g GB per GPU at %d GPUs (states %.3g + "
+                 "activations %.3g) > %.3g GB; %s%s",
+                 big.mem_GB, big.gpus, big.state_GB, isfinite(big.act_GB) ? big.act_GB : 0,
+                 in->cl.mem_GB, hint[0] ? "fits with " : "no single option makes it fit", hint);
     } else if (dl.gpus) {
         o->status = FS_PLAN_BELOW_FLOOR;
         settle(o, &dl, job, usd_per_hour);

@@ -26,7 +26,7 @@ typedef enum fs_plan_status {
     FS_PLAN_BELOW_FLOOR, /* meets the deadline only below the floor: the smallest count that does */
     FS_PLAN_TOO_SLOW, /* no listed count meets the deadline: the largest above the floor, else the
                          fastest */
-    FS_PLAN_NO_FIT    /* model states fit in memory at no listed count */
+    FS_PLAN_NO_FIT    /* states + activations fit in memory at no listed count */
 } fs_plan_status;
 
 typedef struct fs_plan_result {
@@ -40,8 +40,10 @@ typedef struct fs_plan_result {
 
 /* Plan one type.  gpus: candidate counts (any order).  Counts that are not
  * whole nodes, not divisible by TP x PP or whose model states do not fit
- * are skipped.  Returns 0, or FS_EXIT_INPUT when the layout is impossible
- * at every count (err: the reason for the first count). */
+ * (states + activations) are skipped: a plan never proposes a layout that
+ * does not fit, and NO_FIT's why names the option that would make it fit.  Returns 0, or
+ * FS_EXIT_INPUT when the layout is impossible at every count (err: the reason for the first count).
+ */
 int fs_plan_type(const fs_train_in *in, const long *gpus, size_t n, const fs_plan_job *job,
                  double usd_per_hour, fs_plan_result *out, fs_err *err);
 

@@ -3,6 +3,8 @@
  */
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "train.h"
 
@@ -14,10 +16,10 @@ const char *fs_limit_name(fs_limit l)
     return (unsigned)l < sizeof n / sizeof n[0] ? n[l] : "?";
 }
 
-const char *fs_dp_mode_name(fs_dp_mode m)
+const char *fs_recompute_name(fs_recompute r)
 {
-    static const char *const n[] = {"ddp", "zero1", "zero2", "zero3"};
-    return (unsigned)m < sizeof n / sizeof n[0] ? n[m] : "?";
+    static const char *const n[] = {"none", "full", "selective"};
+    return (unsigned)r < sizeof n / sizeof n[0] ? n[r] : "?";
 }
 
 static bool transformer(const fs_workload *w)
@@ -25,13 +27,44 @@ static bool transformer(const fs_workload *w)
     return w->hidden > 0 && w->layers > 0 && w->seq > 0 && w->vocab > 0;
 }
 
-static double mb_compute(const fs_train_in *in)
+/* Micro-batch size and count at dp replicas: b as given and m = --accum,
+ * or with a global batch B the largest b' <= b dividing B/dp and m = B/(b' dp).
+ * 0, or FS_EXIT_INPUT when B cannot be split over dp replicas. */
+static int batch_shape(const fs_parallel *p, int dp, int gpus, int *b, int *m, fs_err *err)
 {
-    if (in->mb_compute_us > 0) return in->mb_compute_us;
+    *b = p->micro_batch;
+    *m = p->micro_batches;
+    if (!(p->global_batch > 0)) return 0;
+    double per = p->global_batch / dp;
+    if (per < 1 || per != floor(per))
+        return fs_err_set(err, FS_EXIT_INPUT,
+                          "--global-batch %.0f is not a multiple of data-parallel %d (at %d GPUs)",
+                          p->global_batch, dp, gpus);
+    long r = (long)per, bb = *b < r ? *b : r;
+    while (r % bb) bb--;
+    *b = (int)bb;
+    *m = (int)(r / bb);
+    return 0;
+}
+
+/* Compute of one micro-batch of b samples, us. */
+static double mb_compute(const fs_train_in *in, int b)
+{
+    if (in->mb_compute_us > 0) return in->mb_compute_us * b / in->par.micro_batch;
     double f = fs_train_flops_per_sample(&in->w, in->par.recompute);
     if (!(f > 0) || !(in->tflops > 0)) return NAN;
     /* TP and PP split one replica's work over tp * pp GPUs */
-    return f * in->par.micro_batch / (in->par.tp * in->par.pp) / (in->tflops * 1e12) * 1e6;
+    return f * b / (in->par.tp * in->par.pp) / (in->tflops * 1e12) * 1e6;
+}
+
+/* Share of the compute that is useful work (the rest is recompute). */
+static double useful_share(const fs_workload *w, fs_recompute r)
+{
+    if (r == FS_RECOMPUTE_NONE) return 1;
+    double with = fs_train_flops_per_sample(w, r),
+           without = fs_train_flops_per_sample(w, FS_RECOMPUTE_NONE);
+    if (with > 0 && without > 0) return without / with;
+    return r == FS_RECOMPUTE_FULL ? 0.75 : 1; /* 3 of 4 passes */
 }
 
 int fs_train_check(const fs_train_in *in, int gpus, fs_err *err)
@@ -69,6 +102,10 @@ int fs_train_check(const fs_train_in *in, int gpus, fs_err *err)
         return fs_err_set(
             err, FS_EXIT_INPUT,
             "--tp/--pp need a transformer workload (hidden, layers, seq and vocab all > 0)");
+    if (p->recompute == FS_RECOMPUTE_SELECTIVE && !transformer(w))
+        return fs_err_set(err, FS_EXIT_INPUT,
+                          "--recompute=selective recomputes attention: it needs a transformer "
+                          "workload (use --recompute for full recompute)");
     if (p->pp > 1 && p->pp > w->layers)
         return fs_err_set(err, FS_EXIT_INPUT, "--pp %d is more than the workload's %.0f layers",
                           p->pp, w->layers);
@@ -79,18 +116,30 @@ int fs_train_check(const fs_train_in *in, int gpus, fs_err *err)
             "modelled (DeepSpeed and Megatron do not combine them)",
             p->pp);
     if (p->micro_batch < 1) return fs_err_set(err, FS_EXIT_INPUT, "--micro-batch must be >= 1");
-    int dp = gpus / (p->tp * p->pp);
-    if (p->global_batch > 0) {
-        double per = (double)p->micro_batch * dp;
-        double m = p->global_batch / per;
-        if (m < 1 || m != floor(m))
-            return fs_err_set(err, FS_EXIT_INPUT,
-                              "--global-batch %.0f is not a multiple of micro-batch %d x "
-                              "data-parallel %d (at %d GPUs)",
-                              p->global_batch, p->micro_batch, dp, gpus);
-    } else if (p->micro_batches < 1) {
+    if (!(p->global_batch > 0) && p->micro_batches < 1)
         return fs_err_set(err, FS_EXIT_INPUT, "--accum (micro-batches per step) must be >= 1");
+    int dp = gpus / (p->tp * p->pp), b, m;
+    int rc = batch_shape(p, dp, gpus, &b, &m, err);
+    if (rc) return rc;
+    if (p->interleave > 1) {
+        if (p->pp < 2)
+            return fs_err_set(err, FS_EXIT_INPUT, "--interleave %d needs a pipeline (--pp >= 2)",
+                              p->interleave);
+        if (m % p->pp)
+            return fs_err_set(err, FS_EXIT_INPUT,
+                              "--interleave %d: %d micro-batches per step is not a multiple of "
+                              "--pp %d (Megatron's interleaved schedule needs one)",
+                              p->interleave, m, p->pp);
+        if (fmod(w->layers, (double)p->pp * p->interleave) != 0)
+            return fs_err_set(err, FS_EXIT_INPUT,
+                              "--interleave %d: %.0f layers do not split into %d x %d chunks",
+                              p->interleave, w->layers, p->pp, p->interleave);
     }
+    if (transformer(w) && !p->flash_attn && p->recompute != FS_RECOMPUTE_SELECTIVE &&
+        !(w->heads > 0))
+        return fs_err_set(err, FS_EXIT_INPUT,
+                          "the attention scores' memory needs the head count: give --heads N "
+                          "(or --flash-attn)");
     if (!(in->mb_compute_us > 0)) {
         if (!(fs_train_flops_per_sample(w, p->recompute) > 0))
             return fs_err_set(
@@ -98,18 +147,20 @@ int fs_train_check(const fs_train_in *in, int gpus, fs_err *err)
                 "the workload has no FLOPs count: give --compute-ms, --flops-per-sample or the "
                 "architecture (--hidden --layers --seq --vocab)");
         if (!(in->tflops > 0))
-            return fs_err_set(
-                err, FS_EXIT_INPUT,
-                "no compute speed: give --compute-ms, --tflops, or --instance TYPE (peak x --mfu)");
+            return fs_err_set(err, FS_EXIT_INPUT,
+                              "no compute speed: give --compute-ms, --tflops, or --instance TYPE "
+                              "(its peak x --sustained)");
     }
     return 0;
 }
 
-/* Collective time of n bytes over a group of p, us. */
-static double coll(const fs_coll_model *m, fs_collective c, int p, double n)
+/* Collective time of n bytes over a group of p, us; band < 0 / > 0: the
+ * low / high end of the model's band. */
+static double coll(const fs_coll_model *m, fs_algo a, fs_collective c, int p, double n, int band)
 {
     if (p <= 1 || n <= 0) return 0;
-    return fs_coll_time_us(m, c, FS_ALGO_AUTO, p, n, NULL);
+    double lo, hi, t = fs_coll_time_band_us(m, c, a, p, n, NULL, &lo, &hi);
+    return band < 0 ? lo : band > 0 ? hi : t;
 }
 
 /* k buckets of at most s bytes covering total: full count and remainder. */
@@ -121,46 +172,74 @@ static int buckets(double total, double s, double *rem)
     return k;
 }
 
-int fs_train_step(const fs_train_in *in, int gpus, fs_step *o, fs_err *err)
+/* One step with the collectives at `band` (0 estimate, -1 low, +1 high). */
+static int step_at(const fs_train_in *in, int gpus, int band, fs_step *o, fs_err *err)
 {
-    int rc = fs_train_check(in, gpus, err);
-    if (rc) return rc;
     const fs_workload *w = &in->w;
     const fs_parallel *p = &in->par;
     const fs_cluster *c = &in->cl;
-    int g = c->gpus_per_node, tp = p->tp, pp = p->pp, dp = gpus / (tp * pp);
-    int m = p->global_batch > 0 ? (int)(p->global_batch / ((double)p->micro_batch * dp))
-                                : p->micro_batches;
-    double tmb = mb_compute(in);
-    double bwd = tmb * (p->recompute ? 0.75 : 2.0 / 3.0), fwd = tmb - bwd;
+    int g = c->gpus_per_node, tp = p->tp, pp = p->pp, dp = gpus / (tp * pp), b, m;
+    int v = p->interleave > 1 ? p->interleave : 1;
+    int rc = batch_shape(p, dp, gpus, &b, &m, err);
+    if (rc) return rc;
+    double tmb = mb_compute(in, b);
+    double bwd = tmb * (p->recompute == FS_RECOMPUTE_FULL ? 0.75 : 2.0 / 3.0), fwd = tmb - bwd;
 
     /* Links: each GPU's share of the node's NICs; NVLink-like links inside. */
     fs_link inter = fs_link_scaled(&c->nic, (double)c->nics_per_node / g);
     fs_link intra = c->intra.nseg > 0 ? c->intra : c->nic;
     int dp_per_node = dp < g / tp ? dp : g / tp;
     /* nics_per_node = ranks_per_node: the share is already in `inter` */
-    fs_coll_model dpm = {inter, intra, dp_per_node, dp_per_node, c->gamma_us_per_byte};
-    fs_coll_model tpm = {intra, {0}, 1, 1, c->gamma_us_per_byte};
+    fs_coll_model dpm = {.inter = inter,
+                         .intra = intra,
+                         .ranks_per_node = dp_per_node,
+                         .nics_per_node = dp_per_node,
+                         .gamma_us_per_byte = c->gamma_us_per_byte};
+    memcpy(dpm.calib, c->calib, sizeof dpm.calib);
+    /* GPU clusters run NCCL, whatever the group's shape (TP 8 leaves one
+     * data-parallel rank per node) */
+    fs_coll_lib lib = g > 1 ? FS_LIB_NCCL : FS_LIB_DEFAULT;
+    dpm.library = lib;
+    fs_coll_model tpm = {.inter = intra,
+                         .intra = intra,
+                         .ranks_per_node = tp,
+                         .nics_per_node = 1,
+                         .gamma_us_per_byte = c->gamma_us_per_byte,
+                         .library = lib};
 
+    fs_algo da = p->fixed_algo ? p->algo : FS_ALGO_AUTO;
     double psi = w->params / (tp * pp), gbytes = psi * w->grad_bytes;
     double bucket = p->bucket_bytes > 0 ? p->bucket_bytes : DEFAULT_BUCKET, rem;
     int k = buckets(gbytes, bucket, &rem);
+    /* The last bucket ready holds the first layers' gradients: for a
+     * transformer the embedding table (V h / tp elements), one tensor that
+     * no bucket splits.  When it is larger than the remainder it is the last
+     * bucket and the rest is spread over equal buckets before it. */
+    double emb = transformer(w) ? w->vocab * w->hidden / tp * w->grad_bytes : 0;
+    if (p->mode != FS_DP_ZERO3 && emb > rem && emb < gbytes) {
+        double r2;
+        int k2 = buckets(gbytes - emb, bucket, &r2);
+        k = k2 + 1;
+        bucket = (gbytes - emb) / k2;
+        rem = emb;
+    }
     double frac = bucket / gbytes;
     double comm = 0, exposed = 0;
     if (dp > 1) {
         switch (p->mode) {
         case FS_DP_DDP: {
-            double t = coll(&dpm, FS_ALLREDUCE, dp, bucket), tr = coll(&dpm, FS_ALLREDUCE, dp, rem);
+            double t = coll(&dpm, da, FS_ALLREDUCE, dp, bucket, band),
+                   tr = coll(&dpm, da, FS_ALLREDUCE, dp, rem, band);
             comm = (k - 1) * t + tr;
             exposed = p->no_overlap ? comm : fs_bucket_exposed_us(k, t, tr, bwd, frac);
             break;
         }
         case FS_DP_ZERO1:
         case FS_DP_ZERO2: {
-            double t = coll(&dpm, FS_REDUCE_SCATTER, dp, bucket),
-                   tr = coll(&dpm, FS_REDUCE_SCATTER, dp, rem);
-            double ag =
-                (k - 1) * coll(&dpm, FS_ALLGATHER, dp, bucket) + coll(&dpm, FS_ALLGATHER, dp, rem);
+            double t = coll(&dpm, da, FS_REDUCE_SCATTER, dp, bucket, band),
+                   tr = coll(&dpm, da, FS_REDUCE_SCATTER, dp, rem, band);
+            double ag = (k - 1) * coll(&dpm, da, FS_ALLGATHER, dp, bucket, band) +
+                        coll(&dpm, da, FS_ALLGATHER, dp, rem, band);
             int times =
                 p->mode == FS_DP_ZERO2 ? m : 1; /* partitioned gradients: every micro-batch */
             double rs = (k - 1) * t + tr;
@@ -173,7 +252,8 @@ int fs_train_step(const fs_train_in *in, int gpus, fs_step *o, fs_err *err)
         case FS_DP_ZERO3: {
             int units = transformer(w) ? (int)ceil(w->layers) : k;
             double u = gbytes / units;
-            double ag = coll(&dpm, FS_ALLGATHER, dp, u), rs = coll(&dpm, FS_REDUCE_SCATTER, dp, u);
+            double ag = coll(&dpm, da, FS_ALLGATHER, dp, u, band),
+                   rs = coll(&dpm, da, FS_REDUCE_SCATTER, dp, u, band);
             double per_mb = units * (2 * ag + rs);
             comm = m * per_mb;
             exposed =
@@ -183,36 +263,55 @@ int fs_train_step(const fs_train_in *in, int gpus, fs_step *o, fs_err *err)
             break;
         }
         }
+        if (!isfinite(comm))
+            return fs_err_set(err, FS_EXIT_INPUT,
+                              "--algorithm %s cannot run the data-parallel group of %d ranks "
+                              "(%d per node) at %d GPUs",
+                              fs_algo_name(p->algo), dp, dp_per_node, gpus);
     }
     double tp_mb = 0, act = 0;
-    if (transformer(w)) act = p->micro_batch * w->seq * w->hidden * w->act_bytes;
-    if (tp > 1)
-        tp_mb = (p->recompute ? 6 : 4) * (w->layers / pp) * coll(&tpm, FS_ALLREDUCE, tp, act);
+    if (transformer(w)) act = b * w->seq * w->hidden * w->act_bytes;
+    if (tp > 1) {
+        /* inside the node: the fastest algorithm whatever --algorithm says */
+        double t = coll(&tpm, FS_ALGO_AUTO, FS_ALLREDUCE, tp, act, band);
+        tp_mb = (p->recompute == FS_RECOMPUTE_FULL ? 6 : 4) * (w->layers / pp) * t;
+    }
     double bubble = 0, p2p = 0;
     if (pp > 1) {
-        bubble = (pp - 1) * (tmb + tp_mb);
+        bubble = (pp - 1) * (tmb + tp_mb) / v;
         const fs_link *pl = (long)tp * dp >= g ? &inter : &intra; /* next stage on another node? */
         /* Megatron's scatter/gather optimisation: each TP rank sends 1/tp of it */
-        p2p = 2.0 * (m + pp - 2) * fs_link_time_us(pl, act / tp);
+        p2p = 2.0 * ((double)v * m + pp - 2) * fs_link_time_us(pl, act / tp);
     }
 
     o->gpus = gpus;
     o->nodes = (gpus + g - 1) / g;
     o->dp = dp;
+    o->micro_batch = b;
     o->micro_batches = m;
-    o->global_batch = (double)p->micro_batch * m * dp;
+    o->global_batch = (double)b * m * dp;
     o->mb_compute_us = tmb;
     o->compute_us = m * tmb;
+    o->useful_us = o->compute_us * useful_share(w, p->recompute);
     o->dp_comm_us = comm;
     o->dp_exposed_us = exposed;
     o->tp_us = m * tp_mb;
     o->bubble_us = bubble;
     o->p2p_us = p2p;
     o->step_us = o->compute_us + o->tp_us + bubble + p2p + exposed;
-    o->efficiency = o->compute_us / o->step_us;
+    o->step_lo_us = o->step_hi_us = o->step_us;
+    o->efficiency = o->eff_lo = o->eff_hi = o->useful_us / o->step_us;
+    o->expected_eff = o->efficiency * (1 - (in->overhead > 0 ? in->overhead : 0));
     o->throughput = o->global_batch * fs_train_units_per_sample(w) / (o->step_us * 1e-6);
+    double f = fs_train_flops_per_sample(w, FS_RECOMPUTE_NONE);
+    o->tflops_per_gpu = f > 0 ? f * o->global_batch / gpus / o->step_us * 1e-6 : NAN;
+    double fh = fs_train_flops_per_sample(w, p->recompute);
+    o->hw_tflops_per_gpu = fh > 0 ? fh * o->global_batch / gpus / o->step_us * 1e-6 : NAN;
+    o->mfu = in->peak_tflops > 0 ? o->tflops_per_gpu / in->peak_tflops : NAN;
     o->state_GB = fs_train_state_bytes(w, p->mode, psi, dp) / 1e9;
-    o->fits = !isfinite(c->mem_GB) || o->state_GB <= c->mem_GB;
+    o->act_GB = fs_train_activation_bytes(w, p, b, m) / 1e9;
+    o->mem_GB = o->state_GB + (isfinite(o->act_GB) ? o->act_GB : 0);
+    o->fits = !isfinite(c->mem_GB) || o->mem_GB <= c->mem_GB;
     double terms[] = {exposed, o->tp_us, bubble, p2p};
     fs_limit lim[] = {FS_LIMIT_DP, FS_LIMIT_TP, FS_LIMIT_BUBBLE, FS_LIMIT_P2P};
     o->limit = FS_LIMIT_COMPUTE;
@@ -223,4 +322,82 @@ int fs_train_step(const fs_train_in *in, int gpus, fs_step *o, fs_err *err)
             o->limit = lim[i];
         }
     return 0;
+}
+
+int fs_train_step(const fs_train_in *in, int gpus, fs_step *o, fs_err *err)
+{
+    int rc = fs_train_check(in, gpus, err);
+    if (rc == 0) rc = step_at(in, gpus, 0, o, err);
+    fs_step lo, hi;
+    if (rc == 0) rc = step_at(in, gpus, -1, &lo, err);
+    if (rc == 0) rc = step_at(in, gpus, +1, &hi, err);
+    if (rc) return rc;
+    /* the low end of the collectives gives the short step and the high efficiency */
+    o->step_lo_us = lo.step_us;
+    o->step_hi_us = hi.step_us;
+    o->eff_lo = hi.efficiency;
+    o->eff_hi = lo.efficiency;
+    return 0;
+}
+
+const char *fs_train_fit_hint(const fs_train_in *in, int gpus, char *buf, size_t len)
+{
+    const fs_parallel *p = &in->par;
+    fs_train_in t;
+    struct {
+        const char *opt;
+        bool applies;
+    } c[] = {
+        {"--seq-parallel", p->tp > 1 && !p->seq_parallel},
+        {"--flash-attn", !p->flash_attn && transformer(&in->w)},
+        {"--recompute=selective", p->recompute == FS_RECOMPUTE_NONE && transformer(&in->w)},
+        {"--recompute", p->recompute != FS_RECOMPUTE_FULL},
+        {"--zero", p->mode < FS_DP_ZERO3},
+        {"--tp", p->tp * 2 <= in->cl.gpus_per_node && transformer(&in->w)},
+        {"--pp", transformer(&in->w) && p->pp * 2 <= in->w.layers && p->mode != FS_DP_ZERO3},
+        {"--micro-batch 1", p->micro_batch > 1},
+    };
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        if (!c[i].applies) continue;
+        t = *in;
+        char opt[64];
+        snprintf(opt, sizeof opt, "%s", c[i].opt);
+        switch (i) {
+        case 0:
+            t.par.seq_parallel = true;
+            break;
+        case 1:
+            t.par.flash_attn = true;
+            break;
+        case 2:
+            t.par.recompute = FS_RECOMPUTE_SELECTIVE;
+            break;
+        case 3:
+            t.par.recompute = FS_RECOMPUTE_FULL;
+            break;
+        case 4:
+            t.par.mode = p->mode + 1;
+            snprintf(opt, sizeof opt, "--zero %d", (int)t.par.mode);
+            break;
+        case 5:
+            t.par.tp = p->tp * 2;
+            snprintf(opt, sizeof opt, "--tp %d", t.par.tp);
+            break;
+        case 6:
+            t.par.pp = p->pp * 2;
+            snprintf(opt, sizeof opt, "--pp %d", t.par.pp);
+            break;
+        default:
+            t.par.micro_batch = 1;
+            break;
+        }
+        fs_step s;
+        fs_err e = {0};
+        if (fs_train_step(&t, gpus, &s, &e) == 0 && s.fits) {
+            snprintf(buf, len, "%s", opt);
+            break;
+        }
+    }
+    return buf;
 }

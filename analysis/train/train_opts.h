@@ -25,14 +25,22 @@ typedef struct fs_train_opts {
     /* workload: a preset and/or explicit numbers (NAN: not given) */
     const char *model;
     double params, grad_bytes, act_bytes, state_bytes, hidden, layers, seq, vocab, flops_per_sample;
+    double heads;
     /* compute */
-    double compute_ms, tflops, mfu;
+    double compute_ms, tflops, sustained; /* NAN: not given */
+    int precision;                        /* fs_precision; -1 not given */
+    double overhead;                      /* framework overhead; NAN: the default */
     /* parallelism (0 / -1: not given) */
-    int tp, pp, zero, micro_batch, accum;
+    int tp, pp, zero, micro_batch, accum, interleave;
+    int recompute, seq_parallel, flash_attn; /* -1: not given */
     double global_batch, bucket_MiB;
-    bool no_overlap, recompute;
+    bool no_overlap;
+    const char *framework; /* megatron, ddp, deepspeed, fsdp, horovod; NULL: the preset's */
+    int algo;              /* fs_algo, -1: the fastest */
     /* cluster */
-    const char *link;        /* --link: ALPHA_US,GBPS | ALPHA_US:GBPS | N | TRANSPORT/PROVIDER */
+    const char *link; /* --link without TYPE=: ALPHA,BW | N | TRANSPORT/PROVIDER */
+    const char *type_links[FS_TOPT_MAX]; /* --link TYPE=ALPHA,BW (compare, plan) */
+    size_t ntype_links;
     double nominal_alpha_us; /* --nominal: catalogue line rate with this alpha */
     int gpus_per_node, nics_per_node;
     double intra_GBps, intra_alpha_us, reduce_GBps;
@@ -44,10 +52,11 @@ typedef struct fs_train_opts {
     /* catalogues and prices */
     const char *catalogs[FS_TOPT_MAX], *prices[FS_TOPT_MAX], *price_specs[FS_TOPT_MAX];
     size_t ncatalogs, nprices, nprice_specs;
-    bool no_cost;
+    bool no_cost, mix_purchase;
     /* sweep and output */
     long *gpus;
     size_t ngpus;
+    int baseline_gpus; /* 0: the smallest count the layout can use, from one node up */
     double min_eff;
     fs_out out;
     /* plan: a job */
@@ -76,19 +85,41 @@ int fs_train_workload(const fs_train_opts *o, const fs_catalog *cat, fs_workload
                       const fs_preset **preset, fs_err *err);
 
 /* Everything the model needs, for one instance type (NULL: none) and one
- * NIC link.  desc receives a one-line summary of the assumptions. */
+ * NIC link.  Errors (a precision the instance lacks, ...): FS_EXIT_INPUT. */
 int fs_train_input(const fs_train_opts *o, const fs_catalog *cat, const fs_instance *inst,
-                   const fs_link *nic, fs_train_in *in, fs_err *err);
+                   const fs_coll_model *net, fs_train_in *in, fs_err *err);
 
-/* "ALPHA_US,GBPS" or "ALPHA_US:GBPS": 1 when spec has that form (and *l is
- * set, or err when the numbers are bad: returns -1), 0 otherwise. */
-int fs_train_link_spec(const char *spec, fs_link *l, fs_err *err);
+/* Which settings came from the preset, and the framework defaults used:
+ * "from preset llama2-70b: tp 8, zero 1, ...; framework megatron: gradients
+ * reduced in fp32 (4 B) ...".  "" without a preset. */
+const char *fs_train_provenance(const fs_train_opts *o, const fs_catalog *cat,
+                                const fs_train_in *in, char *buf, size_t len);
 
-/* The NIC link measured in results r[0..nr): the link `choice` picks (NULL:
- * the first between two hosts, else the first), as `fabscale predict`
- * does.  label receives "file: link N transport/provider a<->b". */
-int fs_train_link_from_results(const fs_results *r, size_t nr, const char *choice, fs_link *out,
-                               char *label, size_t len, fs_err *err);
+/* The compute precision the options (or the preset) choose. */
+fs_precision fs_train_precision(const fs_train_opts *o, const fs_catalog *cat);
+
+/* A link given as two numbers: "ALPHA,BW" or "ALPHA:BW"; ALPHA in us (or
+ * with us / ns / ms), BW in GB/s when bare, or with GBps, GB/s, Gbps or
+ * Gb/s.  1 when spec has that form (*l set, *bits_given true when the
+ * bandwidth was written in bits), -1 with err when its numbers or units are
+ * bad, 0 when it is not two numbers (a link name). */
+int fs_train_link_spec(const char *spec, fs_link *l, bool *bits_given, fs_err *err);
+
+/* Does link l (as spec gave it) contradict instance inst's NIC line rate?
+ * FS_EXIT_INPUT when it is faster than the line rate; a warning in warn
+ * (or "") when it is below half of it; else 0. */
+int fs_train_link_check(const char *spec, const fs_link *l, bool bits_given,
+                        const fs_instance *inst, char *warn, size_t wlen, fs_err *err);
+
+/* The network measured in results r[0..nr), as `fabscale predict` builds
+ * it: the link `choice` picks (NULL: the first between two hosts, else the
+ * first) as one NIC's (out->inter), calibrated by the results' measured
+ * collectives (out->calib[], gamma).  label receives "file: link N
+ * transport/provider a<->b ...", warn (may be NULL) fs_model_warnings'
+ * reason not to trust it for a cluster (a same-host link), or "". */
+int fs_train_link_from_results(const fs_results *r, size_t nr, const char *choice,
+                               fs_coll_model *out, char *label, size_t len, char *warn, size_t wlen,
+                               fs_err *err);
 
 /* The instance type of results file `path` (meta or --instance FILE=TYPE);
  * NULL when unknown. */

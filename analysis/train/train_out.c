@@ -4,6 +4,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -32,13 +33,16 @@ const char *fs_desc_workload(const char *name, const fs_train_in *in, char *buf,
     const fs_workload *w = &in->w;
     char p[32], arch[160] = "";
     if (w->hidden > 0)
-        snprintf(arch, sizeof arch, ", transformer h %.0f l %.0f s %.0f V %.0f", w->hidden,
-                 w->layers, w->seq, w->vocab);
+        snprintf(arch, sizeof arch, ", transformer h %.0f l %.0f a %.0f s %.0f V %.0f", w->hidden,
+                 w->layers, w->heads, w->seq, w->vocab);
     snprintf(buf, len,
-             "%s: %s params%s, %.3g training FLOPs per sample%s, gradients %.0f bytes each",
+             "%s: %s params%s, %.3g training FLOPs per sample%s, gradients reduced at %.0f bytes",
              name ? name : "custom", fs_fmt_count(p, sizeof p, w->params), arch,
              fs_train_flops_per_sample(w, in->par.recompute),
-             in->par.recompute ? " (with recompute)" : "", w->grad_bytes);
+             in->par.recompute == FS_RECOMPUTE_FULL        ? " (with full recompute)"
+             : in->par.recompute == FS_RECOMPUTE_SELECTIVE ? " (with selective recompute)"
+                                                           : "",
+             w->grad_bytes);
     return buf;
 }
 
@@ -47,16 +51,37 @@ const char *fs_desc_parallel(const fs_train_in *in, char *buf, size_t len)
     const fs_parallel *p = &in->par;
     static const char *const mode[] = {"DDP", "ZeRO-1", "ZeRO-2", "ZeRO-3/FSDP"};
     double bucket = (p->bucket_bytes > 0 ? p->bucket_bytes : 25.0 * 1048576.0) / 1048576.0;
-    char batch[96];
+    char batch[96], pipe[48] = "", attn[96];
     if (p->global_batch > 0)
-        snprintf(batch, sizeof batch, "global batch %.0f in micro-batches of %d", p->global_batch,
-                 p->micro_batch);
+        snprintf(batch, sizeof batch, "global batch %.0f in micro-batches of up to %d",
+                 p->global_batch, p->micro_batch);
     else
         snprintf(batch, sizeof batch, "micro-batch %d x %d per step per replica", p->micro_batch,
                  p->micro_batches);
-    snprintf(buf, len, "TP %d x PP %d, %s (%.4g MiB buckets, %s), %s%s", p->tp, p->pp,
+    if (p->interleave > 1) snprintf(pipe, sizeof pipe, " (interleaved, %d chunks)", p->interleave);
+    snprintf(attn, sizeof attn, "%s%s, recompute %s",
+             p->flash_attn ? "flash attention" : "attention scores stored",
+             p->tp > 1 ? (p->seq_parallel ? ", sequence parallel" : ", no sequence parallelism")
+                       : "",
+             fs_recompute_name(p->recompute));
+    snprintf(buf, len, "TP %d x PP %d%s, %s (%.4g MiB buckets, %s, %s), %s, %s", p->tp, p->pp, pipe,
              mode[p->mode], bucket, p->no_overlap ? "after backward" : "overlapped with backward",
-             batch, p->recompute ? ", activation recompute" : "");
+             p->fixed_algo ? fs_algo_name(p->algo) : "fastest algorithm", batch, attn);
+    return buf;
+}
+
+const char *fs_fmt_band(char *buf, size_t len, const char *fmt, double v, double lo, double hi)
+{
+    char a[32], b[32], c[32];
+    snprintf(a, sizeof a, fmt, v);
+    if (!isfinite(v)) snprintf(a, sizeof a, "-");
+    if (!(hi > lo * (1 + 1e-9)) || !isfinite(lo) || !isfinite(hi)) {
+        snprintf(buf, len, "%s", a);
+        return buf;
+    }
+    snprintf(b, sizeof b, fmt, lo);
+    snprintf(c, sizeof c, fmt, hi);
+    snprintf(buf, len, "%s (%s-%s)", a, b, c);
     return buf;
 }
 
@@ -73,15 +98,86 @@ const char *fs_desc_cluster(const fs_train_in *in, char *buf, size_t len)
     return buf;
 }
 
-const char *fs_desc_compute(const fs_train_in *in, double peak, double mfu, char *buf, size_t len)
+const char *fs_desc_compute(const fs_train_in *in, const char *precision, char *buf, size_t len)
 {
+    char over[96];
+    snprintf(over, sizeof over, "; framework overhead %.0f%% off the network's cap",
+             100 * in->overhead);
     if (in->mb_compute_us > 0)
-        snprintf(buf, len, "given: %.4g ms per micro-batch per GPU", in->mb_compute_us / 1e3);
-    else if (isfinite(peak) && peak > 0)
-        snprintf(buf, len, "%.4g TFLOP/s peak x MFU %.2f = %.4g TFLOP/s sustained per GPU", peak,
-                 mfu, in->tflops);
+        snprintf(buf, len, "given: %.4g ms per micro-batch per GPU%s", in->mb_compute_us / 1e3,
+                 over);
+    else if (in->peak_tflops > 0 && in->tflops > 0)
+        snprintf(buf, len,
+                 "%s peak %.4g TFLOP/s x sustained %.2f = %.4g TFLOP/s per GPU on the kernels "
+                 "(MFU is an output)%s",
+                 precision, in->peak_tflops, in->tflops / in->peak_tflops, in->tflops, over);
     else
-        snprintf(buf, len, "%.4g TFLOP/s sustained per GPU (given)", in->tflops);
+        snprintf(buf, len, "%.4g TFLOP/s sustained per GPU (given)%s", in->tflops, over);
+    return buf;
+}
+
+int fs_train_baseline(const fs_train_in *in, int want, fs_step *s, fs_err *err)
+{
+    if (want > 0) {
+        fs_err e = {0};
+        if (fs_train_step(in, want, s, &e) == 0) return 0;
+        return fs_err_set(err, FS_EXIT_INPUT, "--baseline-gpus %d: %s", want, e.msg);
+    }
+    long a = in->cl.gpus_per_node, b = (long)in->par.tp * in->par.pp, x = a, y = b;
+    while (y) {
+        long t = x % y;
+        x = y;
+        y = t;
+    }
+    for (long k = a / x * b; k <= (1L << 24); k *= 2) {
+        fs_err e = {0};
+        if (fs_train_step(in, (int)k, s, &e) == 0) return 0;
+    }
+    memset(s, 0, sizeof *s);
+    return 0;
+}
+
+double fs_train_scaling(const fs_step *s, const fs_step *base)
+{
+    if (!(base->gpus > 0) || !(base->throughput > 0)) return NAN;
+    return (s->throughput / s->gpus) / (base->throughput / base->gpus);
+}
+
+const char *fs_desc_nofit(const fs_train_in *in, const fs_step *s, const char *type, char *buf,
+                          size_t len)
+{
+    char hint[64], act[64] = "";
+    fs_train_fit_hint(in, s->gpus, hint, sizeof hint);
+    if (isfinite(s->act_GB)) snprintf(act, sizeof act, " + activations %.3g", s->act_GB);
+    snprintf(buf, len,
+             "needs %.3g GB per GPU at %d GPUs (states %.3g%s), more than the %.3g GB of %s%s%s",
+             s->mem_GB, s->gpus, s->state_GB, act, in->cl.mem_GB, type ? type : "the accelerator",
+             hint[0] ? ": fits with "
+                     : ": no single change of --seq-parallel, --flash-attn, "
+                       "--recompute, --zero, --tp, --pp or --micro-batch fits it",
+             hint);
+    return buf;
+}
+
+const char *fs_desc_weak_scaling(const fs_train_in *in, const fs_step *s, size_t n, char *buf,
+                                 size_t len)
+{
+    buf[0] = '\0';
+    if (in->par.global_batch > 0 || n < 2) return buf;
+    const fs_step *lo = &s[0], *hi = &s[0];
+    for (size_t i = 1; i < n; i++) {
+        if (s[i].global_batch < lo->global_batch) lo = &s[i];
+        if (s[i].global_batch > hi->global_batch) hi = &s[i];
+    }
+    if (hi->global_batch <= lo->global_batch) return buf;
+    char a[32], b[32];
+    double u = fs_train_units_per_sample(&in->w);
+    snprintf(buf, len,
+             "weak scaling: the per-GPU batch is fixed, so the global batch grows with the GPU "
+             "count (%s %s per step at %d GPUs, %s at %d); a training recipe fixes it: give "
+             "--global-batch N to compare at the same batch",
+             fs_fmt_count(a, sizeof a, lo->global_batch * u), fs_unit_name(in), lo->gpus,
+             fs_fmt_count(b, sizeof b, hi->global_batch * u), hi->gpus);
     return buf;
 }
 
@@ -96,14 +192,19 @@ void *fs_json_inputs(const char *name, const fs_train_in *in)
                   "grad_bytes", json_real(w->grad_bytes), "flops_per_sample",
                   fs_cli_num(fs_train_flops_per_sample(w, p->recompute)), "unit", fs_unit_name(in));
     if (wl && w->hidden > 0)
-        json_object_update_new(wl, json_pack("{s:f,s:f,s:f,s:f}", "hidden", w->hidden, "layers",
-                                             w->layers, "seq", w->seq, "vocab", w->vocab));
+        json_object_update_new(wl, json_pack("{s:f,s:f,s:f,s:f,s:f}", "hidden", w->hidden, "layers",
+                                             w->layers, "heads", w->heads, "seq", w->seq, "vocab",
+                                             w->vocab));
     json_t *par =
-        json_pack("{s:i,s:i,s:s,s:i,s:i,s:o,s:f,s:b,s:b}", "tp", p->tp, "pp", p->pp, "dp_mode",
+        json_pack("{s:i,s:i,s:s,s:i,s:i,s:o,s:f,s:b,s:s}", "tp", p->tp, "pp", p->pp, "dp_mode",
                   mode[p->mode], "micro_batch", p->micro_batch, "micro_batches", p->micro_batches,
                   "global_batch", p->global_batch > 0 ? json_real(p->global_batch) : json_null(),
                   "bucket_bytes", p->bucket_bytes > 0 ? p->bucket_bytes : 25.0 * 1048576.0,
-                  "overlap", !p->no_overlap, "recompute", p->recompute);
+                  "overlap", !p->no_overlap, "recompute", fs_recompute_name(p->recompute));
+    json_object_update_new(
+        par, json_pack("{s:i,s:b,s:b,s:s}", "interleave", p->interleave > 1 ? p->interleave : 1,
+                       "sequence_parallel", p->seq_parallel, "flash_attention", p->flash_attn,
+                       "algorithm", p->fixed_algo ? fs_algo_name(p->algo) : "auto"));
     json_t *cl = json_pack(
         "{s:i,s:i,s:o,s:o,s:o,s:o,s:o}", "gpus_per_node", c->gpus_per_node, "nics_per_node",
         c->nics_per_node, "nic_alpha_us", json_real(c->nic.seg[0].alpha_us), "nic_GBps",
@@ -112,9 +213,11 @@ void *fs_json_inputs(const char *name, const fs_train_in *in)
         c->intra.nseg ? json_real(c->intra.seg[0].alpha_us) : json_null(), "memory_GB",
         fs_cli_num(c->mem_GB));
     json_t *comp =
-        json_pack("{s:o,s:o}", "micro_batch_compute_ms",
+        json_pack("{s:o,s:o,s:o,s:f}", "micro_batch_compute_ms",
                   in->mb_compute_us > 0 ? json_real(in->mb_compute_us / 1e3) : json_null(),
-                  "sustained_tflops", in->tflops > 0 ? json_real(in->tflops) : json_null());
+                  "sustained_tflops", in->tflops > 0 ? json_real(in->tflops) : json_null(),
+                  "peak_tflops", in->peak_tflops > 0 ? json_real(in->peak_tflops) : json_null(),
+                  "framework_overhead", in->overhead);
     return json_pack("{s:o,s:o,s:o,s:o}", "workload", wl, "parallelism", par, "cluster", cl,
                      "compute", comp);
 }
@@ -131,9 +234,20 @@ void *fs_json_step(const fs_step *s, const fs_train_in *in)
                      fs_cli_num(s->dp_exposed_us / 1e3), "tp_ms", fs_cli_num(s->tp_us / 1e3),
                      "bubble_ms", fs_cli_num(s->bubble_us / 1e3), "p2p_ms",
                      fs_cli_num(s->p2p_us / 1e3), "step_ms", fs_cli_num(s->step_us / 1e3)));
+    json_object_set_new(o, "micro_batch", json_integer(s->micro_batch));
+    json_object_set_new(o, "step_ms_lo", fs_cli_num(s->step_lo_us / 1e3));
+    json_object_set_new(o, "step_ms_hi", fs_cli_num(s->step_hi_us / 1e3));
     json_object_set_new(o, "efficiency", fs_cli_num(s->efficiency));
+    json_object_set_new(o, "efficiency_lo", fs_cli_num(s->eff_lo));
+    json_object_set_new(o, "efficiency_hi", fs_cli_num(s->eff_hi));
+    json_object_set_new(o, "expected_efficiency", fs_cli_num(s->expected_eff));
+    json_object_set_new(o, "tflops_per_gpu", fs_cli_num(s->tflops_per_gpu));
+    json_object_set_new(o, "mfu", fs_cli_num(s->mfu));
+    json_object_set_new(o, "hardware_tflops_per_gpu", fs_cli_num(s->hw_tflops_per_gpu));
     json_object_set_new(o, unit, fs_cli_num(s->throughput));
     json_object_set_new(o, "state_GB", fs_cli_num(s->state_GB));
+    json_object_set_new(o, "activation_GB", fs_cli_num(s->act_GB));
+    json_object_set_new(o, "memory_GB", fs_cli_num(s->mem_GB));
     json_object_set_new(o, "fits", json_boolean(s->fits));
     json_object_set_new(o, "limit", json_string(fs_limit_name(s->limit)));
     return o;

@@ -104,7 +104,7 @@ int main(int argc, char **argv)
         size_t nl, li, ii, no_ranks, no_link;
         fs_check *c;
         fs_coll_model m;
-        fs_model_opts mo = {NULL, 0, 0, NAN, NAN, NAN};
+        fs_model_opts mo = {.intra_GBps = NAN, .intra_alpha_us = NAN, .reduce_GBps = NAN};
         if (fs_results_load(path, &r, &err) ||
             fs_links_from_results(&r, 1, NULL, &links, &nl, &err) ||
             fs_model_build(links, nl, &mo, &m, &li, &ii, &err) ||

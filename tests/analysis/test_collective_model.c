@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "collective_algo.h"
 #include "collective_model.h"
 
 static fs_coll_model flat_model(void)
@@ -87,7 +88,8 @@ static void hierarchical(void **state)
     fs_coll_model m = flat_model();
     m.intra = fs_link_hockney(0.5, 10.0); /* T_i(m) = 0.5 + m/10000 */
     m.ranks_per_node = 4;
-    m.nics_per_node = 1; /* 4 ranks share one NIC: inter T_e(m) = 2 + m/250 */
+    m.library = FS_LIB_MPI; /* several ranks per node would otherwise mean NCCL */
+    m.nics_per_node = 1;    /* 4 ranks share one NIC: inter T_e(m) = 2 + m/250 */
     /* p = 16 (4 nodes), n = 16000:
      * intra RS ring 3*T_i(4000) + 12 = 14.7; intra AG ring 3*T_i(4000) = 2.7;
      * inter all-reduce of 4000 over 4 nodes: ring 39, rd 44, rab 35, tree 80 -> 35 */
@@ -154,6 +156,140 @@ static void busbw_and_names(void **state)
     assert_string_equal(fs_coll_name(FS_ALLGATHER), "allgather");
 }
 
+/* p5.48xlarge from its data sheet: 8 H100 (NVLink 450 GB/s per direction),
+ * 32 x 100 Gb/s EFA (12.5 GB/s, alpha 20 us as aws-ofi-nccl's tuner). */
+static fs_coll_model p5(void)
+{
+    return (fs_coll_model){.inter = fs_link_hockney(20, 12.5),
+                           .intra = fs_link_hockney(0, 450),
+                           .ranks_per_node = 8,
+                           .nics_per_node = 32,
+                           .nvls = 1};
+}
+
+static void nccl_multi_nic(void **state)
+{
+    (void)state;
+    fs_coll_model m = p5();
+    double n = 8.0 * (1 << 30);
+    assert_int_equal(fs_coll_model_library(&m), FS_LIB_NCCL);
+    /* ring over 2 nodes: 28 NVLink hops + 2 NIC hops; 2*15/16 n at min(450, 32 x 12.5) */
+    double ring = 2 * 20 + 1.875 * n / 400e3;
+    NEAR(t(&m, FS_ALLREDUCE, FS_ALGO_NCCL_RING, 16, n), ring);
+    /* busbw approaches the node's 400 GB/s of NICs (the old model gave a quarter) */
+    double bus = fs_busbw_GBps(FS_ALLREDUCE, 16, n, ring);
+    assert_true(bus > 399 && bus <= 400);
+    /* `ring` on an NCCL model is NCCL's ring */
+    fs_algo ch;
+    NEAR(fs_coll_time_us(&m, FS_ALLREDUCE, FS_ALGO_RING, 16, n, &ch), ring);
+    assert_int_equal(ch, FS_ALGO_NCCL_RING);
+    /* tree: 2 (7 x 0 + lg 2 x 20) + 2n / (0.92 x 400) */
+    NEAR(t(&m, FS_ALLREDUCE, FS_ALGO_NCCL_TREE, 16, n), 40 + 2 * n / (0.92 * 400e3));
+    NEAR(t(&m, FS_ALLREDUCE, FS_ALGO_TREE, 16, 1e6), 40 + 2e6 / (0.92 * 400e3));
+    assert_true(isnan(t(&m, FS_ALLGATHER, FS_ALGO_NCCL_TREE, 16, n)));
+    /* auto: tree for small messages at 64 nodes (log latency), ring for large */
+    fs_coll_time_us(&m, FS_ALLREDUCE, FS_ALGO_AUTO, 512, 65536, &ch);
+    assert_int_equal(ch, FS_ALGO_NCCL_TREE);
+    fs_coll_time_us(&m, FS_ALLREDUCE, FS_ALGO_AUTO, 512, n, &ch);
+    assert_int_equal(ch, FS_ALGO_NCCL_RING);
+    /* NVLS inside one node: 2 alpha + n / (5/6 x 450) */
+    NEAR(t(&m, FS_ALLREDUCE, FS_ALGO_NVLS, 8, n), n / (5.0 / 6 * 450e3));
+    assert_true(isnan(t(&m, FS_ALLREDUCE, FS_ALGO_NVLS, 16, n)));
+    fs_coll_time_us(&m, FS_ALLREDUCE, FS_ALGO_AUTO, 8, n, &ch);
+    assert_int_equal(ch, FS_ALGO_NVLS);
+    /* PAT needs one GPU per node */
+    assert_true(isnan(t(&m, FS_ALLGATHER, FS_ALGO_PAT, 16, n)));
+    /* p4d: 4 NICs for 8 GPUs -> 50 GB/s of network per node */
+    m.nics_per_node = 4;
+    m.nvls = 0;
+    m.intra = fs_link_hockney(0, 300);
+    bus = fs_busbw_GBps(FS_ALLREDUCE, 16, 1 << 30,
+                        fs_coll_time_us(&m, FS_ALLREDUCE, FS_ALGO_AUTO, 16, 1 << 30, NULL));
+    assert_true(bus > 49 && bus <= 50);
+}
+
+static void nccl_one_gpu_per_node(void **state)
+{
+    (void)state;
+    fs_coll_model m = {.inter = fs_link_hockney(10, 12.5),
+                       .ranks_per_node = 1,
+                       .nics_per_node = 4,
+                       .library = FS_LIB_NCCL};
+    /* PAT all-gather, 8 nodes: 3 alpha + 7/8 n at 0.75 x 4 x 12.5 */
+    NEAR(t(&m, FS_ALLGATHER, FS_ALGO_PAT, 8, 1e6), 30 + 0.875e6 / (0.75 * 50e3));
+    /* ring: 7 NIC hops */
+    NEAR(t(&m, FS_ALLGATHER, FS_ALGO_NCCL_RING, 8, 1e6), 70 + 0.875e6 / 50e3);
+    fs_algo ch;
+    fs_coll_time_us(&m, FS_ALLGATHER, FS_ALGO_AUTO, 8, 1e6, &ch);
+    assert_int_equal(ch, FS_ALGO_PAT);
+    fs_coll_time_us(&m, FS_ALLGATHER, FS_ALGO_AUTO, 8, 1e9, &ch);
+    assert_int_equal(ch, FS_ALGO_NCCL_RING);
+    /* NCCL takes the fastest protocol: the link's segments as Hockney links */
+    m.inter.nseg = 2;
+    m.inter.seg[1] = (fs_segment){65536, 30, 12.5};
+    NEAR(t(&m, FS_ALLGATHER, FS_ALGO_NCCL_RING, 8, 1e6), 70 + 0.875e6 / 50e3);
+}
+
+static void calibration_and_band(void **state)
+{
+    (void)state;
+    fs_coll_model m = flat_model();
+    double t0 = t(&m, FS_ALLREDUCE, FS_ALGO_RING, 8, 8000); /* 49 */
+    m.calib[FS_ALGO_RING] = (fs_coll_calib){.bw_efficiency = 0.5,
+                                            .step_overhead_us = 1,
+                                            .rel_lo = 0.8,
+                                            .rel_hi = 1.25,
+                                            .max_ranks = 4,
+                                            .points = 10};
+    /* 14 x (3 + 1000/500) + 7 */
+    NEAR(t(&m, FS_ALLREDUCE, FS_ALGO_RING, 8, 8000), 77.0);
+    assert_true(t0 < 77.0);
+    double lo, hi;
+    NEAR(fs_coll_time_band_us(&m, FS_ALLREDUCE, FS_ALGO_RING, 64, 8000, NULL, &lo, &hi),
+         t(&m, FS_ALLREDUCE, FS_ALGO_RING, 64, 8000));
+    NEAR(lo / t(&m, FS_ALLREDUCE, FS_ALGO_RING, 64, 8000), 0.8);
+    NEAR(hi / t(&m, FS_ALLREDUCE, FS_ALGO_RING, 64, 8000), 1.25);
+    /* 1024 = 256x the measured 4 ranks: the log band doubles */
+    double t1 = fs_coll_time_band_us(&m, FS_ALLREDUCE, FS_ALGO_RING, 1024, 8000, NULL, &lo, &hi);
+    NEAR(lo / t1, 0.64);
+    NEAR(hi / t1, 1.5625);
+    NEAR(fs_coll_extrapolation(&m, FS_ALLREDUCE, FS_ALGO_RING, 1024, 8000), 256.0);
+    assert_true(isnan(fs_coll_extrapolation(&m, FS_ALLREDUCE, FS_ALGO_RD, 1024, 8000)));
+    /* no band: both ends are the time */
+    t1 = fs_coll_time_band_us(&m, FS_ALLREDUCE, FS_ALGO_RD, 8, 8000, NULL, &lo, &hi);
+    assert_true(lo == t1 && hi == t1);
+}
+
+static void registry(void **state)
+{
+    (void)state;
+    for (int a = 0; a < FS_ALGO_COUNT; a++) {
+        const fs_algo_desc *d = fs_algo_get((fs_algo)a);
+        assert_non_null(d);
+        assert_int_equal(fs_algo_parse(d->name), a);
+        for (int k = 0; k < 4 && d->aliases[k]; k++)
+            assert_int_equal(fs_algo_parse(d->aliases[k]), a);
+        assert_true(d->summary && d->summary[0] && d->source && d->source[0]);
+        assert_true(d->ops != 0);
+        assert_true((d->time_us == NULL) == (a == FS_ALGO_AUTO));
+    }
+    assert_null(fs_algo_get(FS_ALGO_COUNT));
+    assert_int_equal(fs_algo_parse("dbtree"), FS_ALGO_NCCL_TREE);
+    assert_int_equal(fs_algo_parse("PAT"), FS_ALGO_PAT);
+    assert_int_equal(fs_coll_lib_parse("NCCL"), FS_LIB_NCCL);
+    assert_int_equal(fs_coll_lib_parse("mpi"), FS_LIB_MPI);
+    assert_int_equal(fs_coll_lib_parse("auto"), FS_LIB_DEFAULT);
+    assert_int_equal(fs_coll_lib_parse("gloo"), -1);
+    assert_string_equal(fs_coll_lib_name(FS_LIB_NCCL), "nccl");
+    /* an explicit library wins over the node shape */
+    fs_coll_model m = {.inter = fs_link_hockney(1, 1), .ranks_per_node = 8, .library = FS_LIB_MPI};
+    assert_int_equal(fs_coll_model_library(&m), FS_LIB_MPI);
+    assert_int_equal(fs_algo_resolve(&m, FS_ALGO_RING), FS_ALGO_RING);
+    m.ranks_per_node = 1;
+    m.library = FS_LIB_NCCL;
+    assert_int_equal(fs_algo_resolve(&m, FS_ALGO_TREE), FS_ALGO_NCCL_TREE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +299,10 @@ int main(void)
         cmocka_unit_test(hierarchical),
         cmocka_unit_test(piecewise_link),
         cmocka_unit_test(busbw_and_names),
+        cmocka_unit_test(nccl_multi_nic),
+        cmocka_unit_test(nccl_one_gpu_per_node),
+        cmocka_unit_test(calibration_and_band),
+        cmocka_unit_test(registry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -174,6 +174,101 @@ static void flat_and_too_few(void **state)
     assert_non_null(strstr(err.msg, "at least 2"));
 }
 
+/* Never above the peak: no size's bandwidth beats the last segment's, and
+ * the link's time never drops with size. */
+static void assert_physical(const fs_fit *f)
+{
+    double peak = f->link.seg[f->link.nseg - 1].bandwidth_GBps, prev = 0;
+    for (double m = 1; m <= 1 << 30; m *= 1.1) {
+        double t = fs_link_time_us(&f->link, m);
+        assert_true(m / (t * 1e3) <= peak * (1 + 1e-12));
+        assert_true(t >= prev);
+        prev = t;
+    }
+}
+
+/* A middle protocol faster than the last one (the issue's 26.2 GB/s busbw
+ * over a 24 GB/s link) is capped at the last one's bandwidth: no ring step
+ * beats the peak. */
+static void faster_middle_segment_capped(void **state)
+{
+    (void)state;
+    const truth tr[] = {{0, 2.0, 0, 1.0, 0}, {8192, 3.0, 0, 30.0, 0}, {524288, 50.0, 0, 20.0, 0}};
+    fs_fit_point *p;
+    size_t n = synth(tr, 3, 0.003, 2, false, &p);
+    fs_fit f;
+    fs_err err = {0};
+    assert_int_equal(fs_fit_piecewise(p, n, NULL, &f, &err), 0);
+    assert_int_equal(f.link.nseg, 3);
+    assert_int_equal(f.ncapped, 1);
+    assert_true(f.capped_at_bytes[0] >= 8192 && f.capped_at_bytes[0] < 8192 * 1.2);
+    WITHIN(f.link.seg[1].bandwidth_GBps, f.link.seg[2].bandwidth_GBps, 1e-12);
+    WITHIN(f.link.seg[2].bandwidth_GBps, 20.0, 0.01);
+    for (int s = 0; s < f.link.nseg; s++)
+        assert_true(f.link.seg[s].bandwidth_GBps <= f.link.seg[f.link.nseg - 1].bandwidth_GBps);
+    assert_physical(&f);
+    /* ring all-reduce of 256 MiB: 512 ranks (512 KiB steps) not faster than 8 */
+    fs_coll_model m = {.inter = f.link, .ranks_per_node = 1};
+    double n256 = 256.0 * (1 << 20);
+    double t8 = fs_coll_time_us(&m, FS_ALLREDUCE, FS_ALGO_RING, 8, n256, NULL);
+    double t512 = fs_coll_time_us(&m, FS_ALLREDUCE, FS_ALGO_RING, 512, n256, NULL);
+    assert_true(t512 >= t8);
+    assert_true(fs_busbw_GBps(FS_ALLREDUCE, 512, n256, t512) <= fs_link_peak_GBps(&f.link));
+    free(p);
+}
+
+/* A measured drop at the switch stays in the fit, recorded; the link's time
+ * below it is capped so it never drops. */
+static void drop_at_switch_capped(void **state)
+{
+    (void)state;
+    const truth tr[] = {{0, 1.0, 0, 1.0, 0}, {4096, 4.0, 0, 4.0, 0}};
+    fs_fit_point *p;
+    size_t n = synth(tr, 2, 0.0, 1, false, &p);
+    fs_fit f;
+    fs_err err = {0};
+    assert_int_equal(fs_fit_piecewise(p, n, NULL, &f, &err), 0);
+    assert_int_equal(f.link.nseg, 2);
+    assert_int_equal(f.ncapped, 0);
+    assert_int_equal(f.ndrops, 1);
+    WITHIN(f.drop_at_bytes[0], 4096, 1e-12);
+    /* 4000 bytes: eager 5.0 us, but the switch's 5.024 us... is more; 4090: capped */
+    WITHIN(fs_link_time_us(&f.link, 4000), 5.0, 1e-9);
+    WITHIN(fs_link_time_us(&f.link, 4090), 4.0 + 4096 / 4e3, 1e-9);
+    assert_physical(&f);
+    free(p);
+}
+
+/* Honesty: a link that never left one host, used as the network. */
+static void same_host_links(void **state)
+{
+    (void)state;
+    fs_link_fit l;
+    memset(&l, 0, sizeof l);
+    strcpy(l.transport, "ofi");
+    strcpy(l.provider, "tcp");
+    strcpy(l.host_a, "node-a");
+    strcpy(l.host_b, "node-b");
+    char why[512] = "";
+    assert_false(fs_link_same_host(&l, why, sizeof why));
+    strcpy(l.host_b, "node-a");
+    assert_true(fs_link_same_host(&l, why, sizeof why));
+    assert_non_null(strstr(why, "node-a"));
+    strcpy(l.host_b, "node-b");
+    strcpy(l.provider, "shm");
+    assert_true(fs_link_same_host(&l, why, sizeof why));
+    assert_non_null(strstr(why, "shared memory"));
+    strcpy(l.provider, "tcp");
+    strcpy(l.host_a, "127.0.0.1");
+    strcpy(l.host_b, "localhost");
+    assert_true(fs_link_same_host(&l, NULL, 0));
+    /* only a warning when the model sends it between nodes */
+    fs_coll_model m = {.inter = fs_link_hockney(1, 1), .ranks_per_node = 8};
+    assert_false(fs_link_same_host_for_network(&l, &m, 8, why, sizeof why));
+    assert_true(fs_link_same_host_for_network(&l, &m, 32768, why, sizeof why));
+    assert_non_null(strstr(why, "4096 node(s)"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -183,6 +278,9 @@ int main(void)
         cmocka_unit_test(single_segment_stays_single),
         cmocka_unit_test(exact_and_capped),
         cmocka_unit_test(flat_and_too_few),
+        cmocka_unit_test(faster_middle_segment_capped),
+        cmocka_unit_test(drop_at_switch_capped),
+        cmocka_unit_test(same_host_links),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,7 +54,7 @@ static int run(int *ok_out)
         double units = pr->w.unit == FS_UNIT_TOKENS ? 1e12 : 1e9;
         for (size_t t = 0; t < sizeof types / sizeof types[0]; t++) {
             const fs_instance *inst = fs_catalog_instance(&cat, types[t]);
-            fs_link nic = fs_link_hockney(15, inst->nic_Gbps / 8);
+            fs_coll_model nic = {.inter = fs_link_hockney(15, inst->nic_Gbps / 8)};
             fs_train_in in;
             fs_plan_result r;
             fs_plan_job job = {units, 30 * 24, 0.9};

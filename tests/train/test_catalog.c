@@ -37,10 +37,18 @@ static void shipped(void **state)
     /* the REFERENCE.md facts */
     const fs_instance *p5 = fs_catalog_instance(&c, "P5.48XLARGE"); /* names ignore case */
     assert_int_equal(p5->nics, 32);
-    assert_true(p5->nic_Gbps == 100 && p5->intra_GBps == 450 && p5->mem_GB == 80);
+    assert_true(p5->nic_Gbps == 100 && p5->intra_GBps == 450);
+    /* memory in GiB as nvidia-smi counts it: 79.6 GiB = 85.47e9 bytes */
+    assert_true(p5->mem_GiB == 79.6 && fabs(p5->mem_GB - 79.6 * 1.073741824) < 1e-9);
+    assert_true(p5->peak[FS_PREC_FP8] > 1978 && p5->peak[FS_PREC_TF32] < 500);
     const fs_instance *p4 = fs_catalog_instance(&c, "p4d.24xlarge");
     assert_int_equal(p4->nics, 4);
-    assert_true(p4->intra_GBps == 300 && p4->peak_tflops == 312);
+    assert_true(p4->intra_GBps == 300 && p4->peak[FS_PREC_BF16] == 312);
+    assert_true(fabs(p4->mem_GB - 42.94967296) < 1e-9); /* A100 40GB = 40 GiB */
+    assert_true(p4->peak[FS_PREC_FP8] == 0 && p4->peak[FS_PREC_FP32] == 19.5);
+    /* V100: no bf16 */
+    const fs_instance *p3 = fs_catalog_instance(&c, "p3dn.24xlarge");
+    assert_true(p3 && p3->peak[FS_PREC_BF16] == 0 && p3->peak[FS_PREC_FP16] == 125);
     const fs_instance *en = fs_catalog_instance(&c, "p5en.48xlarge");
     assert_true(en->nics * en->nic_Gbps == 3200);
     assert_int_equal(fs_catalog_instance(&c, "trn1.32xlarge")->accelerators, 16);
@@ -55,6 +63,12 @@ static void shipped(void **state)
         assert_true(p->source[0] != '\0');
         assert_true(p->w.params > 0 && p->w.grad_bytes > 0);
     }
+    /* gradient precision as the framework reduces it */
+    const fs_preset *l70 = fs_catalog_workload(&c, "llama2-70b");
+    assert_string_equal(l70->framework, "megatron");
+    assert_true(l70->w.grad_bytes == 4 && l70->w.heads == 64 && l70->global_batch == 1024);
+    assert_true(fs_catalog_workload(&c, "llama2-7b")->w.grad_bytes == 2);  /* FSDP bf16 reduce */
+    assert_true(fs_catalog_workload(&c, "bert-large")->w.grad_bytes == 4); /* DDP under AMP */
     const fs_preset *g = fs_catalog_workload(&c, "gpt3-175b");
     assert_true(g->w.hidden == 12288 && g->w.layers == 96 && g->w.seq == 2048 &&
                 g->w.vocab == 51200);

@@ -137,6 +137,7 @@ static fs_train_in transformer(void)
     in.w.layers = 8;
     in.w.seq = 128;
     in.w.vocab = 1000;
+    in.w.heads = 16;
     in.w.unit = FS_UNIT_TOKENS;
     in.par.micro_batch = 1;
     in.mb_compute_us = 1000;
@@ -269,6 +270,11 @@ static void expect_bad(fs_train_in *in, int gpus, const char *frag)
     assert_null(strchr(e.msg, '\n'));
 }
 
+static void expect_bad_msg(fs_train_in *in, int gpus, const char *frag)
+{
+    expect_bad(in, gpus, frag);
+}
+
 static void bad_layouts(void **state)
 {
     (void)state;
@@ -289,7 +295,7 @@ static void bad_layouts(void **state)
     expect_bad(&in, 128, "--pp 16 is more than the workload's 8 layers");
     in.par.pp = 1;
     in.par.global_batch = 100;
-    expect_bad(&in, 64, "--global-batch 100 is not a multiple of micro-batch 1 x data-parallel 8");
+    expect_bad(&in, 64, "--global-batch 100 is not a multiple of data-parallel 8 (at 64 GPUs)");
     in.par.global_batch = 0;
     expect_bad(&in, 0, "--gpus: 0 is not a GPU count");
     fs_train_in cnn = base(1);
@@ -347,15 +353,272 @@ static void memory_fit(void **state)
     assert_true(s.fits);
 }
 
+/* Llama-2-70B's shapes (s 4096, h 8192, a 64, l 80, V 32000) at b = 1, TP 8:
+ * Korthikanti et al. 2022's per-layer s b h (34 + 5 a s / h), worked by hand
+ * (s b h = 33554432 bytes at 2 bytes per element, halved in the formula). */
+static fs_workload llama70(void)
+{
+    fs_workload w = {0};
+    w.params = 70e9;
+    w.hidden = 8192;
+    w.layers = 80;
+    w.heads = 64;
+    w.seq = 4096;
+    w.vocab = 32000;
+    w.act_bytes = 2;
+    return w;
+}
+
+static void activation_memory(void **state)
+{
+    (void)state;
+    fs_workload w = llama70();
+    fs_parallel p = {0};
+    p.tp = 8;
+    p.pp = 1;
+    p.seq_parallel = true;
+    p.flash_attn = true;
+    /* SP + flash: 34 s b h / 8 = 142606336 per layer x 80, plus the output
+     * layer 4 s b (h + V) / 8 = 82313216 */
+    near(fs_train_activation_bytes(&w, &p, 1, 16), 80 * 142606336.0 + 82313216);
+    /* neither: s b h (10 + (24 + 5 a s / h) / t) = 33 s b h per layer: the 89 GB */
+    p.seq_parallel = p.flash_attn = false;
+    near(fs_train_activation_bytes(&w, &p, 1, 16), 88666013696.0);
+    /* flash attention alone drops the score term: 13 s b h per layer */
+    p.flash_attn = true;
+    near(fs_train_activation_bytes(&w, &p, 1, 16), 80 * 13 * 33554432.0 + 82313216);
+    /* selective recompute drops it too */
+    p.flash_attn = false;
+    p.recompute = FS_RECOMPUTE_SELECTIVE;
+    near(fs_train_activation_bytes(&w, &p, 1, 16), 80 * 13 * 33554432.0 + 82313216);
+    /* full recompute with SP: each layer's input 2 s b h / 8, plus one layer's working set */
+    p.recompute = FS_RECOMPUTE_FULL;
+    p.seq_parallel = p.flash_attn = true;
+    near(fs_train_activation_bytes(&w, &p, 1, 16), 80 * 8388608.0 + 142606336 + 82313216);
+    /* 1F1B, 4 stages: the first holds min(p, m) = 4 micro-batches of its 20 layers, no output
+     * layer; interleaved with 2 chunks x (1 + 3/8); fewer micro-batches than stages: m of them */
+    p.recompute = FS_RECOMPUTE_NONE;
+    p.pp = 4;
+    near(fs_train_activation_bytes(&w, &p, 1, 16), 80 * 142606336.0);
+    p.interleave = 2;
+    near(fs_train_activation_bytes(&w, &p, 1, 16), 80 * 142606336.0 * 1.375);
+    p.interleave = 1;
+    near(fs_train_activation_bytes(&w, &p, 1, 2), 40 * 142606336.0);
+    /* micro-batch 2 doubles it, fp32 activations double it */
+    near(fs_train_activation_bytes(&w, &p, 2, 16), 2 * 80 * 142606336.0);
+    w.act_bytes = 4;
+    near(fs_train_activation_bytes(&w, &p, 1, 16), 2 * 80 * 142606336.0);
+    /* not a transformer: unknown */
+    fs_workload cnn = {0};
+    cnn.fwd_macs = 4e9;
+    assert_true(isnan(fs_train_activation_bytes(&cnn, &p, 32, 1)));
+}
+
+/* The fit check counts activations, and names the option that makes it fit. */
+static void activation_fit(void **state)
+{
+    (void)state;
+    fs_train_in in = base(12.5);
+    in.w = llama70();
+    in.w.params = 1e9; /* states: 1e9 / 8 x 16 = 2 GB */
+    in.w.grad_bytes = 2;
+    in.w.state_bytes = 16;
+    in.w.unit = FS_UNIT_TOKENS;
+    in.par.tp = 8;
+    in.par.micro_batch = 1;
+    in.par.flash_attn = true;
+    in.cl.gpus_per_node = 8;
+    in.cl.intra = fs_link_hockney(0, 450);
+    in.cl.mem_GB = 20;
+    fs_step s;
+    fs_err e = {0};
+    assert_int_equal(fs_train_step(&in, 8, &s, &e), 0);
+    near(s.state_GB, 2);
+    near(s.act_GB, (80 * 13 * 33554432.0 + 82313216) / 1e9); /* 34.98 GB */
+    near(s.mem_GB, s.state_GB + s.act_GB);
+    assert_false(s.fits);
+    char hint[64];
+    assert_string_equal(fs_train_fit_hint(&in, 8, hint, sizeof hint), "--seq-parallel");
+    in.par.seq_parallel = true;
+    assert_int_equal(fs_train_step(&in, 8, &s, &e), 0);
+    assert_true(s.fits);
+    /* 3 GB: states 2 + the layer inputs of full recompute (0.9 GB) */
+    in.cl.mem_GB = 3;
+    assert_string_equal(fs_train_fit_hint(&in, 8, hint, sizeof hint), "--recompute");
+    /* nothing helps 1 GB */
+    in.cl.mem_GB = 1;
+    assert_string_equal(fs_train_fit_hint(&in, 8, hint, sizeof hint), "");
+}
+
+/* Efficiency counts useful model FLOPs only: recompute lowers it (Megatron's
+ * 96 vs 72 s l h^2 (1 + s/6h) plus 6 s h V: 79706456064 useful of
+ * 106013130752 FLOPs per sample for the transformer() shapes); MFU and
+ * TFLOP/s per GPU follow from the useful FLOPs. */
+static void efficiency_definition(void **state)
+{
+    (void)state;
+    fs_train_in in = transformer();
+    in.mb_compute_us = 0;
+    in.tflops = 100;
+    in.peak_tflops = 200;
+    fs_step s;
+    fs_err e = {0};
+    near(fs_train_flops_per_sample(&in.w, FS_RECOMPUTE_NONE), 79706456064.0);
+    near(fs_train_flops_per_sample(&in.w, FS_RECOMPUTE_FULL), 106013130752.0);
+    near(fs_train_flops_per_sample(&in.w, FS_RECOMPUTE_SELECTIVE), 80243326976.0);
+    assert_int_equal(fs_train_step(&in, 1, &s, &e), 0); /* one GPU: no communication */
+    near(s.efficiency, 1);
+    near(s.tflops_per_gpu, 100);
+    near(s.mfu, 0.5);
+    in.par.recompute = FS_RECOMPUTE_FULL;
+    assert_int_equal(fs_train_step(&in, 1, &s, &e), 0);
+    near(s.compute_us, 106013130752.0 / 100e12 * 1e6);
+    near(s.efficiency, 79706456064.0 / 106013130752.0);
+    near(s.tflops_per_gpu, 100 * 79706456064.0 / 106013130752.0);
+    near(s.hw_tflops_per_gpu, 100); /* recompute counted: the sustained rate */
+    near(s.mfu, s.tflops_per_gpu / 200);
+    /* the framework overhead scales the expected efficiency */
+    in.overhead = 0.1;
+    assert_int_equal(fs_train_step(&in, 1, &s, &e), 0);
+    near(s.expected_eff, 0.9 * s.efficiency);
+    /* FLOPs given per sample: full recompute adds one forward */
+    fs_workload w = {0};
+    w.flops_per_sample = 3e9;
+    near(fs_train_flops_per_sample(&w, FS_RECOMPUTE_FULL), 4e9);
+}
+
+/* Interleaved 1F1B (Narayanan et al. 2021): v chunks divide the bubble by v,
+ * (p-1)/(v m) of the ideal time, and multiply the boundary crossings:
+ * 2(v m + p - 2) messages. */
+static void interleaved_bubble(void **state)
+{
+    (void)state;
+    fs_train_in in = transformer();
+    in.par.pp = 4;
+    in.par.micro_batches = 12;
+    in.par.interleave = 2;
+    fs_step s;
+    fs_err e = {0};
+    assert_int_equal(fs_train_step(&in, 4, &s, &e), 0);
+    near(s.bubble_us, 1500);
+    near(s.bubble_us / s.compute_us, 3.0 / (2 * 12));
+    near(s.p2p_us, 2 * (2 * 12 + 4 - 2) * 262.144);
+    in.par.micro_batches = 10; /* not a multiple of p */
+    expect_bad_msg(&in, 4, "--interleave 2: 10 micro-batches per step is not a multiple of --pp 4");
+    in.par.micro_batches = 12;
+    in.par.interleave = 3; /* 8 layers in 4 x 3 chunks */
+    expect_bad_msg(&in, 4, "--interleave 3: 8 layers do not split into 4 x 3 chunks");
+}
+
+/* The collectives' band carries into the step: every data-parallel
+ * collective at 0.8x and 1.5x of its time.  No overlap: the 60000 us of
+ * all-reduce becomes 48000 and 90000. */
+static void band_propagation(void **state)
+{
+    (void)state;
+    fs_train_in in = base(0.1);
+    in.par.no_overlap = true;
+    for (int a = 0; a < FS_ALGO_COUNT; a++) {
+        in.cl.calib[a].rel_lo = 0.8;
+        in.cl.calib[a].rel_hi = 1.5;
+    }
+    fs_step s;
+    fs_err e = {0};
+    assert_int_equal(fs_train_step(&in, 4, &s, &e), 0);
+    near(s.step_us, 90000);
+    near(s.step_lo_us, 30000 + 48000);
+    near(s.step_hi_us, 30000 + 90000);
+    near(s.efficiency, 30000.0 / 90000);
+    near(s.eff_lo, 30000.0 / 120000);
+    near(s.eff_hi, 30000.0 / 78000);
+    /* one GPU: nothing to carry */
+    assert_int_equal(fs_train_step(&in, 1, &s, &e), 0);
+    near(s.step_lo_us, s.step_hi_us);
+}
+
+/* --global-batch with a list of GPU counts: the micro-batch shrinks to the
+ * largest divisor of B/dp not above the given one, accumulation takes the rest. */
+static void global_batch_adapts(void **state)
+{
+    (void)state;
+    fs_train_in in = base(1.0);
+    in.par.global_batch = 24; /* micro-batch 8 given */
+    fs_step s;
+    fs_err e = {0};
+    assert_int_equal(fs_train_step(&in, 1, &s, &e), 0);
+    assert_true(s.micro_batch == 8 && s.micro_batches == 3);
+    assert_int_equal(fs_train_step(&in, 2, &s, &e), 0);
+    assert_true(s.micro_batch == 6 && s.micro_batches == 2); /* 12 per replica */
+    assert_int_equal(fs_train_step(&in, 4, &s, &e), 0);
+    assert_true(s.micro_batch == 6 && s.micro_batches == 1);
+    near(s.mb_compute_us, 30000 * 6 / 8.0); /* a given compute time scales with the samples */
+    near(s.global_batch, 24);
+    expect_bad_msg(&in, 16, "--global-batch 24 is not a multiple of data-parallel 16 (at 16 GPUs)");
+}
+
+/* The last DDP bucket holds the embedding table: V h = 1000 x 1024 elements
+ * x 4 bytes = 4.096e6 bytes of the 4e8-byte gradient (1e8 parameters), the
+ * rest in ceil(395904000 / 1e6) = 396 equal buckets before it. */
+static void embedding_bucket(void **state)
+{
+    (void)state;
+    fs_train_in in = transformer();
+    in.w.grad_bytes = 4;
+    in.par.no_overlap = true; /* every bucket in sequence: the sum of their all-reduces */
+    fs_step s;
+    fs_err e = {0};
+    assert_int_equal(fs_train_step(&in, 4, &s, &e), 0);
+    /* ring over 4 at 1 GB/s: 1.5 x bytes / 1000 us, whatever the split */
+    near(s.dp_comm_us, 1.5 * 4e8 / 1000);
+    /* overlapped: only the embedding bucket's 1.5 x 4.096e6 / 1000 us stays exposed when the
+     * backward (2/3 of 1 ms) cannot hide the others: the stream runs to the end */
+    in.par.no_overlap = false;
+    in.mb_compute_us = 1e6; /* a long backward hides all but the last */
+    assert_int_equal(fs_train_step(&in, 4, &s, &e), 0);
+    near(s.dp_exposed_us, 1.5 * 4.096e6 / 1000);
+}
+
+/* --algorithm: a fixed algorithm for the data-parallel collectives; one
+ * that cannot run the group is an error naming it. */
+static void fixed_algorithm(void **state)
+{
+    (void)state;
+    fs_train_in in = base(1.0);
+    in.par.fixed_algo = true;
+    in.par.algo = FS_ALGO_TREE;
+    fs_step t, a;
+    fs_err e = {0};
+    assert_int_equal(fs_train_step(&in, 4, &t, &e), 0);
+    in.par.fixed_algo = false;
+    assert_int_equal(fs_train_step(&in, 4, &a, &e), 0);
+    assert_true(t.dp_comm_us > a.dp_comm_us); /* binomial tree: 2 lg p n beta > ring */
+    in.par.fixed_algo = true;
+    in.par.algo = FS_ALGO_HIER;
+    expect_bad_msg(&in, 4, "--algorithm hier cannot run the data-parallel group of 4 ranks");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(dp_hidden),       cmocka_unit_test(dp_exposed),
-        cmocka_unit_test(zero3_volume),    cmocka_unit_test(pipeline_bubble),
-        cmocka_unit_test(tensor_parallel), cmocka_unit_test(sweep_monotonic),
-        cmocka_unit_test(flops),           cmocka_unit_test(state_bytes),
-        cmocka_unit_test(bad_layouts),     cmocka_unit_test(strong_scaling),
+        cmocka_unit_test(dp_hidden),
+        cmocka_unit_test(dp_exposed),
+        cmocka_unit_test(zero3_volume),
+        cmocka_unit_test(pipeline_bubble),
+        cmocka_unit_test(tensor_parallel),
+        cmocka_unit_test(sweep_monotonic),
+        cmocka_unit_test(flops),
+        cmocka_unit_test(state_bytes),
+        cmocka_unit_test(bad_layouts),
+        cmocka_unit_test(strong_scaling),
         cmocka_unit_test(memory_fit),
+        cmocka_unit_test(activation_memory),
+        cmocka_unit_test(activation_fit),
+        cmocka_unit_test(efficiency_definition),
+        cmocka_unit_test(interleaved_bubble),
+        cmocka_unit_test(band_propagation),
+        cmocka_unit_test(global_batch_adapts),
+        cmocka_unit_test(fixed_algorithm),
+        cmocka_unit_test(embedding_bucket),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
