@@ -95,6 +95,12 @@ FLOPS = {
 # The one place that knows fabscale's command line and JSON output.
 
 
+# nccl-tests runs let NCCL choose its algorithm; fabscale's `auto` is "what NCCL
+# would choose" on nodes with several GPUs (h-model: ring, double binary tree, PAT,
+# NVLS by node shape), so a case names another algorithm only when the run forced one.
+DEFAULT_ALGORITHM = "auto"
+
+
 class FabscaleCLI:
     def __init__(self, exe, catalog, env):
         self.exe = exe
@@ -133,11 +139,11 @@ class FabscaleCLI:
                 "--intra-GBps", "%g" % i["intra_GBps"],
                 "--sizes", str(i["bytes"]),
                 "--collective", i["collective"],
-                "--algorithm", i.get("algorithm", "hier")]
+                "--algorithm", i.get("algorithm", DEFAULT_ALGORITHM)]
 
     def busbw(self, case_id, i):
         cmd, out = self.run(case_id, self.predict_args(i))
-        want = i.get("algorithm", "hier")
+        want = i.get("algorithm", DEFAULT_ALGORITHM)
         for p in out.get("predictions", []):
             if p.get("collective") == i["collective"] and \
                p.get("algorithm") == want and int(p.get("ranks", 0)) == \
@@ -173,6 +179,10 @@ class FabscaleCLI:
             a += ["--zero", str(i["zero"])]
         if i["recompute"]:
             a.append("--recompute")
+        for k, on, off in (("flash_attention", "--flash-attn", "--no-flash-attn"),
+                           ("sequence_parallel", "--seq-parallel", "--no-seq-parallel")):
+            if k in i:
+                a.append(on if i[k] else off)
         if not i["overlap_dp"]:
             a.append("--no-overlap")
         if flops_per_sample is not None:
@@ -189,7 +199,12 @@ class FabscaleCLI:
         if r.get("fits") is False:
             raise BadInput("%s: fabscale says the layout does not fit at %d GPUs"
                            % (case_id, gpus))
-        return cmd, float(r["step_ms"]), float(r["global_batch"])
+        # fabscale's expected step: its network-capped step with its documented
+        # framework-overhead term (expected = efficiency x (1 - overhead)).
+        step = float(r["step_ms"])
+        if r.get("expected_efficiency") and r.get("efficiency"):
+            step *= float(r["efficiency"]) / float(r["expected_efficiency"])
+        return cmd, step, float(r["global_batch"])
 
 
 # --------------------------------------------------------------------------
@@ -210,7 +225,7 @@ REQUIRED = {
     "train_scaling": TRAIN + ["gpus_from", "gpus_to", "scaling"],
 }
 TEXT_INPUTS = {"collective", "machine", "flops_convention", "algorithm", "preset", "scaling"}
-FLAG_INPUTS = {"recompute", "overlap_dp"}
+FLAG_INPUTS = {"recompute", "overlap_dp", "flash_attention", "sequence_parallel"}
 
 
 def check_type(name, k, v):
@@ -361,12 +376,12 @@ def fmt_tol(c):
 
 
 def with_unit(v, unit):
-    return ("%s %s" % (v, unit)) if unit and v != "does not fit" else v
+    return ("%s %s" % (v, unit)) if unit and v != "-" else v
 
 
 def fmt_val(c, v):
     if v is None:
-        return "does not fit"
+        return "-"
     if c["tolerance"]["type"] == "points":
         return "%.3f" % v
     return "%.4g" % v
