@@ -492,7 +492,7 @@ def markdown(results, version, excluded):
         out.append("| --- | --- | --- |")
         for k, val in c["inputs"].items():
             shown = ("%g" % val) if isinstance(val, float) else json.dumps(val)
-        out.append("| `%s` | %s | %s |" % (k, md_escape(shown),
+            out.append("| `%s` | %s | %s |" % (k, md_escape(shown),
                                                md_escape(c["input_sources"].get(k, ""))))
         out.append("")
         out.append("Command%s:" % ("s" if len(cmds) > 1 else ""))

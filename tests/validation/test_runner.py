@@ -75,6 +75,16 @@ def main(fabscale, workdir):
     check("published figure far from the model",
           edited(lambda c: c["published"].update(value=1e6)), 1, "MISS")
 
+    # The report lists every input with its source.
+    st, out, _ = runner(base, "--markdown")
+    missing = [k for k in base["inputs"]
+               if "| `%s` |" % k not in out or base["input_sources"][k] not in out]
+    if st != 0 or missing:
+        failures += 1
+        print("FAIL report lists every input: exit %d, missing %s" % (st, missing))
+    else:
+        print("ok   report lists every input")
+
     st, out, _ = runner(base, "--json")
     real = json.loads(out)[0]["error"]
     check("known miss at its recorded error",
