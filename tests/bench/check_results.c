@@ -6,6 +6,10 @@
  * Every run and point of FILE is checked for internal consistency (order
  * statistics in order, positive times, bandwidth = bytes/time, busbw =
  * algbw x factor), and each --run must be present with --points points.
+ * --slowest R: every run names rank R the slowest at a strict majority of
+ * its points.  Not at every point: on a loaded machine a point can truly
+ * have another rank slowest (a descheduled peer), and the statistic should
+ * say so; an injected delay must still dominate most points.
  * Prints one line per failure and exits 1 when any check fails. */
 #include <math.h>
 #include <stdbool.h>
@@ -146,15 +150,21 @@ int main(int argc, char **argv)
                  str(run, "provider"), json_is_string(json_object_get(run, "algorithm")) ? ":" : "",
                  str(run, "algorithm"));
         double prev = -1;
+        size_t named = 0, npoints = json_array_size(json_object_get(run, "points"));
+        char seen[512] = "";
         json_array_foreach(json_object_get(run, "points"), j, pt)
         {
             CHECK(num(pt, "bytes") > prev, "%s: sizes not increasing at %g", id, num(pt, "bytes"));
             prev = num(pt, "bytes");
             check_point(run, pt, id);
-            if (slowest >= 0)
-                CHECK(num(pt, "slowest_rank") == slowest, "%s %g B: slowest rank %g, expected %ld",
-                      id, num(pt, "bytes"), num(pt, "slowest_rank"), slowest);
+            named += num(pt, "slowest_rank") == slowest;
+            size_t used = strlen(seen);
+            snprintf(seen + used, sizeof seen - used, "%s%g B: %g", used ? ", " : "",
+                     num(pt, "bytes"), num(pt, "slowest_rank"));
         }
+        if (slowest >= 0)
+            CHECK(2 * named > npoints, "%s: rank %ld slowest at %zu of %zu points (%s)", id,
+                  slowest, named, npoints, seen);
         if (validated)
             CHECK(json_is_true(json_object_get(run, "validated")), "%s: not validated", id);
         if (pairs > 0 && json_is_integer(json_object_get(run, "pairs")) &&
