@@ -69,6 +69,7 @@ typedef struct popts {
     fs_model_opts mo;
     long osu_ranks;
     bool check;
+    bool banded; /* the model carries a band (calibrated) */
     fs_out out;
 } popts;
 
@@ -203,10 +204,13 @@ static json_t *calibration_json(const fs_model_info *info, const fs_coll_model *
         fs_cli_num(m->gamma_us_per_byte > 0 ? 1e-3 / m->gamma_us_per_byte : NAN), "terms", terms);
 }
 
-/* "1234 (1100-1400)" */
+/* "1234 (1100-1400)"; the value alone when the model carries no band (not
+ * calibrated): a zero-width band would claim a certainty nobody measured. */
 static void band_cell(char *buf, double t, double lo, double hi)
 {
-    if (t < 1e5)
+    if (!(hi > lo))
+        snprintf(buf, 48, "%.4g", t);
+    else if (t < 1e5)
         snprintf(buf, 48, "%.4g (%.4g-%.4g)", t, lo, hi);
     else
         snprintf(buf, 48, "%.4g (%.3g-%.3g)", t, lo, hi);
@@ -224,8 +228,10 @@ static int predictions_text(const popts *o, const fs_coll_model *m)
         for (size_t a = 0; a < o->nalgos; a++) head[nh++] = fs_algo_name((fs_algo)o->algos[a]);
         head[nh++] = "fastest";
         head[nh++] = "busbw_GBps";
-        printf("%s%s: time (us) per algorithm and busbw of the fastest, each with its 95%% band\n",
-               ci ? "\n" : "", fs_coll_name(coll));
+        printf("%s%s: time (us) per algorithm and busbw of the fastest, %s\n", ci ? "\n" : "",
+               fs_coll_name(coll),
+               o->banded ? "each with its 95% band"
+                         : "without a band (not calibrated: the error is unknown)");
         fs_table t;
         if (fs_table_init(&t, nh, head)) return FS_EXIT_RUNTIME;
         for (size_t ri = 0; ri < o->nranks; ri++)
@@ -253,8 +259,8 @@ static int predictions_text(const popts *o, const fs_coll_model *m)
                 }
                 cells[k++] = isfinite(best) ? fs_algo_name(bestA) : NULL;
                 /* a longer time is a lower busbw: the band flips */
-                snprintf(cell[k], 48, "%.4g (%.4g-%.4g)", fs_busbw_GBps(coll, p, n, best),
-                         fs_busbw_GBps(coll, p, n, bhi), fs_busbw_GBps(coll, p, n, blo));
+                band_cell(cell[k], fs_busbw_GBps(coll, p, n, best), fs_busbw_GBps(coll, p, n, bhi),
+                          fs_busbw_GBps(coll, p, n, blo));
                 cells[k] = isfinite(best) ? cell[k] : NULL;
                 k++;
                 if (fs_table_row(&t, cells)) {
@@ -620,6 +626,7 @@ int fs_cmd_predict(int argc, char **argv)
         error_summary_text(&info, &m);
         printf("\n");
     }
+    o.banded = info.calibrated;
     rc = o.out == FS_OUT_TEXT ? predictions_text(&o, &m) : predictions_rows(&o, &m, jpred);
     if (rc == 0 && o.check && r) rc = checks(&o, r, (size_t)nf, links, nl, &info, jcheck);
     if (o.out == FS_OUT_JSON) {
