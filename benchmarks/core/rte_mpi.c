@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <mpi.h>
 
@@ -27,30 +28,37 @@ static MPI_Comm comm_of(fs_rte *rte)
     return ((rte_mpi *)rte->priv)->comm;
 }
 
-static int ok(int mpi_rc)
-{
-    return mpi_rc == MPI_SUCCESS ? 0 : -1;
-}
-
 /* Polls of an unfinished collective before each further one yields the
- * core: the ranks that have not arrived yet may be waiting for it (two
- * cores shared by more ranks than that), and nothing here is timed. */
-#define SPIN_TESTS 64
+ * core, and polls after which the waiting rank sleeps between tests: the
+ * ranks that have not arrived yet may be timing (a pair measuring while the
+ * other ranks already wait for the batch's reduction, or more ranks than
+ * cores), and a rank spinning here would take their core.  Nothing in this
+ * file is timed; a sleeping rank answers at most MAX_NAP_NS late. */
+#define SPIN_TESTS  64
+#define YIELD_TESTS 1024
+#define MAX_NAP_NS  100000L
 
-/* Complete a nonblocking collective.  With progress hooks registered (a
- * manual-progress libfabric endpoint) test and drive the hooks in turn:
- * a blocking MPI call would leave the endpoint unprogressed, and a peer
- * waiting for bytes its provider still holds would never see them. */
+/* Complete a nonblocking collective: test it, drive the progress hooks (a
+ * manual-progress libfabric endpoint: a blocking MPI call would leave it
+ * unprogressed, and a peer waiting for bytes its provider still holds would
+ * never see them), then yield, then sleep with a growing nap. */
 static int finish(fs_rte *rte, int mpi_rc, MPI_Request *req)
 {
     if (mpi_rc != MPI_SUCCESS) return -1;
-    if (rte->nprogress == 0) return ok(MPI_Wait(req, MPI_STATUS_IGNORE));
+    long nap_ns = 1000;
     for (unsigned polls = 0;; polls++) {
         int done = 0;
         if (MPI_Test(req, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) return -1;
         if (done) return 0;
         fs_rte_progress(rte);
-        if (polls >= SPIN_TESTS) sched_yield();
+        if (polls < SPIN_TESTS) continue;
+        if (polls < YIELD_TESTS) {
+            sched_yield();
+            continue;
+        }
+        struct timespec nap = {0, nap_ns};
+        nanosleep(&nap, NULL);
+        if (nap_ns < MAX_NAP_NS) nap_ns *= 2;
     }
 }
 
