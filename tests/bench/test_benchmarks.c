@@ -61,14 +61,15 @@ static void test_registry(void **state)
 static void table_for(fs_metric m, char *head, size_t hlen, char *row, size_t rlen)
 {
     fs_bench b = {.name = "x", .metric = m, .time_scale = 1.0};
-    fs_bench_point p = {.bytes = 4096,
-                  .iterations = 77,
-                  .time_us = {.n = 77, .min = 1, .p50 = 12.5, .mean = 13, .p99 = 20, .ci95 = 0.13},
-                  .bandwidth_GBps = 0.3277,
-                  .msg_rate_Mps = 0.08,
-                  .algbw_GBps = 0.25,
-                  .busbw_GBps = 0.375,
-                  .slowest_rank = 3};
+    fs_bench_point p = {
+        .bytes = 4096,
+        .iterations = 77,
+        .time_us = {.n = 77, .min = 1, .p50 = 12.5, .mean = 13, .p99 = 20, .ci95 = 0.13},
+        .bandwidth_GBps = 0.3277,
+        .msg_rate_Mps = 0.08,
+        .algbw_GBps = 0.25,
+        .busbw_GBps = 0.375,
+        .slowest_rank = 3};
     FILE *f = fmemopen(head, hlen, "w");
     assert_non_null(f);
     fs_bench_table_header(f, &b, "t");
