@@ -39,3 +39,11 @@ add_test(NAME coll_bad_input
                  ${MPIEXEC_EXECUTABLE} $<TARGET_FILE:fabscale-bench>)
 set_tests_properties(coll_bad_input PROPERTIES LABELS integration ENVIRONMENT "${FS_MPIEXEC_ENV}"
                      TIMEOUT 300 RUN_SERIAL TRUE)
+
+# The MoE traffic-skew model (common/skew.c) the alltoallv benchmark sizes
+# its buffers with.
+fs_add_unit_test(test_skew SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/collectives/test_skew.c
+                 LIBS fs_common)
+if(TARGET test_skew)
+  target_link_libraries(test_skew PRIVATE ${MATH_LIB})
+endif()
