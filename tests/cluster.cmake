@@ -26,3 +26,7 @@ add_test(NAME cluster_fit_predict
 
 set_tests_properties(cluster_emulator cluster_fit_predict PROPERTIES
                      LABELS cluster SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 400)
+
+# The pairwise screen (issue 15): its schedule (pure) and screen's
+# classifier on synthetic pair matrices; no cluster needed.
+fs_add_unit_test(test_pairs SOURCES screen/test_pairs.c LIBS fs_bench)

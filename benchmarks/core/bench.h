@@ -80,6 +80,8 @@ typedef struct fs_bench_ctx {
     size_t errmsg_len;
 } fs_bench_ctx;
 
+struct fs_sweep_env;
+
 typedef struct fs_bench {
     const char *name;    /* as given to --bench */
     const char *summary; /* one line for --help */
@@ -115,6 +117,9 @@ typedef struct fs_bench {
     /* Optional: the algorithm that runs at this point (after prepare):
      * `auto`'s choice at c->bytes, else c->algorithm.  Same on every rank. */
     const char *(*algorithm_at)(const fs_bench_ctx *c);
+    /* Optional: a benchmark with its own schedule (pairwise) runs itself
+     * instead of the harness' size loop; same return as fs_sweep_run. */
+    int (*run)(struct fs_sweep_env *env, fs_transport *tp, char *errmsg, size_t len);
 } fs_bench;
 
 /* The registry of benchmarks compiled into fabscale-bench (benchmarks.c). */

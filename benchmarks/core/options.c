@@ -75,6 +75,7 @@ void fs_options_usage(void *outp)
                  "      --bind core|none    bind each rank to its own core unless MPI already\n"
                  "                          did (default core)\n"
                  "      --emulate-efa       libfabric: force the strict paths EFA needs\n"
+                 "      --quick             pairwise: ring + ceil(log2 hosts) rounds, then confirm\n"
                  "\n"
                  "Output:\n"
                  "  -o, --output FILE       JSON results, written atomically after every size\n"
@@ -177,6 +178,7 @@ enum {
     OPT_APPEND,
     OPT_LIST,
     OPT_JSON,
+    OPT_QUICK,
 };
 
 int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t whylen, void *outp)
@@ -209,6 +211,7 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
         {"quiet", no_argument, 0, 'q'},
         {"list-providers", no_argument, 0, OPT_LIST},
         {"json", no_argument, 0, OPT_JSON},
+        {"quick", no_argument, 0, OPT_QUICK},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
@@ -330,6 +333,9 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
             break;
         case OPT_LIST:
             o->list_providers = true;
+            break;
+        case OPT_QUICK:
+            o->quick = true;
             break;
         case OPT_JSON:
             o->json = true;

@@ -100,6 +100,7 @@ static void progress(const fs_sweep_env *env, const fs_bench *b, fs_transport *t
 int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const char *algorithm,
                  char *errmsg, size_t len)
 {
+    if (b->run) return b->run(env, tp, errmsg, len);
     const fs_options *o = env->opt;
     fs_bench_ctx c = {
         .tp = tp,
