@@ -28,14 +28,20 @@ static bool any_needs_rma(const fs_options *o)
 static int finish(fs_sweep_env *env, int rc, const char *msg)
 {
     if (env->rte->rank == 0) {
-        char werr[512];
-        if (env->doc && fs_sweep_save(env, rc == 0, werr, sizeof werr)) {
-            fprintf(stderr, "fabscale-bench: %s\n", werr);
-            if (!rc) rc = FS_ERUNTIME;
-        }
+        /* Results that went to a fallback file are kept, but the file the
+         * user named is missing: that is a failure of the launch. */
+        if (env->doc &&
+            (fs_sweep_save(env, rc == 0, true) || env->json_out.fallback[0] ||
+             env->csv_out.fallback[0]) &&
+            !rc)
+            rc = FS_ERUNTIME;
         if (rc && msg && *msg) fprintf(stderr, "fabscale-bench: %s\n", msg);
-        if (rc && env->doc && env->opt->output)
-            fprintf(stderr, "fabscale-bench: results so far are in %s\n", env->opt->output);
+        const char *where = fs_sweep_json_path(env);
+        if (rc && env->doc && where)
+            fprintf(stderr, "fabscale-bench: results so far are in %s\n", where);
+        if (!rc && env->doc && !env->opt->quiet)
+            fprintf(stderr, "[fabscale-bench] done in %.1f s%s%s\n", fs_now_s() - env->t_launch,
+                    where ? ", results in " : "", where ? where : "");
     }
     fs_bench_results_free(env->doc);
     fs_rte_mpi_fini(env->rte);
@@ -46,28 +52,29 @@ static int finish(fs_sweep_env *env, int rc, const char *msg)
 static void save_partial(void *arg)
 {
     fs_sweep_env *env = arg;
-    char err[512];
-    if (env->doc && env->opt->output) {
-        if (fs_sweep_save(env, false, err, sizeof err))
-            fprintf(stderr, "fabscale-bench: %s\n", err);
-        else
-            fprintf(stderr, "fabscale-bench: results so far are in %s\n", env->opt->output);
-    }
+    if (!env->doc || !env->opt->output) return;
+    fs_sweep_save(env, false, true);
+    const char *where = fs_sweep_json_path(env);
+    if (where) fprintf(stderr, "fabscale-bench: results so far are in %s\n", where);
 }
 
-/* Output file policy, decided on rank 0 and shared. */
+/* Output file policy, decided on rank 0 and shared: every output can be
+ * written (checked now, before anything is measured), none is overwritten
+ * without --force, and --append reads the existing document. */
 static int check_output(const fs_options *o, fs_results **appended, char *msg, size_t len)
 {
+    bool may_exist = o->force || o->append;
+    if (o->output && o->csv && strcmp(o->output, o->csv) == 0 && strcmp(o->output, "-") != 0) {
+        snprintf(msg, len, "--output and --csv both name %s", o->output);
+        return FS_EINPUT;
+    }
+    if (fs_bench_output_check(o->output, may_exist, msg, len) ||
+        fs_bench_output_check(o->csv, may_exist, msg, len))
+        return FS_EINPUT;
     struct stat st;
-    if (!o->output || stat(o->output, &st) != 0) return 0;
-    if (o->append) {
+    if (o->append && stat(o->output, &st) == 0) {
         *appended = fs_bench_results_load(o->output, msg, len);
         return *appended ? 0 : FS_EINPUT;
-    }
-    if (!o->force) {
-        snprintf(msg, len, "%s exists: use --force to overwrite or --append to add to it",
-                 o->output);
-        return FS_EINPUT;
     }
     return 0;
 }
@@ -90,6 +97,8 @@ int main(int argc, char **argv)
                                rank == 0 ? stdout : fopen("/dev/null", "w"));
     if (prc == FS_OPT_EXIT_OK) return finish(&env, 0, NULL);
     if (prc == FS_OPT_BAD) return finish(&env, FS_EINPUT, msg);
+    env.json_out.path = opt.output;
+    env.csv_out = (fs_bench_output){.path = opt.csv, .csv = true};
 
     if (opt.list_providers) {
         int rc = 0;
@@ -193,9 +202,6 @@ int main(int argc, char **argv)
             ops->fini(&tp);
         }
     }
-    if (rank == 0 && !opt.quiet && !rc)
-        fprintf(stderr, "[fabscale-bench] done in %.1f s%s%s\n", fs_now_s() - env.t_launch,
-                opt.output ? ", results in " : "", opt.output ? opt.output : "");
     fs_watchdog_stop();
     fs_harness_fini(&harness);
     fs_hostmap_free(&hosts);

@@ -6,6 +6,7 @@
 #define FS_BENCH_RESULTS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
@@ -34,5 +35,33 @@ void fs_bench_point_to_result(const fs_bench_point *in, fs_point *out);
  * then rename).  Returns 0 or -1 with errmsg. */
 int fs_bench_results_save(fs_results *doc, const char *json, const char *csv, bool complete,
                           char *errmsg, size_t len);
+
+/* Before anything is measured, whether path can be written: its directory
+ * exists and takes a new file (one is created and removed there, under the
+ * name the atomic write uses), path is not a directory, and it does not
+ * exist unless may_exist (--force, --append).  "-" (stdout) always passes.
+ * Returns 0, or -1 with one line naming path and the reason in why. */
+int fs_bench_output_check(const char *path, bool may_exist, char *why, size_t len);
+
+/* One output file (--output or --csv) and what became of its writes. */
+typedef struct fs_bench_output {
+    const char *path;    /* NULL: not asked for */
+    bool csv;            /* CSV rows instead of the JSON document */
+    bool failing;        /* the last write failed (said once, on log) */
+    char fallback[4200]; /* where the results went instead, "" if nowhere */
+} fs_bench_output;
+
+/* Write doc (meta.complete as the caller set it) to out->path.  A failing
+ * write keeps the results in memory (the document) and says so on log the
+ * first time; when final, the results go to a fallback file instead
+ * (fs_bench_output_fallback_path) and log names it.  Returns 0 when the
+ * results are on disk at out->path or at out->fallback, -1 otherwise. */
+int fs_bench_output_write(fs_bench_output *out, fs_results *doc, bool final, FILE *log);
+
+/* Where the results of path go when path cannot be written:
+ * dir/fabscale-bench.PID.BASENAME, dir being $TMPDIR (or /tmp) for
+ * attempt 0 and the working directory for attempt 1.  Pure. */
+void fs_bench_output_fallback_path(const char *path, const char *tmpdir, long pid, int attempt,
+                                   char *out, size_t len);
 
 #endif

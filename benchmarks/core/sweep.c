@@ -10,9 +10,20 @@
 #include "table.h"
 #include "watchdog.h"
 
-int fs_sweep_save(const fs_sweep_env *env, bool complete, char *errmsg, size_t len)
+int fs_sweep_save(fs_sweep_env *env, bool complete, bool final)
 {
-    return fs_bench_results_save(env->doc, env->opt->output, env->opt->csv, complete, errmsg, len);
+    if (!env->doc) return 0;
+    env->doc->meta.complete = complete;
+    int rc = fs_bench_output_write(&env->json_out, env->doc, final, stderr);
+    rc |= fs_bench_output_write(&env->csv_out, env->doc, final, stderr);
+    return rc ? -1 : 0;
+}
+
+const char *fs_sweep_json_path(const fs_sweep_env *env)
+{
+    if (!env->json_out.path) return NULL;
+    if (env->json_out.fallback[0]) return env->json_out.fallback;
+    return env->json_out.failing ? NULL : env->json_out.path;
 }
 
 static const char *dtype_name(fs_dtype t)
@@ -231,10 +242,9 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
             }
             fs_bench_table_row(stdout, b, &p);
             progress(env, b, tp, algorithm, k + 1, o->sizes.n, &p);
-            /* Save after every size: a crash later loses nothing measured. */
-            char werr[512];
-            if (fs_sweep_save(env, false, werr, sizeof werr))
-                fprintf(stderr, "fabscale-bench: %s\n", werr);
+            /* Save after every size: a crash later loses nothing measured
+             * (a failing write is said once; the end writes a fallback). */
+            fs_sweep_save(env, false, false);
             fs_watchdog_unlock();
         }
     }

@@ -18,6 +18,8 @@ typedef struct fs_sweep_env {
     fs_results *doc; /* rank 0: the results document */
     double t_launch; /* for progress */
     fs_rte *rte;
+    /* Rank 0: --output and --csv, and what became of their writes. */
+    fs_bench_output json_out, csv_out;
 } fs_sweep_env;
 
 /* Returns 0 or a negative FS_E* code; on failure errmsg holds the line to
@@ -25,7 +27,14 @@ typedef struct fs_sweep_env {
 int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const char *algorithm,
                  char *errmsg, size_t len);
 
-/* Rank 0: write the JSON (and CSV) outputs; complete marks the last write. */
-int fs_sweep_save(const fs_sweep_env *env, bool complete, char *errmsg, size_t len);
+/* Rank 0: write the JSON (and CSV) outputs with meta.complete as given.
+ * A write that fails is said once on stderr and the results stay in the
+ * document; final (the launch's last write, or the watchdog's) sends them
+ * to a fallback file instead and names it.  Returns 0 when every asked-for
+ * output is on disk somewhere, -1 otherwise. */
+int fs_sweep_save(fs_sweep_env *env, bool complete, bool final);
+
+/* Where the JSON results are (the fallback when --output failed), or NULL. */
+const char *fs_sweep_json_path(const fs_sweep_env *env);
 
 #endif

@@ -35,6 +35,32 @@ expect 2 "r.json exists: use --force" -- -b latency --sizes 8 -o "$dir/r.json"
 grep -q '"keep": true' "$dir/r.json" || { echo "FAIL: existing file was changed"; fails=$((fails + 1)); }
 # --append to something that is not a results file is refused.
 expect 2 "not a fabscale.results/1 results file" -- -b latency --sizes 8 -o "$dir/r.json" --append
+# Outputs are checked before anything is measured: a missing directory, a
+# directory in place of a file, a CSV path under a file.
+expect 2 "cannot write /proc/nope/x.json: directory /proc/nope does not exist" -- --output /proc/nope/x.json
+expect 2 "cannot write /proc/nope/x.csv" -- -b latency --csv /proc/nope/x.csv
+expect 2 "is a directory" -- -b latency -o "$dir"
+expect 2 "cannot write $dir/r.json/x.csv" -- -b latency --csv "$dir/r.json/x.csv"
+[ -z "$(ls "$dir"/*.tmp.* 2> /dev/null)" ] || { echo "FAIL: the write probe left a file"; fails=$((fails + 1)); }
+# An output that fails mid-run (its directory removed after the first
+# size): the results stay in memory and go to a fallback file, named.
+mkdir -p "$dir/gone" "$dir/tmp"
+TMPDIR="$dir/tmp" "$mpiexec" -n 2 "$bench" -q -b latency --sizes 1:4K --time-per-size 0.3 \
+    -o "$dir/gone/r.json" --csv "$dir/gone/r.csv" > "$dir/out" 2> "$dir/err" &
+pid=$!
+for _ in $(seq 300); do [ -e "$dir/gone/r.json" ] && break; sleep 0.1; done
+rm -rf "$dir/gone"
+wait "$pid"
+rc=$?
+fb=$(ls "$dir"/tmp/fabscale-bench.*.r.json 2> /dev/null | head -1)
+if [ "$rc" != 1 ] || [ -z "$fb" ] || ! grep -q "the results are in $fb instead" "$dir/err" ||
+    ! grep -q "the results stay in memory" "$dir/err" || ! ls "$dir"/tmp/fabscale-bench.*.r.csv > /dev/null 2>&1; then
+    echo "FAIL: mid-run write failure: status $rc, fallback '$fb'; stderr:"; cat "$dir/err"; fails=$((fails + 1))
+else
+    "$check" "$fb" --run latency:mpi --points 13 || fails=$((fails + 1))
+    echo "ok: mid-run write failure -> $rc, results in $fb"
+fi
+[ "$(grep -c 'the results stay in memory' "$dir/err")" -le 2 ] || { echo "FAIL: the write failure was said more than once per file"; fails=$((fails + 1)); }
 # A good run, then --append adds runs and keeps the file valid.
 expect 0 "" -- -q -b latency --sizes 1:8 --time-per-size 0.05 -o "$dir/a.json"
 expect 0 "" -- -q -b bw --sizes 1:8 --time-per-size 0.05 -o "$dir/a.json" --append

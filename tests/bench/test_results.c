@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -204,13 +205,94 @@ static void test_unwritable(void **state)
     fs_bench_results_free(doc);
 }
 
+/* Outputs are checked before anything is measured. */
+static void test_output_check(void **state)
+{
+    (void)state;
+    char path[512], why[512] = "";
+    snprintf(path, sizeof path, "%s/new.json", dir);
+    assert_int_equal(fs_bench_output_check(path, false, why, sizeof why), 0);
+    assert_int_equal(access(path, F_OK), -1); /* the probe left nothing */
+    assert_int_equal(fs_bench_output_check("-", false, why, sizeof why), 0);
+    assert_int_equal(fs_bench_output_check(NULL, false, why, sizeof why), 0);
+
+    assert_int_equal(fs_bench_output_check("/proc/nope/x.json", false, why, sizeof why), -1);
+    assert_string_equal(why, "cannot write /proc/nope/x.json: directory /proc/nope does not exist");
+    assert_int_equal(fs_bench_output_check(dir, true, why, sizeof why), -1);
+    assert_non_null(strstr(why, "is a directory"));
+
+    FILE *f = fopen(path, "w");
+    fputs("x", f);
+    fclose(f);
+    assert_int_equal(fs_bench_output_check(path, false, why, sizeof why), -1);
+    assert_non_null(strstr(why, "exists: use --force"));
+    assert_int_equal(fs_bench_output_check(path, true, why, sizeof why), 0);
+    char under[600];
+    snprintf(under, sizeof under, "%s/x.csv", path);
+    assert_int_equal(fs_bench_output_check(under, false, why, sizeof why), -1);
+    assert_non_null(strstr(why, "is not a directory"));
+    unlink(path);
+}
+
+static void test_fallback_path(void **state)
+{
+    (void)state;
+    char out[256];
+    fs_bench_output_fallback_path("/data/run/r.json", "/scratch", 42, 0, out, sizeof out);
+    assert_string_equal(out, "/scratch/fabscale-bench.42.r.json");
+    fs_bench_output_fallback_path("r.csv", NULL, 7, 0, out, sizeof out);
+    assert_string_equal(out, "/tmp/fabscale-bench.7.r.csv");
+    fs_bench_output_fallback_path("/a/b.json", "", 7, 1, out, sizeof out);
+    assert_string_equal(out, "./fabscale-bench.7.b.json");
+}
+
+/* A write that fails keeps the document, says so once, and the final
+ * write goes to the fallback. */
+static void test_output_fallback(void **state)
+{
+    (void)state;
+    fs_results *doc = sample_doc();
+    char log_path[512], tmp[512];
+    snprintf(log_path, sizeof log_path, "%s/log", dir);
+    snprintf(tmp, sizeof tmp, "%s/tmp", dir);
+    mkdir(tmp, 0755);
+    setenv("TMPDIR", tmp, 1);
+    FILE *log = fopen(log_path, "w+");
+    fs_bench_output out = {.path = "/proc/nope/r.json"};
+    assert_int_equal(fs_bench_output_write(&out, doc, false, log), -1);
+    assert_int_equal(fs_bench_output_write(&out, doc, false, log), -1);
+    assert_true(out.failing);
+    assert_string_equal(out.fallback, "");
+    assert_int_equal(fs_bench_output_write(&out, doc, true, log), 0);
+    char want[600];
+    snprintf(want, sizeof want, "%s/fabscale-bench.%ld.r.json", tmp, (long)getpid());
+    assert_string_equal(out.fallback, want);
+    fs_results *back = fs_bench_results_load(want, log_path, sizeof log_path);
+    assert_non_null(back);
+    assert_int_equal(back->nruns, doc->nruns);
+    fs_bench_results_free(back);
+    rewind(log);
+    char line[1024];
+    int said = 0, named = 0;
+    while (fgets(line, sizeof line, log)) {
+        said += strstr(line, "stay in memory") != NULL;
+        named += strstr(line, want) != NULL;
+    }
+    assert_int_equal(said, 1);
+    assert_int_equal(named, 1);
+    fclose(log);
+    unlink(want);
+    unsetenv("TMPDIR");
+    fs_bench_results_free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_complete_flag_csv_and_append),
-        cmocka_unit_test(test_load_rejects),
-        cmocka_unit_test(test_unwritable),
+        cmocka_unit_test(test_round_trip),      cmocka_unit_test(test_complete_flag_csv_and_append),
+        cmocka_unit_test(test_load_rejects),    cmocka_unit_test(test_unwritable),
+        cmocka_unit_test(test_output_check),    cmocka_unit_test(test_fallback_path),
+        cmocka_unit_test(test_output_fallback),
     };
     return cmocka_run_group_tests(tests, make_dir, remove_dir);
 }
