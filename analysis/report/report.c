@@ -1,8 +1,11 @@
 /*
- * report.c - the report's content: sources, fitted links, point-to-point
- * and collective measurements, measured vs model, predictions at scale;
- * charts (latency, bandwidth, busbw vs size, fit and model vs measured,
- * every file overlaid) drawn by gnuplot into SVG.
+ * report.c - the report: first what the interconnect does and what it
+ * means for training (report_headline.c), then, with several inputs, how
+ * they compare; then the evidence: how far to trust the model, charts
+ * (latency, bandwidth, busbw vs size, fit and model vs measured, every file
+ * overlaid, drawn by gnuplot into SVG), the fitted links, point-to-point and
+ * collective measurements, measured vs model, predictions at scale,
+ * training efficiency, optional sections, and the sources.
  */
 #include "report.h"
 
@@ -17,8 +20,13 @@
 #include "link_fit.h"
 #include "predict.h"
 #include "report_doc.h"
+#include "report_headline.h"
+#include "report_names.h"
+#include "report_sections.h"
+#include "report_style.h"
 #include "table.h"
 #include "train_report.h"
+#include "catalog.h"
 
 /* ---- chart data ---- */
 
@@ -26,17 +34,22 @@ typedef struct series {
     char label[400]; /* as long as the labels build_charts() makes */
     double *x, *y;
     size_t n, cap;
-    bool lines; /* model curves: lines; measurements: linespoints */
+    bool model;   /* a model curve: dashed, in its measurement's colour, no legend entry */
+    size_t style; /* fs_report_style index: a measurement's own, a model's its measurement's */
 } series;
 
 typedef struct chart {
-    const char *name, *title, *xlabel, *ylabel;
+    const char *name, *caption, *xlabel, *ylabel;
     bool logy;
+    const char *model_key; /* the one legend entry for all model curves */
     series *s;
     size_t ns;
+    size_t nstyles; /* measured series so far */
 } chart;
 
-static series *chart_series(chart *c, const char *label, bool lines)
+/* A measured series gets the chart's next style; a model curve (model
+ * true) the style of the measured series last added. */
+static series *chart_series(chart *c, const char *label, bool model)
 {
     series *ns = realloc(c->s, (c->ns + 1) * sizeof *ns);
     if (!ns) return NULL;
@@ -44,7 +57,9 @@ static series *chart_series(chart *c, const char *label, bool lines)
     series *s = &ns[c->ns++];
     memset(s, 0, sizeof *s);
     snprintf(s->label, sizeof s->label, "%s", label);
-    s->lines = lines;
+    s->model = model;
+    if (!model) c->nstyles++;
+    s->style = c->nstyles ? c->nstyles - 1 : 0;
     return s;
 }
 
@@ -84,12 +99,6 @@ static size_t chart_points(const chart *c)
     return n;
 }
 
-static const char *base(const char *p)
-{
-    const char *b = strrchr(p, '/');
-    return b ? b + 1 : p;
-}
-
 static double run_time(const fs_point *p)
 {
     return isfinite(p->time_us.p50) ? p->time_us.p50 : p->time_us.mean;
@@ -98,6 +107,14 @@ static double run_time(const fs_point *p)
 static bool is_coll(const char *b)
 {
     return fs_coll_parse(b) >= 0;
+}
+
+/* Bandwidth of one point of a bandwidth or message-rate run: as recorded,
+ * else a window of messages over the window's time. */
+static double point_bw(const fs_run *run, const fs_point *p)
+{
+    if (isfinite(p->bandwidth_GBps)) return p->bandwidth_GBps;
+    return p->bytes * (run->window ? run->window : 1) / (run_time(p) * 1e3);
 }
 
 /* ---- writing ---- */
@@ -117,6 +134,7 @@ typedef struct rep {
     fs_report_out *out;
     fs_err *err;
     char gnuplot[1024];
+    char (*names)[FS_REPORT_NAME_LEN]; /* per file: its shortest unique path */
 } rep;
 
 static void path_in(char *buf, size_t len, const char *dir, const char *file)
@@ -155,22 +173,35 @@ static int chart_script(rep *R, const chart *c, FILE *gp)
           "'white'\nset output ",
           gp);
     fs_gnuplot_quote(gp, svg);
-    fprintf(gp, "\nreset\nset title '%s' noenhanced\nset xlabel '%s'\nset ylabel '%s'\n", c->title,
-            c->xlabel, c->ylabel);
+    /* no title: the page captions the figure, once */
+    fprintf(gp, "\nreset\nset xlabel '%s'\nset ylabel '%s'\n", c->xlabel, c->ylabel);
     fprintf(gp,
             "set logscale x 2\nset format x '%%.0b%%B'\n%s\nset grid\nset key outside below "
             "noenhanced\n",
             c->logy ? "set logscale y\nset format y '%g'" : "unset logscale y");
     fputs("plot ", gp);
     size_t idx = 0;
+    bool models = false;
     for (size_t i = 0; i < c->ns; i++) {
         if (c->s[i].n == 0) continue;
+        char st[160];
         fputs(idx ? ", \\\n  " : "", gp);
         fs_gnuplot_quote(gp, dat);
-        fprintf(gp, " index %zu using 1:2 with %s title ", idx,
-                c->s[i].lines ? "lines lw 2" : "linespoints pt 7 ps 0.6");
-        fs_gnuplot_quote(gp, c->s[i].label);
+        fprintf(
+            gp, " index %zu using 1:2 with %s ", idx,
+            fs_report_style_gnuplot(fs_report_style(c->s[i].style), c->s[i].model, st, sizeof st));
+        if (c->s[i].model) {
+            fputs("notitle", gp);
+            models = true;
+        } else {
+            fputs("title ", gp);
+            fs_gnuplot_quote(gp, c->s[i].label);
+        }
         idx++;
+    }
+    if (models && c->model_key) { /* one legend entry for every model curve */
+        fputs(", \\\n  NaN with lines lw 2 lc rgb '#555555' dt 2 title ", gp);
+        fs_gnuplot_quote(gp, c->model_key);
     }
     fputs("\nunset output\n", gp);
     return 0;
@@ -184,20 +215,19 @@ static void build_charts(rep *R, chart *ch)
         for (size_t i = 0; i < r[f].nruns; i++) {
             const fs_run *run = &r[f].runs[i];
             const char *b = run->benchmark;
-            int which = strcmp(b, "latency") == 0 || strcmp(b, "write_lat") == 0 ? 0
-                        : (strcmp(b, "bw") == 0 || strcmp(b, "bibw") == 0 ||
-                           strcmp(b, "msgrate") == 0 || strcmp(b, "write_bw") == 0)
-                            ? 1
-                        : is_coll(b) ? 2
-                                     : -1;
+            fs_kind k = fs_run_kind(run);
+            int which = k == FS_KIND_LATENCY                                  ? 0
+                        : k == FS_KIND_BANDWIDTH || k == FS_KIND_MESSAGE_RATE ? 1
+                        : k == FS_KIND_COLLECTIVE && is_coll(b)               ? 2
+                                                                              : -1;
             if (which < 0) continue;
             if (which == 2)
-                snprintf(lab, sizeof lab, "%s: %s %s %s p=%d%s", base(r[f].path), b,
+                snprintf(lab, sizeof lab, "%s: %s %s %s p=%d%s", R->names[f], b,
                          run->transport ? run->transport : "?",
                          run->algorithm ? run->algorithm : "native", run->ranks,
                          run->in_place ? " in-place" : "");
             else
-                snprintf(lab, sizeof lab, "%s: %s %s/%s%s", base(r[f].path), b,
+                snprintf(lab, sizeof lab, "%s: %s %s/%s%s", R->names[f], b,
                          run->transport ? run->transport : "?", run->provider ? run->provider : "?",
                          run->pairs > 1 ? " (pairs)" : "");
             series *s = chart_series(&ch[which], lab, false);
@@ -208,9 +238,7 @@ static void build_charts(rep *R, chart *ch)
                 if (which == 0)
                     y = run_time(p);
                 else if (which == 1)
-                    y = isfinite(p->bandwidth_GBps)
-                            ? p->bandwidth_GBps
-                            : p->bytes * (run->window ? run->window : 1) / (run_time(p) * 1e3);
+                    y = point_bw(run, p);
                 else
                     y = isfinite(p->busbw_GBps)
                             ? p->busbw_GBps
@@ -220,15 +248,15 @@ static void build_charts(rep *R, chart *ch)
                 series_add(s, p->bytes, y);
             }
         }
-    /* fit: measured latency / per-message points and the model curves */
+    /* fit: measured latency / per-message points and, dashed, the model curves */
     for (size_t li = 0; li < R->nl; li++) {
         const fs_link_fit *l = &R->links[li];
         char ll[360];
         fs_link_label(l, ll, sizeof ll);
         double lo = INFINITY, hi = 0;
         for (int kind = 0; kind < 2; kind++) {
-            snprintf(lab, sizeof lab, "link %zu %.200s measured (%s)", li + 1, ll,
-                     kind ? "bw: time/message" : "latency");
+            snprintf(lab, sizeof lab, "link %zu %.200s: %s", li + 1, ll,
+                     kind ? "bw, time per message" : "latency");
             series *s = NULL;
             for (size_t k = 0; k < l->npoints; k++) {
                 if ((int)l->points[k].kind != kind) continue;
@@ -238,9 +266,7 @@ static void build_charts(rep *R, chart *ch)
                 hi = fmax(hi, l->points[k].bytes);
             }
             if (!s) continue;
-            snprintf(lab, sizeof lab, "link %zu model (%s, %d segment%s)", li + 1,
-                     kind ? "bw" : "latency", l->fit.link.nseg, l->fit.link.nseg > 1 ? "s" : "");
-            series *m = chart_series(&ch[3], lab, true);
+            series *m = chart_series(&ch[3], "", true);
             if (!m) return;
             for (int k = 0; k <= 200 && hi > 0; k++) {
                 double x = lo * pow(hi / lo, k / 200.0);
@@ -248,20 +274,19 @@ static void build_charts(rep *R, chart *ch)
             }
         }
     }
-    /* model vs measured collectives */
+    /* model vs measured collectives: each run's measurement, then its model dashed */
     const fs_run *last = NULL;
     size_t ms = 0, mm = 0; /* indices: adding a series moves the array */
     for (size_t i = 0; i < R->nchecks; i++) {
         const fs_check *c = &R->checks[i];
         if (c->run != last) {
             last = c->run;
-            snprintf(lab, sizeof lab, "%s: %s %s p=%d%s measured", base(R->r[c->file].path),
-                     fs_coll_name(c->coll), c->run->algorithm ? c->run->algorithm : "native",
-                     c->ranks, c->run->in_place ? " in-place" : "");
+            snprintf(lab, sizeof lab, "%s: %s %s p=%d%s", R->names[c->file], fs_coll_name(c->coll),
+                     c->run->algorithm ? c->run->algorithm : "native", c->ranks,
+                     c->run->in_place ? " in-place" : "");
             if (!chart_series(&ch[4], lab, false)) return;
             ms = ch[4].ns - 1;
-            snprintf(lab, sizeof lab, "  model (%s)", fs_algo_name(c->algo));
-            if (!chart_series(&ch[4], lab, true)) return;
+            if (!chart_series(&ch[4], "", true)) return;
             mm = ch[4].ns - 1;
         }
         series_add(&ch[4].s[ms], c->bytes, c->measured_busbw);
@@ -271,10 +296,12 @@ static void build_charts(rep *R, chart *ch)
 
 static void sources_table(rep *R, fs_doc *d)
 {
-    static const char *const head[] = {"file", "format", "runs", "points", "hosts", "recorded by"};
+    static const char *const head[] = {
+        "name in this report", "file",       "format", "runs", "points", "hosts",
+        "instance type",       "recorded by"};
     fs_table t;
-    if (fs_table_init(&t, 6, head)) return;
-    t.right[0] = t.right[1] = t.right[4] = t.right[5] = false;
+    if (fs_table_init(&t, 8, head)) return;
+    t.right[0] = t.right[1] = t.right[2] = t.right[5] = t.right[6] = t.right[7] = false;
     for (size_t f = 0; f < R->nr; f++) {
         const fs_results *r = &R->r[f];
         size_t pts = 0;
@@ -290,8 +317,14 @@ static void sources_table(rep *R, fs_doc *d)
                  r->meta.mpi_library ? "; " : "", r->meta.mpi_library ? r->meta.mpi_library : "",
                  r->meta.libfabric_version ? "; libfabric " : "",
                  r->meta.libfabric_version ? r->meta.libfabric_version : "");
-        const char *cells[] = {r->path, fs_format_name(r->format), nr,
-                               np,      hosts[0] ? hosts : NULL,   by[0] ? by : NULL};
+        const char *cells[] = {R->names[f],
+                               r->path,
+                               fs_format_name(r->format),
+                               nr,
+                               np,
+                               hosts[0] ? hosts : NULL,
+                               r->meta.instance_type,
+                               by[0] ? by : NULL};
         fs_table_row(&t, cells);
     }
     fs_doc_table(d, &t);
@@ -334,77 +367,111 @@ static void links_table(rep *R, fs_doc *d)
     fs_table_free(&t);
 }
 
-static void runs_table(rep *R, fs_doc *d, bool coll)
+/* Point-to-point runs: each column holds one quantity of one kind of run
+ * (a latency run has no bandwidth, a bandwidth run's window time is not a
+ * latency). */
+static void p2p_table(rep *R, fs_doc *d)
 {
-    static const char *const hp[] = {
-        "file",      "benchmark", "transport/provider", "sizes", "time at smallest (us)",
-        "peak GB/s", "timing"};
-    static const char *const hc[] = {"file",
-                                     "collective",
-                                     "algorithm",
-                                     "ranks",
-                                     "sizes",
-                                     "busbw at largest (GB/s)",
-                                     "model median |error| out of sample (in sample)"};
+    static const char *const head[] = {"file",
+                                       "benchmark",
+                                       "transport/provider",
+                                       "sizes",
+                                       "latency at smallest size (us)",
+                                       "peak bandwidth (GB/s) at size",
+                                       "message rate (M/s) at smallest size",
+                                       "statistic"};
     fs_table t;
-    if (fs_table_init(&t, 7, coll ? hc : hp)) return;
+    if (fs_table_init(&t, 8, head)) return;
+    t.right[0] = t.right[1] = t.right[2] = t.right[7] = false;
+    for (size_t f = 0; f < R->nr; f++)
+        for (size_t i = 0; i < R->r[f].nruns; i++) {
+            const fs_run *run = &R->r[f].runs[i];
+            fs_kind k = fs_run_kind(run);
+            if (run->npoints == 0 ||
+                (k != FS_KIND_LATENCY && k != FS_KIND_BANDWIDTH && k != FS_KIND_MESSAGE_RATE))
+                continue;
+            const fs_point *p0 = &run->points[0], *pn = &run->points[run->npoints - 1];
+            char b[8][64], tp[160];
+            snprintf(b[0], 64, "%.28s..%.28s",
+                     fs_fmt_bytes(b[6], 32, p0->bytes, false) ? b[6] : "?",
+                     fs_fmt_bytes(b[7], 32, pn->bytes, false) ? b[7] : "?");
+            const char *lat = NULL, *peak = NULL, *rate = NULL;
+            if (k == FS_KIND_LATENCY) {
+                lat = fs_fmt(b[1], 64, "%.4g", run_time(p0));
+            } else {
+                double pk = NAN, at = NAN;
+                for (size_t j = 0; j < run->npoints; j++) {
+                    double bw = point_bw(run, &run->points[j]);
+                    if (isfinite(bw) && !(bw <= pk)) pk = bw, at = run->points[j].bytes;
+                }
+                if (isfinite(pk)) {
+                    char sz[32];
+                    snprintf(b[2], 64, "%.4g at %s", pk, fs_fmt_bytes(sz, sizeof sz, at, false));
+                    peak = b[2];
+                }
+                /* messages per us = M/s: a window of messages over the window's time */
+                double mr = isfinite(p0->msg_rate_Mps)
+                                ? p0->msg_rate_Mps
+                                : (run->window ? run->window : 1) / run_time(p0);
+                rate = fs_fmt(b[3], 64, "%.4g", mr);
+            }
+            snprintf(tp, sizeof tp, "%s/%s", run->transport ? run->transport : "?",
+                     run->provider ? run->provider : "?");
+            const char *cells[] = {
+                R->names[f], run->benchmark, tp,   b[0],
+                lat,         peak,           rate, isfinite(p0->time_us.p50) ? "p50" : "mean"};
+            fs_table_row(&t, cells);
+        }
+    if (t.nrows)
+        fs_doc_table_id(d, &t, "p2p-runs");
+    else
+        fs_doc_para(d, "None in these files.");
+    fs_table_free(&t);
+}
+
+static void coll_table(rep *R, fs_doc *d)
+{
+    static const char *const head[] = {"file",
+                                       "collective",
+                                       "algorithm",
+                                       "ranks",
+                                       "sizes",
+                                       "busbw at largest size (GB/s)",
+                                       "model median |error| out of sample (in sample)"};
+    fs_table t;
+    if (fs_table_init(&t, 7, head)) return;
     t.right[0] = t.right[1] = t.right[2] = false;
     for (size_t f = 0; f < R->nr; f++)
         for (size_t i = 0; i < R->r[f].nruns; i++) {
             const fs_run *run = &R->r[f].runs[i];
-            if (is_coll(run->benchmark) != coll || run->npoints == 0) continue;
-            if (!coll && strcmp(run->benchmark, "latency") && strcmp(run->benchmark, "bw") &&
-                strcmp(run->benchmark, "bibw") && strcmp(run->benchmark, "msgrate") &&
-                strncmp(run->benchmark, "write", 5))
-                continue;
+            if (!is_coll(run->benchmark) || run->npoints == 0) continue;
             const fs_point *p0 = &run->points[0], *pn = &run->points[run->npoints - 1];
             char b[8][64];
             snprintf(b[0], 64, "%.28s..%.28s",
                      fs_fmt_bytes(b[6], 32, p0->bytes, false) ? b[6] : "?",
                      fs_fmt_bytes(b[7], 32, pn->bytes, false) ? b[7] : "?");
-            if (coll) {
-                double bus = pn->busbw_GBps;
-                if (!isfinite(bus) && run->ranks > 0)
-                    bus = fs_busbw_GBps((fs_collective)fs_coll_parse(run->benchmark), run->ranks,
-                                        pn->bytes, run_time(pn));
-                snprintf(b[1], 64, "%d", run->ranks);
-                double med = fs_check_median_abs(R->checks, R->nchecks, run, FS_ERR_OUT_OF_SAMPLE);
-                double in = fs_check_median_abs(R->checks, R->nchecks, run, FS_ERR_IN_SAMPLE);
-                snprintf(b[3], 64, "%.1f%% (%.1f%%)", 100 * med, 100 * in);
-                char alg[64];
-                snprintf(alg, sizeof alg, "%s%s", run->algorithm ? run->algorithm : "native",
-                         run->in_place ? " (in-place)" : "");
-                const char *cells[] = {R->r[f].path,
-                                       run->benchmark,
-                                       alg,
-                                       run->ranks ? b[1] : NULL,
-                                       b[0],
-                                       fs_fmt(b[2], 64, "%.4g", bus),
-                                       isfinite(med) ? b[3] : NULL};
-                fs_table_row(&t, cells);
-            } else {
-                double peak = NAN;
-                for (size_t j = 0; j < run->npoints; j++) {
-                    const fs_point *p = &run->points[j];
-                    double bw = isfinite(p->bandwidth_GBps) ? p->bandwidth_GBps
-                                                            : p->bytes / (run_time(p) * 1e3);
-                    if (isfinite(bw) && !(bw <= peak)) peak = bw;
-                }
-                char tp[160];
-                snprintf(tp, sizeof tp, "%s/%s", run->transport ? run->transport : "?",
-                         run->provider ? run->provider : "?");
-                const char *cells[] = {R->r[f].path,
-                                       run->benchmark,
-                                       tp,
-                                       b[0],
-                                       fs_fmt(b[2], 64, "%.4g", run_time(p0)),
-                                       fs_fmt(b[3], 64, "%.4g", peak),
-                                       isfinite(p0->time_us.p50) ? "p50" : "mean"};
-                fs_table_row(&t, cells);
-            }
+            double bus = pn->busbw_GBps;
+            if (!isfinite(bus) && run->ranks > 0)
+                bus = fs_busbw_GBps((fs_collective)fs_coll_parse(run->benchmark), run->ranks,
+                                    pn->bytes, run_time(pn));
+            snprintf(b[1], 64, "%d", run->ranks);
+            double med = fs_check_median_abs(R->checks, R->nchecks, run, FS_ERR_OUT_OF_SAMPLE);
+            double in = fs_check_median_abs(R->checks, R->nchecks, run, FS_ERR_IN_SAMPLE);
+            snprintf(b[3], 64, "%.1f%% (%.1f%%)", 100 * med, 100 * in);
+            char alg[64];
+            snprintf(alg, sizeof alg, "%s%s", run->algorithm ? run->algorithm : "native",
+                     run->in_place ? " (in-place)" : "");
+            const char *cells[] = {R->names[f],
+                                   run->benchmark,
+                                   alg,
+                                   run->ranks ? b[1] : NULL,
+                                   b[0],
+                                   fs_fmt(b[2], 64, "%.4g", bus),
+                                   isfinite(med) ? b[3] : NULL};
+            fs_table_row(&t, cells);
         }
     if (t.nrows)
-        fs_doc_table(d, &t);
+        fs_doc_table_id(d, &t, "collective-runs");
     else
         fs_doc_para(d, "None in these files.");
     fs_table_free(&t);
@@ -435,7 +502,7 @@ static void checks_table(rep *R, fs_doc *d)
         snprintf(b[0], 64, "%d", c->ranks);
         if (isfinite(c->model_us))
             snprintf(b[3], 64, "%.4g (%.4g-%.4g)", c->model_us, c->lo_us, c->hi_us);
-        const char *cells[] = {base(R->r[c->file].path),
+        const char *cells[] = {R->names[c->file],
                                fs_coll_name(c->coll),
                                alg,
                                b[0],
@@ -497,7 +564,7 @@ static void model_summary(rep *R, fs_doc *d)
     const fs_model_info *in = &R->info;
     const fs_calib_summary *s = &in->calib;
     char h[160], i[160], b[160];
-    fs_doc_heading(d, 2, "How far to trust the model");
+    fs_doc_heading(d, 3, "How far to trust the model");
     if (in->calibrated && s->headline.n) {
         fs_doc_para(d,
                     "Model error out of sample (points not used to calibrate it): %s. In sample: "
@@ -553,7 +620,63 @@ static void chart_here(rep *R, fs_doc *d, const chart *c)
     char fn[64], path[4200];
     snprintf(fn, sizeof fn, "%s.svg", c->name);
     path_in(path, sizeof path, R->o->dir, fn);
-    fs_doc_chart(d, fn, path, c->title);
+    fs_doc_chart(d, fn, path, c->caption);
+}
+
+/* Names, the fitted links, the model and its checks: everything the
+ * sections read.  0, or an error that ends the report. */
+static int prepare(rep *R, bool *have_model)
+{
+    const char **paths = malloc((R->nr ? R->nr : 1) * sizeof *paths);
+    R->names = malloc((R->nr ? R->nr : 1) * sizeof *R->names);
+    if (!paths || !R->names) {
+        free(paths);
+        return fs_err_set(R->err, FS_EXIT_RUNTIME, "out of memory");
+    }
+    for (size_t f = 0; f < R->nr; f++) paths[f] = R->r[f].path;
+    fs_report_short_names(paths, R->nr, R->names);
+    free(paths);
+    fs_err fe = {0};
+    int rc = fs_links_from_results(R->r, R->nr, NULL, &R->links, &R->nl, &fe);
+    if (rc == FS_EXIT_RUNTIME) return fs_err_set(R->err, rc, "%s", fe.msg);
+    if (rc) snprintf(R->fit_note, sizeof R->fit_note, "%.590s", fe.msg);
+    fs_model_opts mo = {.intra_GBps = NAN,
+                        .intra_alpha_us = NAN,
+                        .reduce_GBps = NAN,
+                        .results = R->r,
+                        .nresults = R->nr,
+                        .default_ranks = R->o->osu_ranks,
+                        .info = &R->info};
+    size_t ii;
+    fs_err me = {0};
+    rc = fs_model_build(R->links, R->nl, &mo, &R->model, &R->model_link, &ii, &me);
+    if (rc == FS_EXIT_RUNTIME) return fs_err_set(R->err, rc, "%s", me.msg);
+    *have_model = rc == 0;
+    if (*have_model)
+        return fs_predict_check(R->r, R->nr, R->links, R->nl, &R->info.base, R->info.force_base,
+                                R->o->osu_ranks, &R->checks, &R->nchecks, &R->no_ranks, &R->no_link,
+                                R->err);
+    return 0;
+}
+
+/* The first screen: per link and instance type, the network and training. */
+static int headline(rep *R, fs_doc *d)
+{
+    const fs_report_opts *o = R->o;
+    fs_headline_opts ho = {o->nodes,   o->nnodes,   o->gpus,        o->ngpus,    o->models,
+                           o->nmodels, o->instance, o->busbw_bytes, o->osu_ranks};
+    fs_catalog cat = {0}; /* the loader merges into it: it must start empty */
+    fs_err ce = {0};
+    bool have_cat = fs_catalog_load_default(&cat, &ce) == 0;
+    fs_headline_row *rows;
+    size_t n;
+    int rc = fs_headline_build(R->r, R->nr, (const char(*)[FS_REPORT_NAME_LEN])R->names,
+                               have_cat ? &cat : NULL, ce.msg, &ho, &rows, &n, R->err);
+    fs_catalog_free(&cat);
+    if (rc) return rc;
+    fs_headline_write(d, rows, n, &ho);
+    free(rows);
+    return 0;
 }
 
 int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_report_out *out,
@@ -573,37 +696,22 @@ int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_
     R.nr = nr;
     R.out = out;
     R.err = err;
-    fs_err fe = {0};
-    int rc = fs_links_from_results(r, nr, NULL, &R.links, &R.nl, &fe);
-    if (rc == FS_EXIT_RUNTIME) return fs_err_set(err, rc, "%s", fe.msg);
-    if (rc) snprintf(R.fit_note, sizeof R.fit_note, "%.590s", fe.msg);
-    fs_model_opts mo = {.intra_GBps = NAN,
-                        .intra_alpha_us = NAN,
-                        .reduce_GBps = NAN,
-                        .results = r,
-                        .nresults = nr,
-                        .default_ranks = o->osu_ranks,
-                        .info = &R.info};
-    size_t ii;
-    fs_err me = {0};
-    rc = fs_model_build(R.links, R.nl, &mo, &R.model, &R.model_link, &ii, &me);
-    if (rc == FS_EXIT_RUNTIME) return fs_err_set(err, rc, "%s", me.msg);
-    bool have_model = rc == 0;
-    rc = 0;
-    if (have_model &&
-        (rc = fs_predict_check(r, nr, R.links, R.nl, &R.info.base, R.info.force_base, o->osu_ranks,
-                               &R.checks, &R.nchecks, &R.no_ranks, &R.no_link, err)))
-        goto done;
-
-    chart ch[5] = {
-        {"latency", "Latency vs message size", "message size (bytes)", "time (us)", true, NULL, 0},
-        {"bandwidth", "Bandwidth vs message size", "message size (bytes)", "GB/s", false, NULL, 0},
-        {"busbw", "Collective bus bandwidth vs size", "vector size (bytes)", "busbw (GB/s)", false,
-         NULL, 0},
-        {"fit", "Point-to-point: measured and fitted model", "message size (bytes)", "time (us)",
-         true, NULL, 0},
-        {"model", "Collectives: measured vs model busbw", "vector size (bytes)", "busbw (GB/s)",
-         false, NULL, 0}};
+    bool have_model = false;
+    chart ch[5] = {{"latency", "Latency vs message size", "message size (bytes)",
+                    "time, half a round trip (us)", true, NULL, NULL, 0, 0},
+                   {"bandwidth", "Bandwidth vs message size", "message size (bytes)", "GB/s", false,
+                    NULL, NULL, 0, 0},
+                   {"busbw", "Collective bus bandwidth vs size", "vector size (bytes)",
+                    "busbw (GB/s)", false, NULL, NULL, 0, 0},
+                   {"fit", "Point-to-point: measured and fitted model", "message size (bytes)",
+                    "time (us)", true, "dashed: the fitted piecewise Hockney model", NULL, 0, 0},
+                   {"model", "Collectives: measured vs model busbw", "vector size (bytes)",
+                    "busbw (GB/s)", false,
+                    "dashed: the model of the run's algorithm (native: the fastest modelled)", NULL,
+                    0, 0}};
+    fs_doc d = {NULL, NULL};
+    int rc = prepare(&R, &have_model);
+    if (rc) goto done;
     build_charts(&R, ch);
     bool have_gnuplot = false;
     if (!o->charts) {
@@ -613,7 +721,6 @@ int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_
                  "charts not drawn: gnuplot not found%s (install gnuplot-nox)",
                  getenv("FS_GNUPLOT") ? " at $FS_GNUPLOT" : " on PATH");
     } else if ((rc = draw(&R, ch, 5))) {
-        for (size_t i = 0; i < 5; i++) chart_free(&ch[i]);
         goto done;
     } else {
         have_gnuplot = true;
@@ -622,45 +729,54 @@ int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_
     char md[4200], html[4200];
     path_in(md, sizeof md, o->dir, "report.md");
     path_in(html, sizeof html, o->dir, "report.html");
-    fs_doc d = {fopen(md, "w"), fopen(html, "w")};
+    d.md = fopen(md, "w");
+    d.html = fopen(html, "w");
     if (!d.md || !d.html) {
         rc = fs_err_set(err, FS_EXIT_RUNTIME, "%s: cannot write: %s", o->dir, strerror(errno));
-        if (d.md) fclose(d.md);
-        if (d.html) fclose(d.html);
-        for (size_t i = 0; i < 5; i++) chart_free(&ch[i]);
         goto done;
     }
+    fs_report_ctx ctx = {o,
+                         o->dir,
+                         r,
+                         nr,
+                         (const char(*)[FS_REPORT_NAME_LEN])R.names,
+                         have_gnuplot ? R.gnuplot : NULL,
+                         out};
     fs_doc_begin(&d, o->title ? o->title : "fabscale report");
+
+    /* ---- first screen: the answer ---- */
+    if ((rc = headline(&R, &d))) goto close;
+    if ((rc = fs_report_sections_write(&d, &ctx, FS_SECTION_FIRST_SCREEN, err))) goto close;
+
+    /* ---- the evidence ---- */
+    fs_doc_section(&d, "evidence");
+    fs_doc_heading(&d, 2, "Evidence");
     fs_doc_para(&d,
                 "Generated by fabscale %s. Times are p50 where the file records percentiles "
-                "(fabscale), else "
-                "averages (OSU, nccl-tests); GB/s = 10^9 bytes/s.%s%s",
+                "(fabscale), else averages (OSU, nccl-tests); GB/s = 10^9 bytes/s; files are "
+                "named by the shortest part of their path that tells them apart (Sources, "
+                "below).%s%s",
                 FS_VERSION, out->note[0] ? " Note: " : "", out->note);
     if (have_model) model_summary(&R, &d);
-    fs_doc_heading(&d, 2, "Sources");
-    sources_table(&R, &d);
-    fs_doc_heading(&d, 2, "Fitted links");
+    fs_doc_heading(&d, 3, "Fitted links");
     if (R.nl) {
-        fs_doc_para(
-            &d,
-            "Piecewise Hockney T(m) = alpha + m / bandwidth per protocol segment, fitted to "
-            "latency "
-            "p50 and bw time per message with relative weights; n1/2 is the size reaching half the "
-            "peak bandwidth.");
+        fs_doc_para(&d, "Piecewise Hockney T(m) = alpha + m / bandwidth per protocol segment, "
+                        "fitted to latency p50 and bw time per message with relative weights; "
+                        "n1/2 is the size reaching half the peak bandwidth.");
         links_table(&R, &d);
         chart_here(&R, &d, &ch[3]);
     } else {
         fs_doc_para(&d, "No link fitted: %s", R.fit_note);
     }
-    fs_doc_heading(&d, 2, "Point-to-point");
-    runs_table(&R, &d, false);
+    fs_doc_heading(&d, 3, "Point-to-point");
+    p2p_table(&R, &d);
     chart_here(&R, &d, &ch[0]);
     chart_here(&R, &d, &ch[1]);
-    fs_doc_heading(&d, 2, "Collectives");
-    runs_table(&R, &d, true);
+    fs_doc_heading(&d, 3, "Collectives");
+    coll_table(&R, &d);
     chart_here(&R, &d, &ch[2]);
     if (R.nchecks) {
-        fs_doc_heading(&d, 2, "Measured vs model");
+        fs_doc_heading(&d, 3, "Measured vs model");
         fs_doc_para(&d, "Error = (model - measured) / measured at every measured collective point; "
                         "the model uses the link fitted from the same file's point-to-point runs, "
                         "calibrated by the collectives measured on that link, and the run's "
@@ -682,7 +798,7 @@ int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_
             "their transport/provider (fabscale predict --link chooses one).",
             R.no_link);
     if (have_model) {
-        fs_doc_heading(&d, 2, "All-reduce at scale (model)");
+        fs_doc_heading(&d, 3, "All-reduce at scale (model)");
         char ll[400] = "derived from the measured collectives";
         if (R.model_link != FS_NO_LINK) fs_link_label(&R.links[R.model_link], ll, sizeof ll);
         fs_doc_para(&d,
@@ -691,19 +807,29 @@ int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_
                     ll, R.info.calibrated ? ", calibrated by the measured collectives" : "");
         scale_table(&R, &d);
     }
-    /* What the link does to training on the measured instance type. */
-    rc =
-        fs_train_report_section(&d, o->dir, have_gnuplot ? R.gnuplot : NULL, r, nr, NULL, out, err);
+    /* What the link does to training on the measured instance type, per workload. */
+    if ((rc = fs_train_report_section(&d, o->dir, have_gnuplot ? R.gnuplot : NULL, r, nr, NULL, out,
+                                      err)))
+        goto close;
+    if ((rc = fs_report_sections_write(&d, &ctx, FS_SECTION_EVIDENCE, err))) goto close;
+    fs_doc_heading(&d, 3, "Sources");
+    sources_table(&R, &d);
+    fs_doc_section_end(&d);
+close:
     fs_doc_end(&d);
-    int bad = ferror(d.md) || ferror(d.html);
-    bad |= fclose(d.md) != 0;
-    bad |= fclose(d.html) != 0;
-    if (bad) rc = fs_err_set(err, FS_EXIT_RUNTIME, "%s: cannot write the report", o->dir);
-    note_file(&R, "report.md");
-    note_file(&R, "report.html");
+done:;
+    int bad = 0;
+    if (d.md) bad |= ferror(d.md) | (fclose(d.md) != 0);
+    if (d.html) bad |= ferror(d.html) | (fclose(d.html) != 0);
+    if (bad && rc == 0)
+        rc = fs_err_set(err, FS_EXIT_RUNTIME, "%s: cannot write the report", o->dir);
+    if (d.md && d.html && rc == 0) {
+        note_file(&R, "report.md");
+        note_file(&R, "report.html");
+    }
     for (size_t i = 0; i < 5; i++) chart_free(&ch[i]);
-done:
     free(R.checks);
+    free(R.names);
     fs_links_free(R.links, R.nl);
     return rc;
 }

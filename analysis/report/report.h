@@ -1,7 +1,9 @@
 /*
  * report.h - `fabscale report`: a readable report (Markdown + one
  * self-contained HTML page) with gnuplot charts when gnuplot is installed
- * and the same numbers as tables always.
+ * and the same numbers as tables always.  Its first screen answers the
+ * buyer's question (report_headline.h); with several inputs a comparison
+ * follows; then the evidence.
  */
 #ifndef FS_REPORT_H
 #define FS_REPORT_H
@@ -16,9 +18,18 @@ typedef struct fs_report_opts {
     const char *title; /* NULL: "fabscale report" */
     bool charts;       /* false: tables only */
     int osu_ranks;     /* rank count for collectives that do not record it */
+    /* the first screen (NULL / 0: report_headline.h's defaults) */
+    const long *nodes; /* all-reduce busbw at these node counts */
+    size_t nnodes;
+    const long *gpus; /* training efficiency at these GPU counts */
+    size_t ngpus;
+    const char *const *models; /* workload presets */
+    size_t nmodels;
+    const char *instance; /* instance type of files that do not record one */
+    double busbw_bytes;   /* all-reduce size of the headline busbw */
 } fs_report_opts;
 
-#define FS_REPORT_MAX_FILES 16
+#define FS_REPORT_MAX_FILES 64
 
 typedef struct fs_report_out {
     size_t nfiles;

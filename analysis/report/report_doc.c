@@ -80,10 +80,33 @@ void fs_doc_para(fs_doc *d, const char *fmt, ...)
     fputs("</p>\n", d->html);
 }
 
+void fs_doc_section(fs_doc *d, const char *id)
+{
+    fputs("<section id=\"", d->html);
+    html_esc(d->html, id);
+    fputs("\">\n", d->html);
+}
+
+void fs_doc_section_end(fs_doc *d)
+{
+    fputs("</section>\n", d->html);
+}
+
 void fs_doc_table(fs_doc *d, const fs_table *t)
 {
+    fs_doc_table_id(d, t, NULL);
+}
+
+void fs_doc_table_id(fs_doc *d, const fs_table *t, const char *id)
+{
     fputs("|", d->md);
-    fputs("<table><thead><tr>", d->html);
+    fputs("<table", d->html);
+    if (id) {
+        fputs(" id=\"", d->html);
+        html_esc(d->html, id);
+        fputc('"', d->html);
+    }
+    fputs("><thead><tr>", d->html);
     for (size_t c = 0; c < t->ncols; c++) {
         fputc(' ', d->md);
         md_cell(d->md, t->head[c]);
