@@ -22,11 +22,13 @@ static void help(void)
     printf(
         "usage: fabscale predict [options] RESULTS...\n"
         "       fabscale predict --link ALPHA_US:GBPS [options]\n\n"
-        "Predicts all-reduce, reduce-scatter and all-gather time and bus bandwidth at the given\n"
-        "rank counts from the link fitted by `fabscale fit` (piecewise Hockney), for ring,\n"
-        "recursive doubling (rd), Rabenseifner, binomial tree, the hierarchical two-level model\n"
-        "(hier) and auto (the fastest per size).  Sizes are the whole vector (nccl-tests\n"
-        "convention); busbw = algbw x 2(p-1)/p (all-reduce) or (p-1)/p.  Where RESULTS hold\n"
+        "Predicts all-reduce, reduce-scatter, all-gather and all-to-all time and bus bandwidth\n"
+        "at the given rank counts from the link fitted by `fabscale fit` (piecewise Hockney),\n"
+        "for ring, recursive doubling (rd), Rabenseifner, binomial tree, the hierarchical\n"
+        "two-level model (hier), NCCL's algorithms on GPU nodes, pairwise / Bruck / NCCL's\n"
+        "all-to-all, and auto (the fastest per size).  Sizes are the whole vector (nccl-tests\n"
+        "convention; all-to-all: one rank's send buffer, n/p per peer); busbw = algbw x\n"
+        "2(p-1)/p (all-reduce) or (p-1)/p.  Where RESULTS hold\n"
         "measured collectives (fabscale, OSU, nccl-tests), they calibrate the model: per\n"
         "algorithm the achieved fraction of link bandwidth, an overhead per step and the\n"
         "reduction throughput; nccl-tests logs alone give a link derived from their curve.\n"
@@ -37,8 +39,11 @@ static void help(void)
         "options:\n"
         "  --ranks LIST          rank counts: 2,8,64 or MIN:MAX[:FACTOR] (default 2:1024)\n"
         "  --sizes LIST          sizes: 8,1K,1M or MIN:MAX[:FACTOR] (default 8:1G:8)\n"
-        "  --collective LIST     allreduce,reduce_scatter,allgather or all (default allreduce)\n"
-        "  --algorithm LIST      ring,rd,rabenseifner,tree,hier,auto,nccl_ring,nccl_tree,pat,nvls\n"
+        "  --collective LIST     allreduce,reduce_scatter,allgather,alltoall or all (default\n"
+        "                        allreduce)\n"
+        "  --algorithm LIST      "
+        "ring,rd,rabenseifner,tree,hier,auto,nccl_ring,nccl_tree,pat,nvls,\n"
+        "                        pairwise,bruck,nccl_a2a (each shown for the collectives it runs)\n"
         "                        (default: the model library's that apply, and auto)\n"
         "  --link L              the link to model: N (from `fit`), TRANSPORT/PROVIDER, or\n"
         "                        ALPHA_US:GBPS (no RESULTS needed); default: the first link\n"
@@ -216,6 +221,13 @@ static void band_cell(char *buf, double t, double lo, double hi)
         snprintf(buf, 48, "%.4g (%.3g-%.3g)", t, lo, hi);
 }
 
+/* Does algorithm a run collective c (auto runs every one)? */
+static bool runs(fs_algo a, fs_collective c)
+{
+    const fs_algo_desc *d = fs_algo_get(a);
+    return d && (a == FS_ALGO_AUTO || (d->ops & FS_OP(c)));
+}
+
 /* Text: one table per collective, a column per algorithm. */
 static int predictions_text(const popts *o, const fs_coll_model *m)
 {
@@ -225,7 +237,8 @@ static int predictions_text(const popts *o, const fs_coll_model *m)
         size_t nh = 0;
         head[nh++] = "ranks";
         head[nh++] = "size";
-        for (size_t a = 0; a < o->nalgos; a++) head[nh++] = fs_algo_name((fs_algo)o->algos[a]);
+        for (size_t a = 0; a < o->nalgos; a++)
+            if (runs((fs_algo)o->algos[a], coll)) head[nh++] = fs_algo_name((fs_algo)o->algos[a]);
         head[nh++] = "fastest";
         head[nh++] = "busbw_GBps";
         printf("%s%s: time (us) per algorithm and busbw of the fastest, %s\n", ci ? "\n" : "",
@@ -250,6 +263,7 @@ static int predictions_text(const popts *o, const fs_coll_model *m)
                 double blo = NAN, bhi = NAN;
                 for (size_t a = 0; a < o->nalgos; a++) {
                     fs_algo alg = (fs_algo)o->algos[a], ch;
+                    if (!runs(alg, coll)) continue;
                     double lo, hi;
                     double tus = fs_coll_time_band_us(m, coll, alg, p, n, &ch, &lo, &hi);
                     if (tus < best) best = tus, bestA = ch, blo = lo, bhi = hi;
@@ -288,6 +302,7 @@ static int predictions_rows(const popts *o, const fs_coll_model *m, json_t *jarr
                 for (size_t a = 0; a < o->nalgos; a++) {
                     fs_collective coll = (fs_collective)o->colls[ci];
                     fs_algo alg = (fs_algo)o->algos[a], ch;
+                    if (!runs(alg, coll)) continue;
                     int p = (int)o->ranks[ri];
                     double n = o->sizes[si];
                     double lo, hi;
@@ -472,8 +487,8 @@ int fs_cmd_predict(int argc, char **argv)
                                          {"csv", no_argument, NULL, 'c'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    static const char *const coll_words[] = {"allreduce", "reduce_scatter", "allgather", "all",
-                                             NULL};
+    static const char *const coll_words[] = {
+        "allreduce", "reduce_scatter", "allgather", "alltoall", "all", NULL};
     /* every algorithm of the model's registry */
     const char *algo_words[FS_ALGO_COUNT + 1];
     for (int a = 0; a < FS_ALGO_COUNT; a++) algo_words[a] = fs_algo_name((fs_algo)a);
@@ -503,7 +518,7 @@ int fs_cmd_predict(int argc, char **argv)
             rc = fs_cli_words("--collective", optarg, coll_words, w, 8, &n, &err);
             o.ncolls = 0;
             for (size_t i = 0; rc == 0 && i < n; i++) {
-                if (w[i] == 3) {
+                if (w[i] == FS_COLL_COUNT) { /* "all" */
                     for (int k = 0; k < FS_COLL_COUNT; k++) o.colls[k] = k;
                     o.ncolls = FS_COLL_COUNT;
                     break;

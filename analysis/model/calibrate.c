@@ -1,6 +1,8 @@
 /* calibrate.c - measured collectives calibrate the model (see calibrate.h). */
 #include "calibrate.h"
 
+#include "collective_algo.h"
+
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
@@ -15,8 +17,12 @@
 #define PRIOR_WEIGHT 0.003
 /* softplus(V_PRIOR) ~ 0.007: "no overhead" without pinning v at -inf */
 #define V_PRIOR (-5.0)
-/* efficiency and overhead per measured algorithm, and gamma */
-#define MAX_PARAMS (2 * FS_ALGO_COUNT + 1)
+/* Runs group by algorithm and by kind of collective: all-to-all moves no
+ * reduced data through a pipeline, so a library's (auto) all-to-all gets
+ * terms of its own, apart from its all-reduce. */
+#define NKEYS (2 * FS_ALGO_COUNT)
+/* efficiency and overhead per group, and gamma */
+#define MAX_PARAMS (2 * NKEYS + 1)
 
 static double logistic(double u)
 {
@@ -35,10 +41,10 @@ typedef struct problem {
     size_t n, nuse;
     bool link_mode; /* vary the link's alpha and bandwidth, not the calib terms */
     int ngroups;
-    fs_algo galgo[FS_ALGO_COUNT]; /* group -> the runs' algorithm */
-    int group_of[FS_ALGO_COUNT];  /* model algorithm -> group whose terms it takes, -1 */
-    int pe[FS_ALGO_COUNT], po[FS_ALGO_COUNT]; /* per group: parameter index or -1 */
-    int pg;                                   /* gamma's parameter or -1 */
+    int key_group[NKEYS];        /* point_key -> group of those runs, -1 */
+    int group_of[FS_ALGO_COUNT]; /* model algorithm -> group whose terms it takes, -1 */
+    int pe[NKEYS], po[NKEYS];    /* per group: parameter index or -1 */
+    int pg;                      /* gamma's parameter or -1 */
     int np;
     double prior[MAX_PARAMS];
     double alpha0, beta0; /* scales: us, us per byte */
@@ -60,6 +66,22 @@ static void apply(const problem *P, const double *x, fs_coll_model *m)
         k->step_overhead_us = P->po[g] >= 0 ? P->alpha0 * softplus(x[P->po[g]]) : 0;
     }
     if (P->pg >= 0) m->gamma_us_per_byte = P->beta0 * softplus(x[P->pg]);
+}
+
+static bool a2a_only(fs_algo a)
+{
+    const fs_algo_desc *d = fs_algo_get(a);
+    return d && d->ops == FS_OP(FS_ALLTOALL);
+}
+
+static int point_key(const fs_calib_point *p)
+{
+    return (int)p->algo + (p->coll == FS_ALLTOALL ? FS_ALGO_COUNT : 0);
+}
+
+static int point_group(const problem *P, const fs_calib_point *p)
+{
+    return P->key_group[point_key(p)];
 }
 
 static double model_time(const fs_coll_model *m, const fs_calib_point *p)
@@ -147,30 +169,38 @@ static int count_distinct(const double *v, size_t n)
     return k;
 }
 
+/* The most measured group whose runs are all-to-all (a2a) or not, -1. */
+static int most_measured(const problem *P, const int *npts, bool a2a)
+{
+    int best = -1;
+    for (int k = 0; k < NKEYS; k++) {
+        int g = P->key_group[k];
+        if (g >= 0 && (k >= FS_ALGO_COUNT) == a2a && (best < 0 || npts[g] > npts[best])) best = g;
+    }
+    return best;
+}
+
 /* Groups, parameters and priors for the calib terms from the points in use. */
 static void setup_terms(problem *P, bool fit_gamma)
 {
     P->ngroups = 0;
     P->np = 0;
     P->pg = -1;
-    for (int a = 0; a < FS_ALGO_COUNT; a++) P->group_of[a] = -1;
-    int npts[FS_ALGO_COUNT] = {0};
-    bool reducing[FS_ALGO_COUNT] = {0}, gather[FS_ALGO_COUNT] = {0};
-    double sizes[FS_ALGO_COUNT][64];
-    int nsz[FS_ALGO_COUNT] = {0};
+    for (int k = 0; k < NKEYS; k++) P->key_group[k] = -1;
+    int npts[NKEYS] = {0};
+    bool reducing[NKEYS] = {0}, gather[NKEYS] = {0};
+    double sizes[NKEYS][64];
+    int nsz[NKEYS] = {0};
     for (size_t i = 0; i < P->n; i++) {
         if (!P->use[i]) continue;
         const fs_calib_point *p = &P->pts[i];
-        int a = p->algo;
-        if (P->group_of[a] < 0) {
-            P->group_of[a] = P->ngroups;
-            P->galgo[P->ngroups++] = p->algo;
-        }
-        int g = P->group_of[a];
+        int key = point_key(p);
+        if (P->key_group[key] < 0) P->key_group[key] = P->ngroups++;
+        int g = P->key_group[key];
         npts[g]++;
         if (p->coll == FS_ALLGATHER)
             gather[g] = true;
-        else
+        else if (p->coll != FS_ALLTOALL)
             reducing[g] = true;
         if (nsz[g] < 64) sizes[g][nsz[g]++] = p->bytes;
     }
@@ -188,16 +218,18 @@ static void setup_terms(problem *P, bool fit_gamma)
             P->prior[P->np++] = V_PRIOR;
         }
     }
-    /* Algorithms without runs of their own take the library's (auto) terms,
-     * else those of the most measured algorithm. */
-    int fallback = P->group_of[FS_ALGO_AUTO];
-    if (fallback < 0 && P->ngroups > 0) {
-        fallback = 0;
-        for (int g = 1; g < P->ngroups; g++)
-            if (npts[g] > npts[fallback]) fallback = g;
+    /* Algorithms without runs of their own take the library's (auto) terms
+     * of their kind (all-to-all or not), else those of the most measured
+     * algorithm of their kind, else of the other kind. */
+    for (int a = 0; a < FS_ALGO_COUNT; a++) {
+        bool a2a = a2a_only((fs_algo)a);
+        int off = a2a ? FS_ALGO_COUNT : 0;
+        int g = P->key_group[a + off];
+        if (g < 0) g = P->key_group[FS_ALGO_AUTO + off];
+        if (g < 0) g = most_measured(P, npts, a2a);
+        if (g < 0) g = most_measured(P, npts, !a2a);
+        P->group_of[a] = g;
     }
-    for (int a = 0; a < FS_ALGO_COUNT; a++)
-        if (P->group_of[a] < 0) P->group_of[a] = fallback;
 }
 
 static double fit_once(problem *P, bool fit_gamma, double *x, int *np_out)
@@ -276,7 +308,7 @@ static void set_bands(fs_coll_model *m, const problem *P, const double *cv, doub
         size_t k = 0;
         int max_ranks = 0;
         for (size_t i = 0; i < P->n; i++) {
-            if (!P->use[i] || P->group_of[P->pts[i].algo] != g) continue;
+            if (!P->use[i] || point_group(P, &P->pts[i]) != g) continue;
             if (P->pts[i].ranks > max_ranks) max_ranks = P->pts[i].ranks;
             double d = cv ? log(P->pts[i].measured_us / cv[i]) : NAN;
             if (isfinite(d)) buf[k++] = d;
@@ -295,7 +327,8 @@ static void set_bands(fs_coll_model *m, const problem *P, const double *cv, doub
         c->max_ranks = max_ranks;
         /* points: measured with this algorithm (0 for one that borrows terms) */
         int npts = 0;
-        for (size_t i = 0; i < P->n; i++) npts += P->use[i] && P->pts[i].algo == (fs_algo)a;
+        for (size_t i = 0; i < P->n; i++)
+            npts += P->use[i] && P->pts[i].algo == (fs_algo)a && point_group(P, &P->pts[i]) == g;
         c->points = P->link_mode ? (int)P->nuse : npts;
     }
 }
@@ -470,6 +503,7 @@ int fs_calibrate_link(fs_coll_model *m, const fs_calib_point *pts, size_t n, fs_
     P.beta0 = bus > 0 && isfinite(bus) ? 1e-3 / bus : 1e-3;
     P.alpha0 = tsmall > 0 && isfinite(tsmall) ? tsmall / (2.0 * (psmall - 1)) : 1;
     for (int a = 0; a < FS_ALGO_COUNT; a++) P.group_of[a] = 0;
+    for (int k = 0; k < NKEYS; k++) P.key_group[k] = 0;
     int rc = run(&P, m, NULL, s, NULL, model_us, cv_us, &W, err);
     work_free(&W);
     return rc;

@@ -23,7 +23,8 @@ typedef struct fs_coll_ctx {
     bool nvls;
 } fs_coll_ctx;
 
-#define FS_OP(c)   (1u << (c))
+#define FS_OP(c) (1u << (c))
+/* the reducing and gathering collectives (all-to-all algorithms are their own) */
 #define FS_OPS_ALL (FS_OP(FS_ALLREDUCE) | FS_OP(FS_REDUCE_SCATTER) | FS_OP(FS_ALLGATHER))
 
 typedef struct fs_algo_desc {
@@ -65,6 +66,11 @@ int fs_nccl_nodes(const fs_coll_ctx *x, int p);
  * slower of the two (channels spread over all NICs; PXN). */
 double fs_nccl_bottleneck_GBps(const fs_coll_ctx *x, const fs_segment *net, const fs_segment *nvl,
                                int p);
+/* All-to-all on a node shape: the peers of one rank inside its node
+ * (r - 1, r = min(p, g)) and on other nodes (p - r), and the inter-node
+ * link as one rank's share of the node's NICs (K / g of them). */
+int fs_a2a_local_peers(const fs_coll_ctx *x, int p);
+fs_link fs_a2a_nic_share(const fs_coll_ctx *x);
 /* Time of bytes at GB/s, us (0 at infinite bandwidth). */
 double fs_xfer_us(double bytes, double GBps);
 

@@ -22,12 +22,13 @@ const fs_algo_desc fs_algo_auto = {
     "auto",
     {NULL},
     FS_LIB_DEFAULT,
-    FS_OPS_ALL,
+    FS_OPS_ALL | FS_OP(FS_ALLTOALL),
     "the fastest algorithm of the model's library (what NCCL / MPI would choose)",
     "least predicted time, as NCCL's tuner (ncclTopoGetAlgoTime)",
     NULL};
 
-static const char *const coll_names[FS_COLL_COUNT] = {"allreduce", "reduce_scatter", "allgather"};
+static const char *const coll_names[FS_COLL_COUNT] = {"allreduce", "reduce_scatter", "allgather",
+                                                      "alltoall"};
 static const char *const lib_names[FS_LIB_COUNT] = {"default", "mpi", "nccl"};
 
 const fs_algo_desc *fs_algo_get(fs_algo a)
@@ -78,6 +79,8 @@ int fs_coll_parse(const char *name)
     if (strcasecmp(name, "reducescatter") == 0 || strcasecmp(name, "reduce-scatter") == 0)
         return FS_REDUCE_SCATTER;
     if (strcasecmp(name, "all_gather") == 0) return FS_ALLGATHER;
+    if (strcasecmp(name, "all_to_all") == 0 || strcasecmp(name, "all-to-all") == 0)
+        return FS_ALLTOALL;
     return -1;
 }
 

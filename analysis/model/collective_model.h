@@ -64,6 +64,24 @@
  *              (what a ring moves through each NVLink, in one switch step).
  *   CollNet (SHARP switches) and NVLS across nodes are not modelled.
  *
+ * All-to-all (FS_ALLTOALL; n is one rank's send buffer, n/p to each rank,
+ * busbw = algbw (p-1)/p as nccl-tests' alltoall_perf).  A rank sends
+ * (r-1)/p n to the r-1 other ranks of its node (r = min(p, g)) and
+ * (p-r)/p n off the node, where all g GPUs send at once: each gets K/g of
+ * the node's NICs (K B_nic / g; more than one NIC when K > g).
+ *   pairwise:  MPI, p-1 exchange steps of n/p (Thakur, Rabenseifner & Gropp
+ *              2005: (p-1) alpha + (p-1)/p n beta), a step to a peer of the
+ *              same node on `intra`, to another node on the NIC share; steps
+ *              are blocking sendrecvs, so their times add.
+ *   bruck:     MPI, ceil(lg p) steps of about n/2 each (Bruck et al. 1997;
+ *              Thakur et al.: lg p alpha + n/2 lg p beta), for small
+ *              messages; across nodes every step on the NIC share.
+ *   nccl_a2a:  NCCL (grouped ncclSend/ncclRecv to every peer, nccl-tests
+ *              alltoall_perf): p - 1 p2p rounds, each its hop's latency and
+ *              n/p at NVLink (local peers) or the NIC share (the others),
+ *              with NCCL's protocol choice (fs_nccl_time); the rounds add
+ *              (the conservative end of their partial overlap).
+ *
  * auto: the fastest algorithm of the model's library that can run there
  * (what NCCL would choose, by NCCL's own rule: least predicted time).  On an
  * NCCL model `ring` and `tree` name nccl_ring and nccl_tree
@@ -112,6 +130,7 @@ typedef enum fs_collective {
     FS_ALLREDUCE,
     FS_REDUCE_SCATTER,
     FS_ALLGATHER,
+    FS_ALLTOALL, /* n = each rank's send buffer (n/p to every rank), nccl-tests alltoall_perf */
     FS_COLL_COUNT
 } fs_collective;
 
@@ -150,7 +169,8 @@ typedef struct fs_coll_model {
 
 /* Names as used on the command line and in results (the registry's: "ring",
  * "rd", "rabenseifner", "tree", "hier", "auto", "nccl_ring", "nccl_tree",
- * "pat", "nvls"; "allreduce", "reduce_scatter", "allgather").  Parsers
+ * "pat", "nvls", "pairwise", "bruck", "nccl_a2a"; "allreduce",
+ * "reduce_scatter", "allgather", "alltoall").  Parsers
  * return -1 for an unknown name; they also accept each entry's aliases
  * (recursive_doubling, hierarchical, dbtree, all_reduce, ...). */
 const char *fs_algo_name(fs_algo a);
@@ -190,7 +210,8 @@ double fs_coll_time_us(const fs_coll_model *m, fs_collective c, fs_algo a, int p
 double fs_coll_time_band_us(const fs_coll_model *m, fs_collective c, fs_algo a, int p, double n,
                             fs_algo *chosen, double *lo_us, double *hi_us);
 
-/* nccl-tests bus-bandwidth factor: 2(p-1)/p all-reduce, (p-1)/p RS and AG. */
+/* nccl-tests bus-bandwidth factor: 2(p-1)/p all-reduce, (p-1)/p RS, AG and
+ * all-to-all. */
 double fs_busbw_factor(fs_collective c, int p);
 /* busbw in GB/s for n bytes in t_us (algbw = n / t). */
 double fs_busbw_GBps(fs_collective c, int p, double n, double t_us);

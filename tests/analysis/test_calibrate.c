@@ -230,6 +230,78 @@ static void derives_link_from_collectives(void **state)
     assert_true(m.calib[FS_ALGO_RING].rel_hi > 1 && m.calib[FS_ALGO_AUTO].rel_hi > 1);
 }
 
+/* Measured all-to-all (MPI native: the library chose) beside measured
+ * all-reduce: each gets its own terms, recovered from exact data, and the
+ * all-to-all algorithms take the all-to-all ones. */
+static void alltoall_terms_apart_from_allreduce(void **state)
+{
+    (void)state;
+    fs_coll_model truth = link_model();
+    for (int a = 0; a < FS_ALGO_COUNT; a++) truth.calib[a] = (fs_coll_calib){0.6, 8.0, 0, 0, 0, 0};
+    /* all-to-all runs at 45% of the link with 12 us per peer step */
+    truth.calib[FS_ALGO_PAIRWISE] = truth.calib[FS_ALGO_BRUCK] =
+        (fs_coll_calib){0.45, 12.0, 0, 0, 0, 0};
+    fs_calib_point pts[256];
+    size_t n = 0;
+    int ranks[] = {2, 4, 8, 16};
+    fs_collective colls[] = {FS_ALLREDUCE, FS_ALLTOALL};
+    for (int c = 0; c < 2; c++)
+        for (int k = 0; k < 4; k++)
+            for (double b = 1024; b <= 64.0 * 1024 * 1024; b *= 4) {
+                fs_calib_point *p = &pts[n++];
+                *p = (fs_calib_point){colls[c], FS_ALGO_AUTO, ranks[k], b, 0};
+                p->measured_us = fs_coll_time_us(&truth, p->coll, p->algo, p->ranks, b, NULL);
+            }
+    fs_coll_model m = link_model();
+    fs_calib_summary s;
+    fs_err err = {0};
+    fs_calib_opts o = {0, false};
+    assert_int_equal(fs_calibrate(&m, pts, n, &o, &s, NULL, NULL, NULL, &err), 0);
+    WITHIN(m.calib[FS_ALGO_PAIRWISE].bw_efficiency, 0.45, 0.01);
+    WITHIN(m.calib[FS_ALGO_PAIRWISE].step_overhead_us, 12.0, 0.03);
+    WITHIN(m.calib[FS_ALGO_BRUCK].bw_efficiency, 0.45, 0.01);
+    WITHIN(m.calib[FS_ALGO_RING].bw_efficiency, 0.6, 0.01);
+    WITHIN(m.calib[FS_ALGO_RING].step_overhead_us, 8.0, 0.03);
+    assert_true(s.in.max < 1e-3);
+    assert_true(s.cv_rank.n > 0 && s.cv_rank.max < 1e-2);
+    /* beyond the measured rank counts: 64 ranks from 2-16 */
+    double want = fs_coll_time_us(&truth, FS_ALLTOALL, FS_ALGO_AUTO, 64, 1 << 20, NULL);
+    WITHIN(fs_coll_time_us(&m, FS_ALLTOALL, FS_ALGO_AUTO, 64, 1 << 20, NULL), want, 1e-2);
+}
+
+/* All-to-all alone, with noise: the calibrated model's error out of sample
+ * is small and its band holds the truth at a rank count it did not see. */
+static void alltoall_noisy_band_holds(void **state)
+{
+    (void)state;
+    fs_coll_model truth = link_model();
+    for (int a = 0; a < FS_ALGO_COUNT; a++) truth.calib[a] = (fs_coll_calib){0.7, 5.0, 0, 0, 0, 0};
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 7);
+    fs_calib_point pts[128];
+    size_t n = 0;
+    int ranks[] = {2, 3, 4, 5};
+    for (int k = 0; k < 4; k++)
+        for (double b = 4096; b <= 64.0 * 1024 * 1024; b *= 2) {
+            fs_calib_point *p = &pts[n++];
+            *p = (fs_calib_point){FS_ALLTOALL, FS_ALGO_PAIRWISE, ranks[k], b, 0};
+            p->measured_us = fs_coll_time_us(&truth, p->coll, p->algo, p->ranks, b, NULL) *
+                             exp(gsl_ran_gaussian(r, 0.03));
+        }
+    gsl_rng_free(r);
+    fs_coll_model m = link_model();
+    fs_calib_summary s;
+    fs_err err = {0};
+    assert_int_equal(fs_calibrate(&m, pts, n, NULL, &s, NULL, NULL, NULL, &err), 0);
+    assert_false(s.gamma_fitted); /* nothing is reduced */
+    WITHIN(m.calib[FS_ALGO_PAIRWISE].bw_efficiency, 0.7, 0.05);
+    assert_true(s.headline.n > 0 && s.headline.median < 0.05);
+    double lo, hi, want = fs_coll_time_us(&truth, FS_ALLTOALL, FS_ALGO_PAIRWISE, 8, 1 << 24, NULL);
+    fs_coll_time_band_us(&m, FS_ALLTOALL, FS_ALGO_PAIRWISE, 8, 1 << 24, NULL, &lo, &hi);
+    assert_true(lo <= want && want <= hi);
+    assert_true(hi / lo < 1.3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +311,8 @@ int main(void)
         cmocka_unit_test(single_point_has_no_cv),
         cmocka_unit_test(no_usable_point_is_bad_input),
         cmocka_unit_test(derives_link_from_collectives),
+        cmocka_unit_test(alltoall_terms_apart_from_allreduce),
+        cmocka_unit_test(alltoall_noisy_band_holds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -260,6 +260,117 @@ static void calibration_and_band(void **state)
     assert_true(lo == t1 && hi == t1);
 }
 
+/* All-to-all by hand.  Flat link T(m) = 2 + m/1000; n = 8000 bytes per
+ * rank at p = 8: n/p = 1000 per peer. */
+static void alltoall_flat(void **state)
+{
+    (void)state;
+    fs_coll_model m = flat_model();
+    /* pairwise: 7 steps of T(1000) = 7 * 3 */
+    NEAR(t(&m, FS_ALLTOALL, FS_ALGO_PAIRWISE, 8, 8000), 21.0);
+    /* Bruck: 3 steps of T(n/2) = 3 * (2 + 4) */
+    NEAR(t(&m, FS_ALLTOALL, FS_ALGO_BRUCK, 8, 8000), 18.0);
+    /* 5 ranks: ceil(lg 5) = 3 steps; pairwise 4 steps of T(1600) */
+    NEAR(t(&m, FS_ALLTOALL, FS_ALGO_BRUCK, 5, 8000), 3 * (2 + 4.0));
+    NEAR(t(&m, FS_ALLTOALL, FS_ALGO_PAIRWISE, 5, 8000), 4 * (2 + 1.6));
+    /* auto (MPI): Bruck for small messages, pairwise for large ones */
+    fs_algo ch;
+    fs_coll_time_us(&m, FS_ALLTOALL, FS_ALGO_AUTO, 64, 64 * 8, &ch);
+    assert_int_equal(ch, FS_ALGO_BRUCK);
+    fs_coll_time_us(&m, FS_ALLTOALL, FS_ALGO_AUTO, 64, 64e6, &ch);
+    assert_int_equal(ch, FS_ALGO_PAIRWISE);
+    /* the reducing algorithms do not run it, nor the all-to-all ones a reduction */
+    assert_true(isnan(t(&m, FS_ALLTOALL, FS_ALGO_RING, 8, 8000)));
+    assert_true(isnan(t(&m, FS_ALLREDUCE, FS_ALGO_PAIRWISE, 8, 8000)));
+    NEAR(fs_busbw_factor(FS_ALLTOALL, 8), 0.875);
+    assert_int_equal(fs_coll_parse("all_to_all"), FS_ALLTOALL);
+    assert_string_equal(fs_coll_name(FS_ALLTOALL), "alltoall");
+}
+
+/* Multi-NIC nodes: g = 8 GPUs, K = 4 NICs of 12.5 GB/s (alpha 20 us): a
+ * GPU's share is 6.25 GB/s; NVLink 300 GB/s, alpha 1 us.  At p = 32 (4
+ * nodes) and n = 32 MB: 7 local peers of 1 MB, 24 remote ones. */
+static void alltoall_multi_nic(void **state)
+{
+    (void)state;
+    fs_coll_model m = {.inter = fs_link_hockney(20, 12.5),
+                       .intra = fs_link_hockney(1, 300),
+                       .ranks_per_node = 8,
+                       .nics_per_node = 4};
+    double n = 32e6, per = 1e6;
+    double want = 7 * (1 + per / 300e3) + 24 * (20 + per / 6.25e3);
+    NEAR(t(&m, FS_ALLTOALL, FS_ALGO_NCCL_A2A, 32, n), want);
+    fs_algo ch;
+    NEAR(fs_coll_time_us(&m, FS_ALLTOALL, FS_ALGO_AUTO, 32, n, &ch), want);
+    assert_int_equal(ch, FS_ALGO_NCCL_A2A);
+    /* one node: NVLink only */
+    NEAR(t(&m, FS_ALLTOALL, FS_ALGO_NCCL_A2A, 8, 8e6), 7 * (1 + 1e6 / 300e3));
+    /* MPI pairwise on the same shape takes the same steps */
+    m.library = FS_LIB_MPI;
+    NEAR(t(&m, FS_ALLTOALL, FS_ALGO_PAIRWISE, 32, n), want);
+    /* more NICs than GPUs: every GPU gets K/g = 4 of them (p5: 32 NICs) */
+    m.library = FS_LIB_NCCL;
+    m.nics_per_node = 32;
+    NEAR(t(&m, FS_ALLTOALL, FS_ALGO_NCCL_A2A, 32, n),
+         7 * (1 + per / 300e3) + 24 * (20 + per / 50e3));
+}
+
+/* Physics of every all-to-all algorithm: time non-decreasing in size and
+ * in ranks, and busbw never above what one GPU's links carry (its NVLink
+ * for the peers in its node, its share of the node's NICs for the rest),
+ * over
+ * 2..65536 ranks x 8 B..16 GiB, node shapes with fewer and more NICs than
+ * GPUs, calibrated and not. */
+static void alltoall_properties(void **state)
+{
+    (void)state;
+    struct {
+        int g, nics;
+        fs_coll_lib lib;
+    } shapes[] = {{1, 1, FS_LIB_MPI},  {8, 4, FS_LIB_MPI},  {8, 32, FS_LIB_MPI},
+                  {1, 4, FS_LIB_NCCL}, {8, 4, FS_LIB_NCCL}, {8, 32, FS_LIB_NCCL},
+                  {4, 8, FS_LIB_NCCL}};
+    fs_algo algos[] = {FS_ALGO_PAIRWISE, FS_ALGO_BRUCK, FS_ALGO_NCCL_A2A, FS_ALGO_AUTO};
+    long points = 0, bad = 0;
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (int cal = 0; cal < 2; cal++) {
+            fs_coll_model m = {.inter = fs_link_hockney(20, 12.5),
+                               .intra = fs_link_hockney(0.7, 450),
+                               .ranks_per_node = shapes[s].g,
+                               .nics_per_node = shapes[s].nics,
+                               .library = shapes[s].lib};
+            if (cal)
+                for (int a = 0; a < FS_ALGO_COUNT; a++)
+                    m.calib[a] = (fs_coll_calib){.bw_efficiency = 0.7, .step_overhead_us = 4};
+            int g = shapes[s].g;
+            double share = 12.5 * shapes[s].nics / g;
+            for (size_t ai = 0; ai < sizeof algos / sizeof algos[0]; ai++) {
+                double prev_p[80];
+                for (int k = 0; k < 80; k++) prev_p[k] = NAN;
+                for (int p = 2; p <= 65536; p = p < 16 ? p + 1 : p * 2) {
+                    double prev_n = NAN;
+                    int k = 0;
+                    for (double n = 8; n <= 16.0 * (1 << 30); n *= 2, k++) {
+                        double tt = fs_coll_time_us(&m, FS_ALLTOALL, algos[ai], p, n, NULL);
+                        if (isnan(tt)) continue;
+                        points++;
+                        bad += !(tt > 0) || !(isnan(prev_n) || prev_n <= tt * (1 + 1e-12));
+                        bad += !(isnan(prev_p[k]) || prev_p[k] <= tt * (1 + 1e-12));
+                        prev_n = prev_p[k] = tt;
+                        double bus = fs_busbw_GBps(FS_ALLTOALL, p, n, tt);
+                        /* (p-1)/p n leaves the GPU: (r-1)/p n over NVLink, (p-r)/p n over its
+                         * share of the NICs, each at most at its link's rate */
+                        int r = p < g ? p : g;
+                        double cap = (p - 1) / fmax((r - 1) / 450.0, (p - r) / share);
+                        bad += bus > cap * (1 + 1e-12);
+                    }
+                }
+            }
+        }
+    assert_true(points > 10000);
+    assert_int_equal(bad, 0);
+}
+
 static void registry(void **state)
 {
     (void)state;
@@ -302,6 +413,9 @@ int main(void)
         cmocka_unit_test(nccl_multi_nic),
         cmocka_unit_test(nccl_one_gpu_per_node),
         cmocka_unit_test(calibration_and_band),
+        cmocka_unit_test(alltoall_flat),
+        cmocka_unit_test(alltoall_multi_nic),
+        cmocka_unit_test(alltoall_properties),
         cmocka_unit_test(registry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
