@@ -180,6 +180,7 @@ int main(int argc, char **argv)
             };
             rc = ops->init(&tp, &topts);
             if (rc) snprintf(msg, sizeof msg, "%s", tp.errmsg);
+            if (!rc) fs_fault_wrap_transport(&tp);
             rc = fs_agree_error(rte, rc, msg, sizeof msg);
             for (int b = 0; !rc && b < opt.nbenches; b++) {
                 const fs_bench *bench = opt.benches[b];
