@@ -124,12 +124,12 @@ int main(int argc, char **argv)
         /* What decides how the run behaves: the options, and the
          * environment knobs (FS_COLL_CHUNK, FS_YIELD, FS_FAULT, FI_*,
          * OMPI_MCA_*) under their own names. */
-        json_t *settings =
-            json_pack("{s:f, s:f, s:I, s:I, s:I, s:I, s:i, s:f}", "precision", opt.precision,
-                      "time_per_size_s", opt.time_per_size, "min_iterations",
-                      (json_int_t)opt.min_iters, "max_iterations", (json_int_t)opt.max_iters,
-                      "fixed_iterations", (json_int_t)opt.fixed_iters, "warmup_iterations",
-                      (json_int_t)opt.warmup, "window", opt.window, "timeout_s", opt.timeout);
+        json_t *settings = json_pack(
+            "{s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:i, s:f}", "precision", opt.precision,
+            "time_per_size_s", opt.time_per_size, "min_time_s", opt.min_time, "min_iterations",
+            (json_int_t)opt.min_iters, "max_iterations", (json_int_t)opt.max_iters,
+            "fixed_iterations", (json_int_t)opt.fixed_iters, "warmup_iterations",
+            (json_int_t)opt.warmup, "window", opt.window, "timeout_s", opt.timeout);
         fs_metadata_add_env_knobs(settings);
         json_object_set_new(meta, "settings", settings);
         if (appended) {
@@ -180,6 +180,7 @@ int main(int argc, char **argv)
             };
             rc = ops->init(&tp, &topts);
             if (rc) snprintf(msg, sizeof msg, "%s", tp.errmsg);
+            if (!rc) fs_fault_wrap_transport(&tp);
             rc = fs_agree_error(rte, rc, msg, sizeof msg);
             for (int b = 0; !rc && b < opt.nbenches; b++) {
                 const fs_bench *bench = opt.benches[b];

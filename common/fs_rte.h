@@ -24,10 +24,17 @@
  *    (an injected send it could not write to its socket yet) leave while
  *    this rank sits in a barrier; otherwise the peer waits for them forever.
  *    Hooks run on the calling thread, never inside a timed loop.
+ *  - Heartbeat: whatever completes an operation (a transport reading a
+ *    completion, an MPI request finishing, an iteration ending, a runtime
+ *    collective returning) calls fs_rte_heartbeat().  fabscale-bench's
+ *    watchdog counts these, so progress is measured in completions: a
+ *    rank inside one long iteration (64 messages of 4 MiB on a slow link)
+ *    is seen to progress as each message completes.
  */
 #ifndef FS_RTE_H
 #define FS_RTE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 
@@ -107,6 +114,19 @@ static inline void fs_rte_remove_progress(fs_rte *rte, fs_rte_progress_fn fn, vo
 static inline void fs_rte_progress(fs_rte *rte)
 {
     for (int i = 0; i < rte->nprogress; i++) rte->progress[i].fn(rte->progress[i].arg);
+}
+
+/* Completions seen by this process (common/fs_rte.c).  Written only by
+ * the thread that drives the transports and the harness; read by the
+ * watchdog thread. */
+extern atomic_ulong fs_rte_heartbeats;
+
+/* One more completion: a relaxed load and store (no locked instruction),
+ * cheap enough for a transport's completion path. */
+static inline void fs_rte_heartbeat(void)
+{
+    unsigned long b = atomic_load_explicit(&fs_rte_heartbeats, memory_order_relaxed);
+    atomic_store_explicit(&fs_rte_heartbeats, b + 1, memory_order_relaxed);
 }
 
 static inline int fs_rte_barrier(fs_rte *rte)

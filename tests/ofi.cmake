@@ -10,9 +10,11 @@ fs_add_unit_test(test_ofi_efa
           ${FS_OFI_SRC}/ofi.c ${FS_OFI_SRC}/ofi_info.c ${FS_OFI_SRC}/ofi_mr.c
           ${FS_OFI_SRC}/ofi_xfer.c ${FS_OFI_SRC}/ofi_attr.c ${FS_OFI_SRC}/ofi_list.c
           ${FS_TR_SRC}/transport.c ${FS_TR_SRC}/coll_types.c ${FS_TR_SRC}/mpi/mpi.c
+          ${CMAKE_SOURCE_DIR}/common/fs_rte.c
   LIBS PkgConfig::FABRIC PkgConfig::JANSSON MPI::MPI_C)
 if(TARGET test_ofi_efa)
-  target_include_directories(test_ofi_efa PRIVATE ${FS_TR_SRC} ${FS_OFI_SRC} ${CMAKE_CURRENT_SOURCE_DIR}/ofi)
+  target_include_directories(test_ofi_efa PRIVATE ${FS_TR_SRC} ${FS_OFI_SRC} ${CMAKE_CURRENT_SOURCE_DIR}/ofi
+                             ${CMAKE_SOURCE_DIR}/common)
   target_link_options(test_ofi_efa PRIVATE
     -Wl,--wrap=fi_getinfo -Wl,--wrap=fi_fabric -Wl,--wrap=fi_version)
 endif()

@@ -8,7 +8,10 @@
 #include <time.h>
 #include <unistd.h>
 
-typedef enum { F_HANG, F_KILL, F_CORRUPT, F_DELAY } fault_kind;
+#include "fs_rte.h"
+
+typedef enum { F_HANG, F_KILL, F_CORRUPT, F_DELAY, F_SLOW } fault_kind;
+#define NKINDS 5
 
 typedef struct fault {
     fault_kind kind;
@@ -22,14 +25,14 @@ static int nfaults;
 
 static int parse_one(char *spec, fault *f, char *why, size_t len)
 {
-    static const char *const kinds[] = {"hang", "kill", "corrupt", "delay"};
+    static const char *const kinds[NKINDS] = {"hang", "kill", "corrupt", "delay", "slow"};
     char *save = NULL, *tok = strtok_r(spec, ":", &save);
     *f = (fault){.rank = -1, .bytes = -1};
     int k = -1;
-    for (int i = 0; tok && i < 4; i++)
+    for (int i = 0; tok && i < NKINDS; i++)
         if (strcmp(tok, kinds[i]) == 0) k = i;
     if (k < 0) {
-        snprintf(why, len, "FS_FAULT: unknown fault \"%s\" (hang, kill, corrupt, delay)",
+        snprintf(why, len, "FS_FAULT: unknown fault \"%s\" (hang, kill, corrupt, delay, slow)",
                  tok ? tok : "");
         return -1;
     }
@@ -107,4 +110,53 @@ void fs_fault_sleep_us(unsigned us)
 {
     struct timespec ts = {us / 1000000, (long)(us % 1000000) * 1000};
     nanosleep(&ts, NULL);
+}
+
+/* slow: the transport's sends, each after a nap. */
+static const struct fs_transport_ops *inner;
+static struct fs_transport_ops slow_ops;
+
+static void slow_down(size_t len)
+{
+    for (int i = 0; i < nfaults; i++) {
+        if (faults[i].kind != F_SLOW || !at(&faults[i], len)) continue;
+        fs_fault_sleep_us(faults[i].us);
+        /* The nap stands for a link's time on the wire: this rank is at
+         * work, as a rank whose sends complete one by one would be. */
+        fs_rte_heartbeat();
+    }
+}
+
+static int slow_isend(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr,
+                      uint32_t tag, fs_req *req)
+{
+    slow_down(len);
+    return inner->isend(tp, peer, buf, len, mr, tag, req);
+}
+
+static int slow_send(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr,
+                     uint32_t tag)
+{
+    slow_down(len);
+    return inner->send(tp, peer, buf, len, mr, tag);
+}
+
+static int slow_write_notify(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr,
+                             const fs_rkey *dst, uint64_t offset, fs_req *req)
+{
+    slow_down(len);
+    return inner->write_notify(tp, peer, buf, len, mr, dst, offset, req);
+}
+
+void fs_fault_wrap_transport(fs_transport *tp)
+{
+    bool slow = false;
+    for (int i = 0; i < nfaults; i++) slow |= faults[i].kind == F_SLOW;
+    if (!slow) return;
+    inner = tp->ops;
+    slow_ops = *tp->ops;
+    slow_ops.isend = slow_isend;
+    if (inner->send) slow_ops.send = slow_send;
+    if (inner->write_notify) slow_ops.write_notify = slow_write_notify;
+    tp->ops = &slow_ops;
 }

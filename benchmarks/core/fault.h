@@ -8,6 +8,10 @@
  *              iteration at N bytes: --validate must name the pair
  *     delay    rank R sleeps U microseconds in every iteration (all sizes,
  *              or only N): the slowest-rank statistic must name it
+ *     slow     rank R's transport sleeps U microseconds before each message
+ *              it sends (all sizes, or only N): a slow link, on which one
+ *              iteration outlasts --timeout while its messages keep
+ *              completing; the watchdog must not fire
  * Several faults may be given separated by ','. */
 #ifndef FS_FAULT_H
 #define FS_FAULT_H
@@ -26,5 +30,10 @@ void fs_fault_before_validate(fs_bench_ctx *c);
 /* Microseconds to sleep per iteration at this size (0: none). */
 unsigned fs_fault_delay_us(size_t bytes);
 void fs_fault_sleep_us(unsigned us);
+
+/* After the transport's init: when a slow fault targets this rank, route
+ * its sends through the delaying wrappers (tp->ops changes; the original
+ * table still closes the transport). */
+void fs_fault_wrap_transport(fs_transport *tp);
 
 #endif

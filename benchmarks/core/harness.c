@@ -20,15 +20,22 @@
  * the slowest is the initiator whose iteration took longest (a hiccup of
  * one rank then counts against it once, not for the rest of the batch).
  * Rank 0 then decides - the same decision for all, by broadcast -
- * whether the mean is known to the requested precision or the budget is
- * spent.  The harness talks to the other ranks only through the runtime seam
- * (fs_rte.h), and only between batches, never inside the timed loop. */
+ * whether the median, the statistic reported, is known to the requested
+ * precision (its distribution-free interval from order statistics: heavy
+ * tails, which keep the mean's interval wide, do not move it) after a
+ * minimum count and time, or the budget is spent, and how long the next
+ * batch is: bounded by the time left as well as by count, so at 4 MiB on a
+ * slow link a point ends within its budget and the ranks waiting for the
+ * batch (outside the pair) wait no longer than that.  The harness talks to the other ranks only
+ * through the runtime seam (fs_rte.h), and only between batches, never inside the timed loop. */
 #include "harness.h"
 
 #include "fault.h"
 #include "watchdog.h"
 
 #include <math.h>
+
+#include <gsl/gsl_sort.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,7 +132,7 @@ static long default_warmup(size_t bytes)
 }
 
 static int warm_up(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs_harness_cfg *cfg,
-                   long *done)
+                   long *done, double *mean_s)
 {
     long want = cfg->warmup >= 0 ? cfg->warmup : default_warmup(c->bytes);
     /* Warm-up never takes more than a tenth of the budget: at 4 MiB with a
@@ -152,6 +159,7 @@ static int warm_up(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs_h
         if (fs_rte_bcast(h->rte, &stop, sizeof stop, 0)) return rte_failed(h, c);
     }
     *done = i;
+    *mean_s = i > 0 ? (h->clock() - t0) / (double)i : 0;
     return 0;
 }
 
@@ -161,18 +169,30 @@ static long target_iters(const fs_harness_cfg *cfg)
     return cfg->fixed_iters > 0 ? cfg->fixed_iters : cfg->max_iters;
 }
 
-static long next_batch(const fs_harness_cfg *cfg, long n, double mean_s, double left_s)
+long fs_harness_next_batch(const fs_harness_cfg *cfg, long n, double mean_s, double left_s)
 {
+    bool fixed = cfg->fixed_iters > 0;
     long remaining = target_iters(cfg) - n;
-    long batch = n == 0 ? cfg->min_iters : n; /* double the sample each time */
-    if (cfg->fixed_iters <= 0 && n > 0 && mean_s > 0) {
-        /* Never plan past the budget. */
-        double fit = left_s / mean_s;
+    /* Nothing known (no warm-up): one iteration to learn the pace.  Then
+     * --min-iters in one go, then double the sample each time. */
+    long batch =
+        n == 0 ? (mean_s > 0 ? cfg->min_iters : 1) : (n < cfg->min_iters ? cfg->min_iters - n : n);
+    if (mean_s > 0) {
+        double span = fixed ? FS_BATCH_SPAN_S : left_s;
+        double fit = span / mean_s;
         if (fit < (double)batch) batch = fit < 1 ? 1 : (long)fit;
     }
     if (batch > BATCH_MAX) batch = BATCH_MAX;
     if (batch > remaining) batch = remaining;
     return batch < 1 ? 1 : batch;
+}
+
+bool fs_harness_stop(const fs_harness_cfg *cfg, long n, double elapsed_s, double rel,
+                     bool *converged)
+{
+    *converged = n >= cfg->min_iters && elapsed_s >= cfg->min_time && rel <= cfg->precision;
+    if (cfg->fixed_iters > 0) return n >= cfg->fixed_iters;
+    return *converged || elapsed_s >= cfg->time_per_size || n >= cfg->max_iters;
 }
 
 static int validate(fs_harness *h, const fs_bench *b, fs_bench_ctx *c)
@@ -204,7 +224,11 @@ static int validate(fs_harness *h, const fs_bench *b, fs_bench_ctx *c)
 int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs_harness_cfg *cfg,
                      fs_bench_point *out)
 {
-    *out = (fs_bench_point){.bytes = c->bytes, .slowest_rank = -1};
+    *out = (fs_bench_point){.bytes = c->bytes,
+                            .slowest_rank = -1,
+                            .p50_ci95_lo = NAN,
+                            .p50_ci95_hi = NAN,
+                            .p50_ci95_rel = INFINITY};
     h->failed_alone = false;
     fs_rte_loc *contrib = h->contrib, *reduced = h->reduced;
     bool timer = fs_harness_is_timer(b, c), active = is_active(b, c);
@@ -231,12 +255,15 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
     if (fs_rte_barrier(h->rte)) return rte_failed(h, c);
     fs_fault_point_start(c->bytes);
     unsigned delay_us = fs_fault_delay_us(c->bytes);
-    if ((rc = warm_up(h, b, c, cfg, &out->warmup))) return rc;
+    double warm_mean = 0;
+    if ((rc = warm_up(h, b, c, cfg, &out->warmup, &warm_mean))) return rc;
     if (h->rank == 0) memset(h->slow_count, 0, (size_t)h->nranks * sizeof(long));
 
-    fs_running run = {0};
-    long n = 0, batch = next_batch(cfg, 0, 0, cfg->time_per_size);
-    double start = h->clock();
+    /* Rank 0 plans every batch, the first from the warm-up's pace: at 4 MiB
+     * on a slow link one iteration may outlast the budget. */
+    long n = 0, batch = fs_harness_next_batch(cfg, 0, warm_mean, cfg->time_per_size);
+    if (fs_rte_bcast(h->rte, &batch, sizeof batch, 0)) return rte_failed(h, c);
+    double start = h->clock(), sum_us = 0;
     while (batch > 0) {
         if (fs_rte_barrier(h->rte)) return rte_failed(h, c);
         double epoch = h->clock(), prev = epoch, ref = epoch;
@@ -265,19 +292,20 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
         long next = 0;
         if (h->rank == 0) {
             for (long i = 0; i < batch; i++) {
-                h->samples[n + i] = h->tmax[i];
-                fs_running_add(&run, h->tmax[i]);
+                sum_us += h->tmax[i];
                 h->slow_count[reduced[i].rank]++;
             }
+            /* The stopping rule reads order statistics: keep the samples
+             * sorted, a sorted batch merged in. */
+            gsl_sort(h->tmax, 1, (size_t)batch);
+            fs_sorted_merge(h->samples, (size_t)n, h->tmax, (size_t)batch);
             n += batch;
             double elapsed = h->clock() - start;
-            bool precise =
-                n >= cfg->min_iters && fs_running_ci95(&run) <= cfg->precision * run.mean;
-            out->converged = precise;
-            bool stop = cfg->fixed_iters > 0
-                            ? n >= cfg->fixed_iters
-                            : precise || elapsed >= cfg->time_per_size || n >= cfg->max_iters;
-            if (!stop) next = next_batch(cfg, n, run.mean * 1e-6, cfg->time_per_size - elapsed);
+            out->p50_ci95_rel =
+                fs_median_ci95_rel(h->samples, (size_t)n, &out->p50_ci95_lo, &out->p50_ci95_hi);
+            if (!fs_harness_stop(cfg, n, elapsed, out->p50_ci95_rel, &out->converged))
+                next = fs_harness_next_batch(cfg, n, sum_us * 1e-6 / (double)n,
+                                             cfg->time_per_size - elapsed);
         } else {
             n += batch;
         }

@@ -9,8 +9,9 @@
 #include "stats.h"
 
 typedef struct fs_harness_cfg {
-    double precision;     /* target ci95/mean */
+    double precision;     /* target: the median's 95% interval, relative */
     double time_per_size; /* seconds */
+    double min_time;      /* seconds of timed iterations before precision may stop */
     long min_iters, max_iters;
     long fixed_iters; /* > 0: exactly this many */
     long warmup;      /* < 0: default by size */
@@ -27,6 +28,9 @@ typedef struct fs_bench_point {
     double algbw_GBps, busbw_GBps;
     int slowest_rank;
     double elapsed_s;
+    /* The median's 95% interval (order statistics), us; NAN when too few
+     * samples.  p50_ci95_rel: its wider side relative to the median. */
+    double p50_ci95_lo, p50_ci95_hi, p50_ci95_rel;
 } fs_bench_point;
 
 /* Scratch the harness reuses between points (allocated once per run). */
@@ -38,7 +42,7 @@ typedef struct fs_harness {
     double *tmax;          /* root: samples reduced with FS_RTE_MAX */
     fs_rte_loc *reduced;   /* root: arrivals reduced with maxloc */
     fs_rte_loc *contrib;   /* arrivals tagged with this rank */
-    double *samples;       /* root: every aggregated sample of the point */
+    double *samples;       /* root: every aggregated sample of the point, sorted */
     long *slow_count;      /* root: per rank, how often it was the slowest */
     long capacity;         /* samples' size: the most iterations a point may run */
     double (*clock)(void); /* seconds, monotonic: fs_now_s unless a test sets its own */
@@ -74,5 +78,26 @@ int fs_agree_error(fs_rte *rte, int rc, char *msg, size_t len);
 bool fs_harness_is_timer(const fs_bench *b, const fs_bench_ctx *c);
 
 double fs_now_s(void);
+
+/* Longest a batch is planned to last when the budget does not bound it
+ * (--iterations): ranks outside the measured pair wait that long. */
+#define FS_BATCH_SPAN_S 1.0
+
+/* Timed iterations in the next batch, decided on rank 0 (pure): n done so
+ * far, mean_s the mean iteration time so far (or the warm-up's for the
+ * first batch; <= 0 when unknown), left_s the budget left.  The first
+ * batch is min_iters, or as many as fit in the budget (at least one), or
+ * one when nothing is known yet; the next completes min_iters, later ones
+ * double the sample.  A batch
+ * never plans past the budget (adaptive) or FS_BATCH_SPAN_S (--iterations),
+ * never past the point's last iteration, and is at least one. */
+long fs_harness_next_batch(const fs_harness_cfg *cfg, long n, double mean_s, double left_s);
+
+/* Whether a point stops after n timed iterations (pure): --iterations
+ * reached; or the budget is spent or max_iters reached; or, once min_iters
+ * and min_time are done, the median's interval (rel) is within precision.
+ * *converged tells the last apart. */
+bool fs_harness_stop(const fs_harness_cfg *cfg, long n, double elapsed_s, double rel,
+                     bool *converged);
 
 #endif

@@ -60,10 +60,14 @@ void fs_options_usage(void *outp)
                  "                          capped by the provider's queue depth)\n"
                  "\n"
                  "Statistics:\n"
-                 "      --precision F       stop when the 95%% CI half-width is below F x mean\n"
-                 "                          (default 0.01)\n"
-                 "      --time-per-size S   timed budget per size in seconds (default 1.0)\n"
-                 "      --min-iters N       at least N timed iterations (default 20)\n"
+                 "      --precision F       stop when the median's 95%% confidence interval\n"
+                 "                          (order statistics) is within F x median (default\n"
+                 "                          0.01), after --min-iters and --min-time\n"
+                 "      --time-per-size S   timed budget per size in seconds (default 1.0); a\n"
+                 "                          point ends when it is spent, whatever --min-iters\n"
+                 "      --min-time S        time the iterations for at least S seconds before\n"
+                 "                          the precision may stop a point (default 0.02)\n"
+                 "      --min-iters N       and at least N iterations (default 20)\n"
                  "      --max-iters N       at most N timed iterations (default 1000000)\n"
                  "  -i, --iterations N      fixed count: exactly N iterations, no adaptivity\n"
                  "      --warmup N          warm-up iterations (default 100 below 64 KiB, else\n"
@@ -166,6 +170,7 @@ enum {
     OPT_HALF,
     OPT_PRECISION,
     OPT_TIME,
+    OPT_MIN_TIME,
     OPT_MIN,
     OPT_MAX,
     OPT_WARMUP,
@@ -196,6 +201,7 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
         {"window", required_argument, 0, 'w'},
         {"precision", required_argument, 0, OPT_PRECISION},
         {"time-per-size", required_argument, 0, OPT_TIME},
+        {"min-time", required_argument, 0, OPT_MIN_TIME},
         {"min-iters", required_argument, 0, OPT_MIN},
         {"max-iters", required_argument, 0, OPT_MAX},
         {"iterations", required_argument, 0, 'i'},
@@ -219,6 +225,7 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
     *o = (fs_options){
         .precision = 0.01,
         .time_per_size = 1.0,
+        .min_time = 0.02,
         .min_iters = 20,
         .max_iters = 1000000,
         .warmup = -1,
@@ -287,6 +294,9 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
             break;
         case OPT_TIME:
             rc = parse_double(optarg, "--time-per-size", 1e-3, &o->time_per_size, why, whylen);
+            break;
+        case OPT_MIN_TIME:
+            rc = parse_double(optarg, "--min-time", 0, &o->min_time, why, whylen);
             break;
         case OPT_MIN:
             rc = parse_long(optarg, "--min-iters", 2, &o->min_iters, why, whylen);

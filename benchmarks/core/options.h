@@ -23,8 +23,9 @@ typedef struct fs_options {
     fs_sizes sizes;
     fs_dtype dtype;
     /* Harness. */
-    double precision;     /* target ci95 / mean */
+    double precision;     /* target: the median's 95% interval / median */
     double time_per_size; /* seconds of timed iterations per size */
+    double min_time;      /* seconds of timed iterations before precision may stop */
     long min_iters, max_iters;
     long fixed_iters; /* > 0: exactly this many, no adaptivity */
     long warmup;      /* warm-up iterations (at most 10% of the budget) */

@@ -71,6 +71,13 @@ void fs_bench_point_to_result(const fs_bench_point *in, fs_point *out)
     out->algbw_GBps = in->algbw_GBps;
     out->busbw_GBps = in->busbw_GBps;
     out->slowest_rank = in->slowest_rank >= 0 ? in->slowest_rank : -1;
+    /* The median's interval, what the stopping rule read (the schema's
+     * ci95 is the mean's). */
+    if (isfinite(in->p50_ci95_lo) && isfinite(in->p50_ci95_hi)) {
+        if (!out->extra) out->extra = json_object();
+        json_object_set_new(out->extra, "p50_ci95_us",
+                            json_pack("[f, f]", in->p50_ci95_lo, in->p50_ci95_hi));
+    }
 }
 
 int fs_bench_results_save(fs_results *doc, const char *json, const char *csv, bool complete,

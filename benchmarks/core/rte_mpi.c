@@ -3,6 +3,8 @@
  * communicator for the data path. */
 #include "rte_mpi.h"
 
+#include "watchdog.h"
+
 #include <limits.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -42,9 +44,8 @@ static MPI_Comm comm_of(fs_rte *rte)
  * manual-progress libfabric endpoint: a blocking MPI call would leave it
  * unprogressed, and a peer waiting for bytes its provider still holds would
  * never see them), then yield, then sleep with a growing nap. */
-static int finish(fs_rte *rte, int mpi_rc, MPI_Request *req)
+static int wait_for(fs_rte *rte, MPI_Request *req)
 {
-    if (mpi_rc != MPI_SUCCESS) return -1;
     long nap_ns = 1000;
     for (unsigned polls = 0;; polls++) {
         int done = 0;
@@ -60,6 +61,17 @@ static int finish(fs_rte *rte, int mpi_rc, MPI_Request *req)
         nanosleep(&nap, NULL);
         if (nap_ns < MAX_NAP_NS) nap_ns *= 2;
     }
+}
+
+/* The rank waits for the others here, which the watchdog does not take
+ * for a hang (see watchdog.h). */
+static int finish(fs_rte *rte, int mpi_rc, MPI_Request *req)
+{
+    if (mpi_rc != MPI_SUCCESS) return -1;
+    fs_watchdog_wait_begin();
+    int rc = wait_for(rte, req);
+    fs_watchdog_wait_end();
+    return rc;
 }
 
 static int mpi_barrier(fs_rte *rte)

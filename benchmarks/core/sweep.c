@@ -189,6 +189,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
     fs_harness_cfg cfg = {
         .precision = o->precision,
         .time_per_size = o->time_per_size,
+        .min_time = o->min_time,
         .min_iters = o->min_iters,
         .max_iters = o->max_iters,
         .fixed_iters = o->fixed_iters,

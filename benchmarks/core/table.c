@@ -43,7 +43,8 @@ void fs_bench_table_header(FILE *out, const fs_bench *b, const char *title)
 void fs_bench_table_row(FILE *out, const fs_bench *b, const fs_bench_point *p)
 {
     const fs_stats *s = &p->time_us;
-    double ci_pct = 100.0 * s->ci95 / s->mean;
+    /* The median's interval, which the stopping rule reads. */
+    double ci_pct = 100.0 * p->p50_ci95_rel;
     switch (kind_of(b)) {
     case TABLE_LATENCY:
         fprintf(out, "%-12zu%16.2f%13.2f%13.2f%13.2f%10.2f%11ld\n", p->bytes, s->p50, s->mean,

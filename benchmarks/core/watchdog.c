@@ -17,19 +17,28 @@ static struct {
     int rank;
     fs_watchdog_save_fn save;
     void *arg;
-    atomic_ulong beat;
+    atomic_int waiting; /* nesting depth of fs_watchdog_wait_begin */
     atomic_bool stop;
     pthread_mutex_t ctx_lock; /* guards what */
-    char what[512];
+    char what[512];           /* "latency over mpi/mpi at 64 bytes" */
+    char peer[64];            /* "rank 1 did not answer" */
     pthread_mutex_t doc_lock;
 } wd = {.ctx_lock = PTHREAD_MUTEX_INITIALIZER, .doc_lock = PTHREAD_MUTEX_INITIALIZER};
 
-/* Only the main thread writes the counter, so a relaxed load and store (two
- * plain moves, no locked instruction) are enough: cheap inside timed loops. */
-void fs_watchdog_beat(void)
+void fs_watchdog_wait_begin(void)
 {
-    unsigned long b = atomic_load_explicit(&wd.beat, memory_order_relaxed);
-    atomic_store_explicit(&wd.beat, b + 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&wd.waiting, 1, memory_order_relaxed);
+}
+
+void fs_watchdog_wait_end(void)
+{
+    atomic_fetch_sub_explicit(&wd.waiting, 1, memory_order_relaxed);
+    fs_rte_heartbeat(); /* the collective completed */
+}
+
+double fs_watchdog_limit(double timeout_s, bool waiting, int rank)
+{
+    return timeout_s * (waiting ? FS_WATCHDOG_WAIT_FACTOR : 1) + (rank == 0 ? 0 : 2.0);
 }
 
 void fs_watchdog_lock(void)
@@ -50,8 +59,9 @@ void fs_watchdog_context(const char *bench, const char *transport, const char *p
     else
         snprintf(peer, sizeof peer, "a rank of the collective did not answer");
     pthread_mutex_lock(&wd.ctx_lock);
-    snprintf(wd.what, sizeof wd.what, "%s over %s/%s at %zu bytes: %s", bench, transport, provider,
-             bytes, peer);
+    snprintf(wd.what, sizeof wd.what, "%s over %s/%s at %zu bytes", bench, transport, provider,
+             bytes);
+    snprintf(wd.peer, sizeof wd.peer, "%s", peer);
     pthread_mutex_unlock(&wd.ctx_lock);
     fs_watchdog_beat();
 }
@@ -66,30 +76,39 @@ static double now_s(void)
 static void *watch(void *unused)
 {
     (void)unused;
-    unsigned long last = atomic_load(&wd.beat);
+    unsigned long last = atomic_load(&fs_rte_heartbeats);
     double since = now_s();
-    /* Ranks other than 0 wait a little longer, so that when rank 0 is alive
-     * its message (and its saved results) come first. */
-    double limit = wd.timeout_s + (wd.rank == 0 ? 0 : 2.0);
     while (!atomic_load(&wd.stop)) {
         struct timespec nap = {0, 100 * 1000 * 1000};
         nanosleep(&nap, NULL);
-        unsigned long b = atomic_load_explicit(&wd.beat, memory_order_relaxed);
+        unsigned long b = atomic_load_explicit(&fs_rte_heartbeats, memory_order_relaxed);
         double t = now_s();
         if (b != last) {
             last = b;
             since = t;
             continue;
         }
-        if (t - since < limit) continue;
-        char what[512];
+        bool waiting = atomic_load_explicit(&wd.waiting, memory_order_relaxed) > 0;
+        if (t - since < fs_watchdog_limit(wd.timeout_s, waiting, wd.rank)) continue;
+        char what[600];
         pthread_mutex_lock(&wd.ctx_lock);
-        snprintf(what, sizeof what, "%s", wd.what[0] ? wd.what : "start-up");
+        if (!wd.what[0])
+            snprintf(what, sizeof what, "start-up");
+        else if (waiting)
+            snprintf(what, sizeof what, "%s", wd.what);
+        else
+            snprintf(what, sizeof what, "%s: %s", wd.what, wd.peer);
         pthread_mutex_unlock(&wd.ctx_lock);
-        fprintf(stderr,
-                "fabscale-bench: watchdog: rank %d made no progress for %.0f s in %s; "
-                "aborting the job\n",
-                wd.rank, t - since, what);
+        if (waiting)
+            fprintf(stderr,
+                    "fabscale-bench: watchdog: rank %d waited %.0f s for the other ranks "
+                    "(%d x --timeout) in %s; aborting the job\n",
+                    wd.rank, t - since, FS_WATCHDOG_WAIT_FACTOR, what);
+        else
+            fprintf(stderr,
+                    "fabscale-bench: watchdog: rank %d made no progress for %.0f s in %s; "
+                    "aborting the job\n",
+                    wd.rank, t - since, what);
         if (wd.rank == 0 && wd.save) {
             /* The main thread is stuck inside an iteration, not in the
              * document; the lock keeps us from catching it mid-save. */

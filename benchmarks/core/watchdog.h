@@ -2,16 +2,30 @@
  *
  * On a rented cluster a hung benchmark burns paid hours: a peer died, a
  * security group drops EFA traffic, a provider deadlocks.  A thread per rank
- * watches a heartbeat the harness advances after every iteration; when it has not moved for the
- * timeout, the thread saves the results measured so far (rank 0, "complete": false), prints what
- * was being measured and which rank this one waits for, and aborts the job (the runtime's abort:
- * MPI_Abort under mpirun). */
+ * watches the process's heartbeat (fs_rte.h), which counts completions: a
+ * transport's completed operations, iterations, runtime collectives.
+ *
+ * Who is expected to progress decides the limit.  A rank at work (inside
+ * an iteration, or its own set-up) that sees no completion for --timeout
+ * seconds is stuck on a peer: the thread saves the results measured so far
+ * (rank 0, "complete": false), prints what was being measured and which
+ * rank this one waits for, and aborts the job (MPI_Abort under mpirun).  A
+ * rank waiting for the others in a runtime collective (a barrier, the
+ * reduction after a batch, the idle rank of a pair benchmark with an odd
+ * rank count) is not hung: the ranks it waits for are at work and watch
+ * their own peers.  It gives up only after FS_WATCHDOG_WAIT_FACTOR times
+ * the timeout, a backstop for a job in which every rank that could notice
+ * has stopped. */
 #ifndef FS_WATCHDOG_H
 #define FS_WATCHDOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "fs_rte.h"
+
+/* A waiting rank's limit, in multiples of --timeout. */
+#define FS_WATCHDOG_WAIT_FACTOR 10
 
 /* Called on rank 0 by the watchdog thread before aborting: save results. */
 typedef void (*fs_watchdog_save_fn)(void *arg);
@@ -21,8 +35,22 @@ typedef void (*fs_watchdog_save_fn)(void *arg);
 int fs_watchdog_start(double timeout_s, fs_rte *rte, fs_watchdog_save_fn save, void *arg);
 void fs_watchdog_stop(void);
 
-/* Progress: cheap (a relaxed load and store), called after every iteration. */
-void fs_watchdog_beat(void);
+/* Progress: one completion (fs_rte_heartbeat). */
+static inline void fs_watchdog_beat(void)
+{
+    fs_rte_heartbeat();
+}
+
+/* This rank starts (begin) or stops (end: a completion) waiting for the
+ * other ranks in a runtime collective.  Calls nest. */
+void fs_watchdog_wait_begin(void);
+void fs_watchdog_wait_end(void);
+
+/* Seconds without a completion after which a rank is declared hung: the
+ * timeout while it works, FS_WATCHDOG_WAIT_FACTOR times that while it
+ * waits; ranks other than 0 get 2 s more, so that when rank 0 is alive its
+ * message (and its saved results) come first.  Pure. */
+double fs_watchdog_limit(double timeout_s, bool waiting, int rank);
 
 /* What is being measured, for the message: set between points. */
 void fs_watchdog_context(const char *bench, const char *transport, const char *provider,

@@ -4,8 +4,9 @@
  * rank advances by a scripted amount per iteration, so every assertion is
  * on values and none depends on how loaded the machine is.
  *
- *  - stopping rule: stops at the first batch whose CI95 half-width is
- *    within the target precision; runs to the time budget when it cannot;
+ *  - stopping rule: stops at the first batch whose median is known to the
+ *    target precision (order statistics) after a minimum count and time;
+ *    runs to the time budget when it cannot; batches bounded by time;
  *  - warm-up: at most 10 % of the budget;
  *  - slowest-rank attribution names the rank that arrives last;
  *  - --iterations above --max-iters: honoured with room for it, refused
@@ -106,13 +107,6 @@ static double constant(const scenario *sc, int rank, long k)
     return sc->base_s;
 }
 
-/* 0.9 and 1.1 of base in turn: mean base, sample deviation ~0.1 base. */
-static double alternating(const scenario *sc, int rank, long k)
-{
-    (void)rank;
-    return sc->base_s * (k % 2 ? 1.1 : 0.9);
-}
-
 /* 1 and 100 of base in turn: far too noisy for any sensible precision. */
 static double noisy(const scenario *sc, int rank, long k)
 {
@@ -176,11 +170,36 @@ static fs_harness_cfg adaptive(double precision, double budget_s)
     };
 }
 
-static double ci95_of_alternating(size_t n)
+/* 0.9 to 1.1 of base, spread evenly (golden-ratio steps): the median's
+ * interval narrows as 0.98 x 0.2 / sqrt(n) of it. */
+static double spread_at(long k)
 {
-    fs_running r = {0};
-    for (size_t i = 0; i < n; i++) fs_running_add(&r, i % 2 ? 11.0 : 9.0);
-    return fs_running_ci95(&r) / r.mean;
+    double f = fmod((double)k * 0.6180339887498949, 1.0);
+    return 0.9 + 0.2 * f;
+}
+
+static double spread(const scenario *sc, int rank, long k)
+{
+    (void)rank;
+    return sc->base_s * spread_at(k);
+}
+
+/* base, and 100 x base at every 10th: the mean's interval stays wide. */
+static double heavy_tail(const scenario *sc, int rank, long k)
+{
+    (void)rank;
+    return sc->base_s * (k % 10 == 9 ? 100.0 : 1.0);
+}
+
+static double median_rel_of_spread(long n)
+{
+    double *v = malloc((size_t)n * sizeof *v);
+    for (long k = 0; k < n; k++) v[k] = 10.0 * spread_at(k);
+    fs_stats st;
+    fs_stats_compute(v, (size_t)n, &st); /* sorts */
+    double rel = fs_median_ci95_rel(v, (size_t)n, NULL, NULL);
+    free(v);
+    return rel;
 }
 
 /* ---- stopping rule ------------------------------------------------------ */
@@ -188,9 +207,10 @@ static double ci95_of_alternating(size_t n)
 static void test_stops_when_precise(void **state)
 {
     (void)state;
-    /* 9 and 11 us in turn; 1 % precision needs about 400 samples.  Batches
-     * double from --min-iters: 20, 40, 80, ... so the rule stops at 640. */
-    scenario sc = {.nranks = 2, .cost = alternating, .base_s = 10e-6};
+    /* 9 to 11 us; the median known to 1 % needs about 400 samples.  With
+     * no warm-up the batches are 1, 19 (to --min-iters), then doubling:
+     * the rule stops at 640. */
+    scenario sc = {.nranks = 2, .cost = spread, .base_s = 10e-6};
     sc.cfg = adaptive(0.01, 10.0);
     run(&sc);
     assert_int_equal(sc.rc[0], 0);
@@ -199,21 +219,23 @@ static void test_stops_when_precise(void **state)
     assert_true(p->converged);
     assert_int_equal(p->iterations, 640);
     /* Precise now, and not yet at the previous batch boundary. */
-    assert_true(p->time_us.ci95 <= 0.01 * p->time_us.mean);
-    assert_true(ci95_of_alternating(320) > 0.01);
-    assert_true(fabs(p->time_us.mean - 10.0) < 1e-6);
-    assert_true(fabs(p->time_us.min - 9.0) < 1e-6);
-    assert_true(fabs(p->time_us.max - 11.0) < 1e-6);
+    assert_true(p->p50_ci95_rel <= 0.01);
+    assert_true(fabs(p->p50_ci95_rel - median_rel_of_spread(640)) < 1e-9);
+    assert_true(median_rel_of_spread(320) > 0.01);
+    assert_true(p->p50_ci95_lo < p->time_us.p50 && p->time_us.p50 < p->p50_ci95_hi);
+    assert_true(fabs(p->time_us.p50 - 10.0) < 0.05);
+    assert_true(p->time_us.min >= 9.0 - 1e-9 && p->time_us.max <= 11.0 + 1e-9);
     /* Every rank knows how many iterations ran (it ran them). */
     assert_int_equal(sc.out[1].iterations, 640);
-    /* Elapsed: 640 iterations of 10 us on average. */
-    assert_true(fabs(p->elapsed_s - 640 * 10e-6) < 1e-9);
+    double sum = 0;
+    for (long k = 0; k < 640; k++) sum += 10e-6 * spread_at(k);
+    assert_true(fabs(p->elapsed_s - sum) < 1e-9);
 }
 
 static void test_exact_samples_stop_at_min_iters(void **state)
 {
     (void)state;
-    /* No spread at all: the CI is 0 at the first batch. */
+    /* No spread at all: the interval is 0 once --min-iters are done. */
     scenario sc = {.nranks = 3, .cost = constant, .base_s = 5e-6};
     sc.cfg = adaptive(0.01, 10.0);
     run(&sc);
@@ -221,6 +243,99 @@ static void test_exact_samples_stop_at_min_iters(void **state)
     assert_true(sc.out[0].converged);
     assert_int_equal(sc.out[0].iterations, 20);
     assert_true(fabs(sc.out[0].time_us.p50 - 5.0) < 1e-6);
+}
+
+/* The rule reads the statistic reported: a heavy tail keeps the mean's
+ * interval wide (it would run to the budget) but not the median's. */
+static void test_heavy_tail_stops_on_median(void **state)
+{
+    (void)state;
+    scenario sc = {.nranks = 2, .cost = heavy_tail, .base_s = 1e-6};
+    sc.cfg = adaptive(0.01, 10.0);
+    run(&sc);
+    const fs_bench_point *p = &sc.out[0];
+    assert_true(p->converged);
+    assert_int_equal(p->iterations, 20);
+    assert_true(p->time_us.ci95 > 0.01 * p->time_us.mean); /* the mean's: wide */
+    assert_true(fabs(p->time_us.p50 - 1.0) < 1e-9);
+}
+
+/* The minimum is a time as well as a count: 5 us iterations, 10 ms. */
+static void test_min_time(void **state)
+{
+    (void)state;
+    scenario sc = {.nranks = 2, .cost = constant, .base_s = 5e-6};
+    sc.cfg = adaptive(0.01, 10.0);
+    sc.cfg.min_time = 0.01;
+    run(&sc);
+    const fs_bench_point *p = &sc.out[0];
+    assert_true(p->converged);
+    assert_true(p->elapsed_s >= 0.01);
+    /* 20, 40, ..., 2560 iterations: the first boundary past 10 ms. */
+    assert_int_equal(p->iterations, 2560);
+}
+
+/* One iteration longer than the budget (4 MiB x 64 on a slow link): the
+ * warm-up's pace plans a first batch of one, and the point ends there,
+ * not after --min-iters iterations. */
+static void test_slow_iteration_ends_within_budget(void **state)
+{
+    (void)state;
+    scenario sc = {.nranks = 3, .cost = constant, .base_s = 3.0};
+    sc.cfg = adaptive(0.01, 1.0);
+    sc.cfg.warmup = -1;
+    run(&sc);
+    const fs_bench_point *p = &sc.out[0];
+    assert_int_equal(sc.rc[0], 0);
+    assert_int_equal(p->warmup, 1);
+    assert_int_equal(p->iterations, 1);
+    assert_false(p->converged);
+    assert_true(fabs(p->elapsed_s - 3.0) < 1e-9);
+}
+
+/* Batch planning, the pure function. */
+static void test_next_batch(void **state)
+{
+    (void)state;
+    fs_harness_cfg a = adaptive(0.01, 1.0);
+    /* First batch: --min-iters when it fits, else what fits, at least 1. */
+    assert_int_equal(fs_harness_next_batch(&a, 0, 1e-6, 1.0), 20);
+    assert_int_equal(fs_harness_next_batch(&a, 0, 0.1, 1.0), 10);
+    assert_int_equal(fs_harness_next_batch(&a, 0, 3.0, 1.0), 1);
+    assert_int_equal(fs_harness_next_batch(&a, 0, 0, 1.0), 1); /* pace unknown */
+    /* Then complete --min-iters, then double; never past the budget. */
+    assert_int_equal(fs_harness_next_batch(&a, 1, 1e-6, 1.0), 19);
+    assert_int_equal(fs_harness_next_batch(&a, 20, 1e-6, 1.0), 20);
+    assert_int_equal(fs_harness_next_batch(&a, 640, 1e-6, 1.0), 640);
+    assert_int_equal(fs_harness_next_batch(&a, 640, 1e-3, 0.1), 100);
+    assert_int_equal(fs_harness_next_batch(&a, 1000000 - 5, 1e-9, 1.0), 5); /* max_iters */
+    /* --iterations: bounded by FS_BATCH_SPAN_S, not the budget. */
+    fs_harness_cfg f = a;
+    f.fixed_iters = 5000;
+    assert_int_equal(fs_harness_next_batch(&f, 0, 0.1, 0.0), 10);
+    assert_int_equal(fs_harness_next_batch(&f, 2560, 1e-6, 0.0), 2440);
+    assert_int_equal(fs_harness_next_batch(&f, 2000, 0.01, 0.0), 100);
+}
+
+static void test_stop_rule(void **state)
+{
+    (void)state;
+    fs_harness_cfg a = adaptive(0.01, 1.0);
+    a.min_time = 0.02;
+    bool conv;
+    assert_false(fs_harness_stop(&a, 19, 0.5, 0.0, &conv)); /* count */
+    assert_false(conv);
+    assert_false(fs_harness_stop(&a, 40, 0.01, 0.0, &conv)); /* time */
+    assert_true(fs_harness_stop(&a, 40, 0.03, 0.005, &conv));
+    assert_true(conv);
+    assert_false(fs_harness_stop(&a, 40, 0.5, 0.02, &conv)); /* imprecise */
+    assert_true(fs_harness_stop(&a, 40, 1.0, 0.02, &conv));  /* budget */
+    assert_false(conv);
+    assert_true(fs_harness_stop(&a, 1, 1.5, INFINITY, &conv)); /* budget before the count */
+    fs_harness_cfg f = a;
+    f.fixed_iters = 50;
+    assert_false(fs_harness_stop(&f, 40, 9.0, 0.0, &conv));
+    assert_true(fs_harness_stop(&f, 50, 0.0, 1.0, &conv));
 }
 
 static void test_runs_to_budget_when_imprecise(void **state)
@@ -491,6 +606,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stops_when_precise),
         cmocka_unit_test(test_exact_samples_stop_at_min_iters),
+        cmocka_unit_test(test_heavy_tail_stops_on_median),
+        cmocka_unit_test(test_min_time),
+        cmocka_unit_test(test_slow_iteration_ends_within_budget),
+        cmocka_unit_test(test_next_batch),
+        cmocka_unit_test(test_stop_rule),
         cmocka_unit_test(test_runs_to_budget_when_imprecise),
         cmocka_unit_test(test_max_iters_stops_before_budget),
         cmocka_unit_test(test_warmup_capped_at_tenth_of_budget),

@@ -3,6 +3,8 @@
  * all on a duplicate of the launching communicator. */
 #include "transport.h"
 
+#include "fs_rte.h" /* fs_rte_heartbeat: the watchdog counts completions */
+
 #include <limits.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -189,9 +191,11 @@ static int mpi_waitall(fs_transport *tp, fs_req *reqs, int n)
      * adds a call per spin: +0.05 us on an 0.1 us ping-pong).  A peer that
      * never answers is caught by fabscale-bench's watchdog thread, which
      * names the benchmark, size and rank, so no deadline is kept here. */
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         if (MPI_Wait(req_of(&reqs[i]), MPI_STATUS_IGNORE) != MPI_SUCCESS)
             return fs_transport_fail(tp, FS_ERUNTIME, "MPI_Wait failed");
+        fs_rte_heartbeat();
+    }
     return 0;
 }
 

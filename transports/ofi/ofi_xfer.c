@@ -20,6 +20,7 @@
  * write_bw use it), so the interface's write carries no data of its own.
  */
 #include "ofi_priv.h"
+#include "fs_rte.h"
 
 #include <sched.h>
 #include <stdlib.h>
@@ -564,7 +565,8 @@ int ofi_waitall(fs_transport *tp, fs_req *reqs, int n)
         if (got < 0 || st->fatal)
             return fs_transport_fail(tp, st->fatal ? st->fatal : FS_ERUNTIME, "%s", st->cq_err);
         if (got > 0) {
-            deadline = 0; /* progress was made: restart the watchdog */
+            fs_rte_heartbeat(); /* fabscale-bench's watchdog counts completions */
+            deadline = 0;       /* progress was made: restart the watchdog */
             idle = 0;
         } else if (timed_out(st, &deadline, &idle, spin ? 4 : 1024)) {
             ofi_req *r = req_of(&reqs[first]);
@@ -595,6 +597,7 @@ int ofi_wait_notify(fs_transport *tp, long count)
         if (got < 0 || st->fatal)
             return fs_transport_fail(tp, st->fatal ? st->fatal : FS_ERUNTIME, "%s", st->cq_err);
         if (got > 0) {
+            fs_rte_heartbeat(); /* fabscale-bench's watchdog counts completions */
             deadline = 0;
             idle = 0;
         } else if (timed_out(st, &deadline, &idle, spin ? 4 : 1024)) {
