@@ -1,0 +1,342 @@
+/*
+ * run_compare.c - point-by-point comparison of two results (run_compare.h).
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run_compare.h"
+
+/* ---- matching ---- */
+
+static bool same_str(const char *x, const char *y)
+{
+    return (!x && !y) || (x && y && strcmp(x, y) == 0);
+}
+
+static bool same_key(const fs_run *x, const fs_run *y)
+{
+    return same_str(x->benchmark, y->benchmark) && same_str(x->transport, y->transport) &&
+           same_str(x->provider, y->provider) && same_str(x->algorithm, y->algorithm) &&
+           same_str(x->dtype, y->dtype) && x->ranks == y->ranks && x->in_place == y->in_place;
+}
+
+/* How many runs before runs[i] have its key: i is the k-th of its key. */
+static size_t ordinal(const fs_run *runs, size_t i)
+{
+    size_t k = 0;
+    for (size_t j = 0; j < i; j++) k += same_key(&runs[j], &runs[i]);
+    return k;
+}
+
+/* The run of `in` that is the k-th with run's key, or NULL. */
+static const fs_run *kth_with_key(const fs_results *in, const fs_run *run, size_t k)
+{
+    for (size_t j = 0; j < in->nruns; j++)
+        if (same_key(&in->runs[j], run) && k-- == 0) return &in->runs[j];
+    return NULL;
+}
+
+/* ---- the statistic ---- */
+
+typedef struct stat_def {
+    const char *name, *unit;
+    bool higher_better;
+    double (*get)(const fs_point *p);
+} stat_def;
+
+static double time_p50(const fs_point *p)
+{
+    return p->time_us.p50;
+}
+/* OSU and nccl-tests report an average only. */
+static double time_mean(const fs_point *p)
+{
+    return p->time_us.mean;
+}
+static double bw(const fs_point *p)
+{
+    return p->bandwidth_GBps;
+}
+static double rate(const fs_point *p)
+{
+    return p->msg_rate_Mps;
+}
+static double busbw(const fs_point *p)
+{
+    return p->busbw_GBps;
+}
+static double algbw(const fs_point *p)
+{
+    return p->algbw_GBps;
+}
+
+static const stat_def S_P50 = {"time_us.p50", "us", false, time_p50};
+static const stat_def S_MEAN = {"time_us.mean", "us", false, time_mean};
+static const stat_def S_BW = {"bandwidth_GBps", "GB/s", true, bw};
+static const stat_def S_RATE = {"msg_rate_Mps", "Mmsg/s", true, rate};
+static const stat_def S_BUSBW = {"busbw_GBps", "GB/s", true, busbw};
+static const stat_def S_ALGBW = {"algbw_GBps", "GB/s", true, algbw};
+
+/* Candidates in order of preference for a kind (NULL-terminated). */
+static const stat_def *const *candidates(fs_kind k)
+{
+    static const stat_def *const lat[] = {&S_P50, &S_MEAN, NULL};
+    static const stat_def *const band[] = {&S_BW, &S_P50, &S_MEAN, NULL};
+    static const stat_def *const mr[] = {&S_RATE, &S_BW, &S_P50, &S_MEAN, NULL};
+    static const stat_def *const coll[] = {&S_BUSBW, &S_ALGBW, &S_P50, &S_MEAN, NULL};
+    switch (k) {
+    case FS_KIND_BANDWIDTH:
+        return band;
+    case FS_KIND_MESSAGE_RATE:
+        return mr;
+    case FS_KIND_COLLECTIVE:
+        return coll;
+    default:
+        return lat;
+    }
+}
+
+static bool usable(double v)
+{
+    return isfinite(v) && v > 0;
+}
+
+/* The first candidate both present points carry (pa or pb may be NULL);
+ * the first candidate when neither has any. */
+static const stat_def *pick(fs_kind k, const fs_point *pa, const fs_point *pb)
+{
+    const stat_def *const *c = candidates(k);
+    for (size_t i = 0; c[i]; i++)
+        if ((!pa || usable(c[i]->get(pa))) && (!pb || usable(c[i]->get(pb)))) return c[i];
+    return c[0];
+}
+
+/* ---- noise ---- */
+
+/*
+ * The 95% half-width of a median from the summary a file keeps.  The
+ * median of n samples has standard error 1 / (2 f(m) sqrt(n)), f(m) the
+ * density at the median (asymptotic order statistics).  The file holds
+ * min, p50 and p90, so f is taken as a mean density beside the median:
+ * 0.5 / (p50 - min) below it, 0.4 / (p90 - p50) above it.  Timings on a
+ * shared machine put preempted iterations in the upper tail (seen here:
+ * p50 82 us, p90 in milliseconds), which says nothing about how well the
+ * median is pinned; the lower side is bounded by the hardware.  So the
+ * larger of the two densities (the narrower interval) is used: for a
+ * normal distribution either overstates the error (the upper one by 28%),
+ * and an understatement is caught by the run-to-run floor, which is the
+ * larger term wherever the file is well sampled.
+ * Half-width = 1.96 / (2 f sqrt(n)).  Files without percentiles (OSU and
+ * nccl-tests averages) give the mean's recorded CI, or 1.96 stdev /
+ * sqrt(n).
+ */
+double fs_point_rel_ci95(const fs_point *p)
+{
+    const fs_stats *t = &p->time_us;
+    double n = isfinite(p->iterations) && p->iterations > 0 ? p->iterations : (double)t->n;
+    if (usable(t->p50) && n >= 2) {
+        double w = INFINITY; /* 1 / (2 f) */
+        if (isfinite(t->min) && t->min <= t->p50) w = (t->p50 - t->min) / (2 * 0.5);
+        if (isfinite(t->p90) && t->p90 >= t->p50 && (t->p90 - t->p50) / (2 * 0.4) < w)
+            w = (t->p90 - t->p50) / (2 * 0.4);
+        if (isfinite(w)) return 1.96 * w / sqrt(n) / t->p50;
+    }
+    if (usable(t->mean) && isfinite(t->ci95) && t->ci95 >= 0) return t->ci95 / t->mean;
+    if (usable(t->mean) && isfinite(t->stdev) && n >= 2) return 1.96 * t->stdev / sqrt(n) / t->mean;
+    return NAN;
+}
+
+/* How far a ratio is from 1 as a factor, the same for halving and
+ * doubling: max(r, 1/r) - 1. */
+static double change(double ratio)
+{
+    return (ratio >= 1 ? ratio : 1 / ratio) - 1;
+}
+
+static void judge(fs_point_delta *d, double floor)
+{
+    double qa = isfinite(d->ci_a) ? d->ci_a : 0, qb = isfinite(d->ci_b) ? d->ci_b : 0;
+    double ci = sqrt(qa * qa + qb * qb);
+    d->noise = ci > floor ? ci : floor;
+    d->ratio = usable(d->a) && usable(d->b) ? d->b / d->a : NAN;
+    d->significant = isfinite(d->ratio) && change(d->ratio) > d->noise;
+    d->worse = d->significant && (d->higher_is_better ? d->ratio < 1 : d->ratio > 1);
+}
+
+static fs_point_delta make(const fs_run *ra, const fs_point *pa, const fs_run *rb,
+                           const fs_point *pb, double floor)
+{
+    fs_point_delta d = {.run_a = ra, .run_b = rb, .pa = pa, .pb = pb};
+    const fs_run *r = ra ? ra : rb;
+    const stat_def *s = pick(fs_run_kind(r), pa, pb);
+    d.bytes = pa ? pa->bytes : pb->bytes;
+    d.stat = s->name;
+    d.unit = s->unit;
+    d.higher_is_better = s->higher_better;
+    d.a = pa ? s->get(pa) : NAN;
+    d.b = pb ? s->get(pb) : NAN;
+    d.ci_a = pa ? fs_point_rel_ci95(pa) : NAN;
+    d.ci_b = pb ? fs_point_rel_ci95(pb) : NAN;
+    judge(&d, floor);
+    return d;
+}
+
+/* ---- building the list ---- */
+
+typedef struct list {
+    fs_point_delta *v;
+    size_t n, cap;
+} list;
+
+static int push(list *l, fs_point_delta d, fs_err *err)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        fs_point_delta *v = realloc(l->v, cap * sizeof *v);
+        if (!v) return fs_oom(err);
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = d;
+    return 0;
+}
+
+static int by_bytes(const void *x, const void *y)
+{
+    const fs_point_delta *a = x, *b = y;
+    if (a->bytes != b->bytes) return a->bytes < b->bytes ? -1 : 1;
+    /* same size, one side each: A's first (stable for duplicates) */
+    return (a->pa == NULL) - (b->pa == NULL);
+}
+
+/* The deltas of one run pair (rb may be NULL) appended to l, by size. */
+static int compare_runs(const fs_run *ra, const fs_run *rb, double floor, list *l, fs_err *err)
+{
+    size_t first = l->n;
+    bool *used = rb && rb->npoints ? calloc(rb->npoints, sizeof *used) : NULL;
+    if (rb && rb->npoints && !used) return fs_oom(err);
+    int rc = 0;
+    for (size_t i = 0; i < ra->npoints && !rc; i++) {
+        const fs_point *pa = &ra->points[i], *pb = NULL;
+        for (size_t j = 0; rb && j < rb->npoints && !pb; j++)
+            if (!used[j] && rb->points[j].bytes == pa->bytes) used[j] = true, pb = &rb->points[j];
+        rc = push(l, make(ra, pa, rb, pb, floor), err);
+    }
+    for (size_t j = 0; rb && j < rb->npoints && !rc; j++)
+        if (!used[j]) rc = push(l, make(ra, NULL, rb, &rb->points[j], floor), err);
+    free(used);
+    if (!rc) qsort(l->v + first, l->n - first, sizeof *l->v, by_bytes);
+    return rc;
+}
+
+int fs_compare_results_opts(const fs_results *a, const fs_results *b, const fs_compare_opts *opts,
+                            fs_point_delta **out, size_t *n, fs_err *err)
+{
+    double floor = opts && opts->floor >= 0 ? opts->floor : FS_COMPARE_DEFAULT_FLOOR;
+    list l = {0};
+    int rc = 0;
+    for (size_t i = 0; i < a->nruns && !rc; i++) {
+        const fs_run *ra = &a->runs[i];
+        rc = compare_runs(ra, kth_with_key(b, ra, ordinal(a->runs, i)), floor, &l, err);
+    }
+    /* Runs of b nothing in a matched: every point alone. */
+    for (size_t j = 0; j < b->nruns && !rc; j++) {
+        const fs_run *rb = &b->runs[j];
+        if (kth_with_key(a, rb, ordinal(b->runs, j))) continue;
+        size_t first = l.n;
+        for (size_t k = 0; k < rb->npoints && !rc; k++)
+            rc = push(&l, make(NULL, NULL, rb, &rb->points[k], floor), err);
+        if (!rc) qsort(l.v + first, l.n - first, sizeof *l.v, by_bytes);
+    }
+    if (rc) {
+        free(l.v);
+        return rc;
+    }
+    *out = l.v;
+    *n = l.n;
+    return 0;
+}
+
+int fs_compare_results(const fs_results *a, const fs_results *b, fs_point_delta **out, size_t *n,
+                       fs_err *err)
+{
+    return fs_compare_results_opts(a, b, NULL, out, n, err);
+}
+
+/* ---- verdict ---- */
+
+const char *fs_verdict_name(fs_verdict v)
+{
+    switch (v) {
+    case FS_VERDICT_REGRESSION:
+        return "regression";
+    case FS_VERDICT_IMPROVEMENT:
+        return "improvement";
+    default:
+        return "no significant change";
+    }
+}
+
+int fs_delta_counts(const fs_point_delta *d, double threshold)
+{
+    return d->significant && change(d->ratio) > threshold;
+}
+
+/*
+ * Each point is a test at the 95% level (or beyond it, at the floor), and
+ * a comparison holds dozens of points: some isolated point will cross its
+ * noise by chance.  A change in a library, a provider or a link moves a
+ * range of sizes (a protocol, a copy path, a rate), so a run's change is
+ * believed when two neighbouring sizes of it moved the same way, or when
+ * the run has a single size to judge by.
+ */
+static bool hit(const fs_point_delta *d, double threshold, bool worse)
+{
+    return fs_delta_counts(d, threshold) && (bool)d->worse == worse;
+}
+
+/* The nearest matched delta from i in direction step (+1/-1), or n. */
+static size_t neighbour(const fs_point_delta *d, size_t n, size_t i, int step)
+{
+    for (size_t j = i + (size_t)step; j < n; j += (size_t)step) /* wraps past 0 to >= n */
+        if (isfinite(d[j].ratio)) return j;
+    return n;
+}
+
+static bool same_runs(const fs_point_delta *x, const fs_point_delta *y)
+{
+    return x->run_a == y->run_a && x->run_b == y->run_b;
+}
+
+int fs_delta_confirmed(const fs_point_delta *all, size_t n_all, size_t i, double threshold)
+{
+    const fs_point_delta *p = &all[i];
+    bool worse = p->worse;
+    if (!hit(p, threshold, worse)) return 0;
+    /* the run pair's deltas: all[first .. first + n) */
+    size_t first = i, end = i + 1;
+    while (first > 0 && same_runs(&all[first - 1], p)) first--;
+    while (end < n_all && same_runs(&all[end], p)) end++;
+    const fs_point_delta *d = all + first;
+    size_t n = end - first, k = i - first, matched = 0;
+    for (size_t j = 0; j < n; j++) matched += isfinite(d[j].ratio);
+    size_t lo = neighbour(d, n, k, -1), hi = neighbour(d, n, k, +1);
+    return matched == 1 || (lo < n && hit(&d[lo], threshold, worse)) ||
+           (hi < n && hit(&d[hi], threshold, worse));
+}
+
+fs_verdict fs_compare_verdict(const fs_point_delta *d, size_t n, double threshold, size_t *nworse,
+                              size_t *nbetter)
+{
+    size_t w = 0, b = 0;
+    for (size_t i = 0; i < n; i++)
+        if (fs_delta_confirmed(d, n, i, threshold)) {
+            w += d[i].worse != 0;
+            b += d[i].worse == 0;
+        }
+    if (nworse) *nworse = w;
+    if (nbetter) *nbetter = b;
+    return w ? FS_VERDICT_REGRESSION : b ? FS_VERDICT_IMPROVEMENT : FS_VERDICT_NO_CHANGE;
+}

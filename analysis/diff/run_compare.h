@@ -1,0 +1,112 @@
+/*
+ * run_compare.h - two results files compared point by point, with the
+ * noise each file recorded (pure: no I/O; `fabscale diff` and the report's
+ * comparison table print what it returns).
+ *
+ * Matching.  A run of A matches a run of B when they measured the same
+ * thing the same way: equal benchmark, transport, provider, algorithm,
+ * rank count, dtype and in-place flag (absent strings equal only absent
+ * ones).  Hosts, libraries, fabric and settings may differ: that is what a
+ * comparison is for, and fs_meta_diff (meta_diff.h) lists them.  When a
+ * file holds several runs with the same key (a launch appended twice), the
+ * k-th of A is matched with the k-th of B.  Within matched runs points
+ * match by equal bytes.  Every point of either file appears once in the
+ * output: matched, or alone with the other side NULL / NAN.
+ *
+ * The statistic is the one fabscale reports as the headline of the run's
+ * kind (results_doc.h): p50 time (us) for latency, bandwidth_GBps for
+ * bandwidth, msg_rate_Mps for message rate, busbw_GBps for collectives
+ * (then algbw, then time), taking the first one both points carry; files
+ * without p50 (OSU, nccl-tests) fall back to the mean time.
+ *
+ * Noise.  Each side's relative 95% half-width of its statistic, from what
+ * the file recorded (fs_point_rel_ci95), combined in quadrature -- the two
+ * files are independent, and the half-width of log(b/a) is the root of the
+ * sum of squares -- and never below a floor for run-to-run
+ * reproducibility.  A file's own confidence interval only says how well
+ * one launch pinned its median; two launches of the same build on the same
+ * machine differ by more than that (placement, frequency, other load), and
+ * no file carries that spread.  The floor is that spread, measured (see
+ * FS_COMPARE_DEFAULT_FLOOR).  The larger of the two is used, not their sum:
+ * the measured run-to-run spread already holds each run's sampling noise.
+ */
+#ifndef FS_RUN_COMPARE_H
+#define FS_RUN_COMPARE_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "results_doc.h"
+
+/* Relative run-to-run difference two launches of the same build show at
+ * most, used when the files' own spread is smaller.  Measured on this
+ * 2-core machine under the load of eight parallel builds (docs in
+ * run_compare.c where the figure is justified). */
+#define FS_COMPARE_DEFAULT_FLOOR 0.25
+
+typedef struct fs_point_delta {
+    /* matched runs (one is NULL for a run present in one file only) */
+    const fs_run *run_a, *run_b;
+    const fs_point *pa, *pb; /* the points (NULL on the side that lacks it) */
+    double bytes;
+    double a, b;      /* the reported statistic; NAN on a missing side */
+    const char *stat; /* its name: "time_us.p50", "bandwidth_GBps", ... */
+    const char *unit; /* "us", "GB/s", "Mmsg/s" */
+    int higher_is_better;
+    double ratio; /* b / a (NAN when unmatched) */
+    /* relative difference the two files' own recorded spread (and the
+     * run-to-run floor) can explain; ci_a/ci_b: each side's relative 95%
+     * half-width as recorded (NAN when the file says nothing) */
+    double noise, ci_a, ci_b;
+    /* max(ratio, 1/ratio) - 1 > noise: the change as a factor, so that
+     * halving and doubling are the same size of change (|ratio - 1| would
+     * cap a halving at 1 and leave a doubling unbounded) */
+    int significant;
+    int worse; /* significant and in the bad direction */
+} fs_point_delta;
+
+typedef struct fs_compare_opts {
+    double floor; /* run-to-run floor of the noise (relative); < 0: the default */
+} fs_compare_opts;
+
+/* Compare every point of a with b.  *out (free with free()) holds *n
+ * deltas: per run of a in file order, its points by size (matched or
+ * alone), then runs of b that match nothing.  Returns 0 or FS_EXIT_RUNTIME
+ * (out of memory) with err. */
+int fs_compare_results(const fs_results *a, const fs_results *b, fs_point_delta **out, size_t *n,
+                       fs_err *err);
+/* The same with options (NULL: defaults). */
+int fs_compare_results_opts(const fs_results *a, const fs_results *b, const fs_compare_opts *opts,
+                            fs_point_delta **out, size_t *n, fs_err *err);
+
+/* One point's relative 95% half-width of its median time, from what it
+ * recorded; NAN when it recorded too little. */
+double fs_point_rel_ci95(const fs_point *p);
+
+typedef enum fs_verdict {
+    FS_VERDICT_NO_CHANGE = 0,
+    FS_VERDICT_IMPROVEMENT,
+    FS_VERDICT_REGRESSION,
+} fs_verdict;
+
+/* "no significant change", "improvement", "regression". */
+const char *fs_verdict_name(fs_verdict v);
+
+/* Whether a point counts towards the verdict: significant and changed by
+ * more than threshold (relative, 0 = any significant change). */
+int fs_delta_counts(const fs_point_delta *d, double threshold);
+
+/* Whether all[i] counts and is confirmed: a neighbouring size of the same
+ * run pair (the nearest matched ones) counts in the same direction, or the
+ * run pair has one matched size only.  all/n_all: fs_compare_results's
+ * output (run pairs contiguous, by size). */
+int fs_delta_confirmed(const fs_point_delta *all, size_t n_all, size_t i, double threshold);
+
+/* The verdict over all deltas: regression when a run has a counted worse
+ * point confirmed by a neighbour (see run_compare.c), improvement when
+ * none is worse and one is better in the same way, else no change.
+ * nworse/nbetter (may be NULL) receive the counted points. */
+fs_verdict fs_compare_verdict(const fs_point_delta *d, size_t n, double threshold, size_t *nworse,
+                              size_t *nbetter);
+
+#endif
