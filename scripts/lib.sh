@@ -6,7 +6,7 @@ FS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Debian packages fabscale builds, tests and charts with.
 FS_PACKAGES=(build-essential cmake pkg-config clang-format
     openmpi-bin libopenmpi-dev libfabric-dev libfabric-bin
-    libhwloc-dev hwloc libjansson-dev libcmocka-dev libgsl-dev gnuplot-nox
+    libhwloc-dev hwloc libjansson-dev libcmocka-dev libgsl-dev gnuplot-nox chromium help2man
     clang libclang-rt-14-dev valgrind iproute2 python3 python3-jsonschema jq bc)
 
 fs_log() { printf '[%s] %s\n' "$(basename "$0")" "$*" >&2; }

@@ -19,6 +19,7 @@
 #include "gnuplot.h"
 #include "link_fit.h"
 #include "predict.h"
+#include "report_compare.h"
 #include "report_doc.h"
 #include "report_headline.h"
 #include "report_names.h"
@@ -746,6 +747,8 @@ int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_
 
     /* ---- first screen: the answer ---- */
     if ((rc = headline(&R, &d))) goto close;
+    if ((rc = fs_report_compare(&d, r, nr, (const char(*)[FS_REPORT_NAME_LEN])R.names, err)))
+        goto close;
     if ((rc = fs_report_sections_write(&d, &ctx, FS_SECTION_FIRST_SCREEN, err))) goto close;
 
     /* ---- the evidence ---- */

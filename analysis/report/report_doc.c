@@ -46,7 +46,9 @@ void fs_doc_begin(fs_doc *d, const char *title)
           "1em;color:#222}\n"
           "table{border-collapse:collapse;margin:1em 0;font-size:0.9em}\n"
           "th,td{border:1px solid #ccc;padding:0.25em 0.6em;text-align:right}\n"
-          "th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}\n"
+          "th{background:#f3f3f3}.l{text-align:left}\n"
+          "p.note{font-size:0.88em;color:#444;margin:0.4em 0}\n"
+          "section{margin-bottom:2em}\n"
           "figure{margin:1em 0}svg{max-width:100%;height:auto}\n"
           "</style></head><body>\n<h1>",
           d->html);
@@ -67,17 +69,30 @@ void fs_doc_heading(fs_doc *d, int level, const char *text)
     fprintf(d->html, "</h%d>\n", level);
 }
 
-void fs_doc_para(fs_doc *d, const char *fmt, ...)
+static void para(fs_doc *d, const char *cls, const char *fmt, va_list ap)
 {
     char buf[4096];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
     fprintf(d->md, "%s\n\n", buf);
-    fputs("<p>", d->html);
+    fputs(cls ? "<p class=\"note\">" : "<p>", d->html);
     html_esc(d->html, buf);
     fputs("</p>\n", d->html);
+}
+
+void fs_doc_para(fs_doc *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    para(d, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void fs_doc_note(fs_doc *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    para(d, "note", fmt, ap);
+    va_end(ap);
 }
 
 void fs_doc_section(fs_doc *d, const char *id)
@@ -111,7 +126,7 @@ void fs_doc_table_id(fs_doc *d, const fs_table *t, const char *id)
         fputc(' ', d->md);
         md_cell(d->md, t->head[c]);
         fputs(" |", d->md);
-        fputs("<th>", d->html);
+        fputs(t->right[c] ? "<th>" : "<th class=\"l\">", d->html);
         html_esc(d->html, t->head[c]);
         fputs("</th>", d->html);
     }
@@ -127,7 +142,7 @@ void fs_doc_table_id(fs_doc *d, const fs_table *t, const char *id)
             fputc(' ', d->md);
             md_cell(d->md, s ? s : "-");
             fputs(" |", d->md);
-            fputs("<td>", d->html);
+            fputs(t->right[c] ? "<td>" : "<td class=\"l\">", d->html);
             html_esc(d->html, s ? s : "-");
             fputs("</td>", d->html);
         }

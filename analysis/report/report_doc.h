@@ -18,6 +18,8 @@ void fs_doc_end(fs_doc *d);
 void fs_doc_heading(fs_doc *d, int level, const char *text);
 /* A paragraph of plain text (escaped for both). */
 void fs_doc_para(fs_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same in small print: how to read what is above it, caveats. */
+void fs_doc_note(fs_doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void fs_doc_table(fs_doc *d, const fs_table *t);
 /* The same with an HTML id (tests and links find it by that id). */
 void fs_doc_table_id(fs_doc *d, const fs_table *t, const char *id);

@@ -359,7 +359,8 @@ void fs_headline_write(fs_doc *d, const fs_headline_row *rows, size_t n, const f
     fs_fmt_bytes(sz, sizeof sz, L.bytes, false);
     bool shaped = false;
     for (size_t i = 0; i < n; i++) shaped |= rows[i].ranks_per_node > 1;
-    fs_doc_para(
+    network_table(d, rows, n, &L);
+    fs_doc_note(
         d,
         "Per link measured in each file: latency is the measured p50 at the smallest "
         "size (half a round trip), peak bandwidth the largest measured of one stream, "
@@ -371,12 +372,12 @@ void fs_headline_write(fs_doc *d, const fs_headline_row *rows, size_t n, const f
         shaped ? "nodes of a known instance type hold all its GPUs, each NIC behaving "
                  "like the measured link; otherwise one rank per node"
                : "one rank per node");
-    network_table(d, rows, n, &L);
     fs_doc_heading(d, 2, "What it means for training");
     size_t nt = 0;
     for (size_t i = 0; i < n; i++) nt += rows[i].ntrain;
     if (nt) {
-        fs_doc_para(d, "Efficiency = useful model FLOPs / (step time x sustained FLOP/s) of one "
+        training_table(d, rows, n, &L);
+        fs_doc_note(d, "Efficiency = useful model FLOPs / (step time x sustained FLOP/s) of one "
                        "training step with the workload preset's parallelism, on the file's "
                        "instance type with each NIC behaving like the link; the band carries the "
                        "collective model's. The limit is the largest term beside compute: "
@@ -384,14 +385,13 @@ void fs_headline_write(fs_doc *d, const fs_headline_row *rows, size_t n, const f
                        "nodes), tp-comm = tensor-parallel communication (inside the node), "
                        "bubble = pipeline bubble, pp-p2p = pipeline messages, compute = the "
                        "network is hidden.");
-        training_table(d, rows, n, &L);
     }
     for (size_t i = 0; i < n; i++) {
         if (!rows[i].note[0]) continue;
         bool seen = false; /* one line per distinct note and file */
         for (size_t j = 0; j < i && !seen; j++)
             seen = rows[j].file == rows[i].file && strcmp(rows[j].note, rows[i].note) == 0;
-        if (!seen) fs_doc_para(d, "%s, %s: %s", rows[i].name, rows[i].link, rows[i].note);
+        if (!seen) fs_doc_note(d, "%s, %s: %s", rows[i].name, rows[i].link, rows[i].note);
     }
     fs_doc_section_end(d);
 }

@@ -33,8 +33,8 @@ static int input_for(const char *model, const fs_catalog *cat, const fs_instance
     return rc;
 }
 
-static int chart(const char *dir, const char *gnuplot, const char *title, const char *const *models,
-                 size_t nm, const long *gpus, size_t ng, double eff[MAXM][MAXG], double floor_,
+static int chart(const char *dir, const char *gnuplot, const char *const *models, size_t nm,
+                 const long *gpus, size_t ng, double eff[MAXM][MAXG], double floor_,
                  fs_report_out *out, fs_err *err)
 {
     char dat[4200], svg[4200], gp[4200], log[4200];
@@ -56,9 +56,8 @@ static int chart(const char *dir, const char *gnuplot, const char *title, const 
           "'white'\nset output ",
           f);
     fs_gnuplot_quote(f, svg);
-    fputs("\nset title ", f);
-    fs_gnuplot_quote(f, title);
-    fputs(" noenhanced\nset xlabel 'GPUs'\nset ylabel 'efficiency = compute / step'\nset logscale "
+    /* no title: the page captions the figure, once */
+    fputs("\nset xlabel 'GPUs'\nset ylabel 'efficiency = compute / step'\nset logscale "
           "x 2\n"
           "set yrange [0:1.05]\nset grid\nset key outside below noenhanced\nplot ",
           f);
@@ -169,7 +168,7 @@ int fs_train_report_section(fs_doc *d, const char *dir, const char *gnuplot, con
     if (gnuplot) {
         char title[300];
         snprintf(title, sizeof title, "Training efficiency vs GPUs on %s (model)", inst->name);
-        rc = chart(dir, gnuplot, title, models, nm, gpus, ng, eff, floor_, out, err);
+        rc = chart(dir, gnuplot, models, nm, gpus, ng, eff, floor_, out, err);
         if (rc == 0) {
             char path[4200];
             snprintf(path, sizeof path, "%s/train_efficiency.svg", dir);
