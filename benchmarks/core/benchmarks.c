@@ -15,6 +15,8 @@
     X(allreduce)                                                                                   \
     X(reduce_scatter)                                                                              \
     X(allgather)                                                                                   \
+    X(alltoall)                                                                                    \
+    X(alltoallv)                                                                                   \
     X(pairwise)
 
 #define DECLARE(name) extern const fs_bench fs_bench_##name;
