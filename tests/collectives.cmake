@@ -13,6 +13,15 @@ if(TARGET test_collectives)
   set_tests_properties(test_collectives PROPERTIES TIMEOUT 600)
 endif()
 
+fs_add_unit_test(test_alltoall
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/collectives/test_alltoall.c
+          ${CMAKE_CURRENT_SOURCE_DIR}/collectives/fake_transport.c
+  LIBS fs_collectives Threads::Threads)
+if(TARGET test_alltoall)
+  target_include_directories(test_alltoall PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/collectives)
+  set_tests_properties(test_alltoall PROPERTIES TIMEOUT 600)
+endif()
+
 # Integration: each collective, every algorithm that applies (and native on
 # mpi), validated, over MPI, libfabric shm and tcp;ofi_rxm at 2, 3 (not a
 # power of two: the fold) and 4 ranks; each type on each transport once.
@@ -39,3 +48,11 @@ add_test(NAME coll_bad_input
                  ${MPIEXEC_EXECUTABLE} $<TARGET_FILE:fabscale-bench>)
 set_tests_properties(coll_bad_input PROPERTIES LABELS integration ENVIRONMENT "${FS_MPIEXEC_ENV}"
                      TIMEOUT 300 RUN_SERIAL TRUE)
+
+# The MoE traffic-skew model (common/skew.c) the alltoallv benchmark sizes
+# its buffers with.
+fs_add_unit_test(test_skew SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/collectives/test_skew.c
+                 LIBS fs_common)
+if(TARGET test_skew)
+  target_link_libraries(test_skew PRIVATE ${MATH_LIB})
+endif()

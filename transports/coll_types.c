@@ -100,9 +100,9 @@ void fs_coll_sum(fs_coll_dtype dt, void *dst, const void *a, const void *b, size
 const char *fs_coll_op_name(fs_coll_op op)
 {
     static const char *const names[FS_COLL_NOPS] = {
-        [FS_COLL_ALLREDUCE] = "allreduce",
-        [FS_COLL_REDUCE_SCATTER] = "reduce_scatter",
-        [FS_COLL_ALLGATHER] = "allgather",
+        [FS_COLL_ALLREDUCE] = "allreduce", [FS_COLL_REDUCE_SCATTER] = "reduce_scatter",
+        [FS_COLL_ALLGATHER] = "allgather", [FS_COLL_ALLTOALL] = "alltoall",
+        [FS_COLL_ALLTOALLV] = "alltoallv",
     };
     return (unsigned)op < FS_COLL_NOPS ? names[op] : "?";
 }

@@ -104,11 +104,16 @@ struct fs_transport_ops {
     /* Target side: wait until `count` write notifications have arrived. */
     int (*wait_notify)(fs_transport *tp, long count);
     /* Optional: the library's own collective over all ranks (MPI_Allreduce,
-     * ...), the benchmarks' algorithm "native".  count is the whole vector
+     * ..., MPI_Alltoall; not FS_COLL_ALLTOALLV: collv), the benchmarks'
+     * algorithm "native".  count is the whole vector
      * (coll_types.h); buffers need no registration.  NULL: the transport has
      * none. */
     int (*coll)(fs_transport *tp, fs_coll_op op, const void *sbuf, void *rbuf, size_t count,
                 fs_coll_dtype dt);
+    /* Optional: the library's own all-to-all-v (MPI_Alltoallv) with this
+     * rank's row of the layout v (elements, coll_types.h).  NULL: none. */
+    int (*collv)(fs_transport *tp, const void *sbuf, void *rbuf, const fs_coll_v *v,
+                 fs_coll_dtype dt);
     /* Add this transport's negotiated attributes to a run's JSON object. */
     void (*describe)(fs_transport *tp, json_t *run);
 };

@@ -74,7 +74,8 @@ typedef struct fs_bench_ctx {
     /* Collectives. */
     const char *algorithm; /* from --algorithm; "native": tp->ops->coll */
     fs_dtype dtype;
-    void *state; /* benchmark-owned */
+    const char *skew; /* alltoallv: --skew SPEC (common/skew.h), NULL = uniform */
+    void *state;      /* benchmark-owned */
     /* A benchmark that fails writes one line here (and returns < 0). */
     char *errmsg;
     size_t errmsg_len;
@@ -115,6 +116,11 @@ typedef struct fs_bench {
     /* Optional: the algorithm that runs at this point (after prepare):
      * `auto`'s choice at c->bytes, else c->algorithm.  Same on every rank. */
     const char *(*algorithm_at)(const fs_bench_ctx *c);
+    /* Optional, rank 0: members of the run's object (after setup) and of
+     * each point's (after the point) that the results table does not model,
+     * e.g. alltoallv's skew and imbalance. */
+    void (*run_extra)(const fs_bench_ctx *c, json_t *extra);
+    void (*point_extra)(const fs_bench_ctx *c, json_t *extra);
 } fs_bench;
 
 /* The registry of benchmarks compiled into fabscale-bench (benchmarks.c). */

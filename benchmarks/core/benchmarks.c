@@ -14,7 +14,9 @@
     X(write_bw)                                                                                    \
     X(allreduce)                                                                                   \
     X(reduce_scatter)                                                                              \
-    X(allgather)
+    X(allgather)                                                                                   \
+    X(alltoall)                                                                                    \
+    X(alltoallv)
 
 #define DECLARE(name) extern const fs_bench fs_bench_##name;
 #define ENTRY(name)   &fs_bench_##name,

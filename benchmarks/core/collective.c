@@ -2,6 +2,9 @@
  * transport's own collective (tp->ops->coll). */
 #include "collective.h"
 
+#include "skew.h"
+
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,16 @@ typedef struct coll_state {
     size_t count; /* elements of the whole vector at this point */
     fs_coll coll; /* own algorithms only */
     bool coll_ready;
+    /* alltoallv: the skew model, its expected bytes (p x p) and the element
+     * counts they round to; this rank's layout (v) and the point's figures. */
+    fs_skew skew;
+    char skew_spec[320];
+    double *model;
+    size_t *cnt;
+    size_t *lay; /* scounts, sdispls, rcounts, rdispls: p each */
+    fs_coll_v v;
+    size_t total;           /* elements all ranks send at this point */
+    double imbalance, peak; /* max/mean and the max, bytes per rank */
 } coll_state;
 
 size_t fs_collbench_buffer(size_t bytes, int nranks, int window)
@@ -23,8 +36,37 @@ size_t fs_collbench_buffer(size_t bytes, int nranks, int window)
     return bytes > floor ? bytes : floor;
 }
 
+size_t fs_collbench_buffer_op(fs_coll_op op, size_t bytes, int nranks, int window)
+{
+    size_t p = nranks > 0 ? (size_t)nranks : 1;
+    /* A skewed rank sends or receives at most every rank's whole volume. */
+    if (op == FS_COLL_ALLTOALLV) bytes = bytes > SIZE_MAX / p ? SIZE_MAX : bytes * p;
+    return fs_collbench_buffer(bytes, nranks, window);
+}
+
+/* alltoallv: element counts cnt[src * p + dst] for a point of `bytes`:
+ * the model's bytes rounded down to whole elements; a size below one
+ * element per block sends one element everywhere (as the other
+ * collectives' rounding: every size runs).  Returns the total. */
+static size_t v_counts(const coll_state *s, int p, size_t bytes, char *err, size_t errlen)
+{
+    size_t es = fs_coll_dtype_size(s->dt), total = 0, pp = (size_t)p * (size_t)p;
+    if (fs_skew_matrix(&s->skew, p, (double)bytes, s->model, err, errlen)) return (size_t)-1;
+    for (size_t i = 0; i < pp; i++) total += s->cnt[i] = (size_t)floor(s->model[i] / (double)es);
+    if (total == 0)
+        for (size_t i = 0; i < pp; i++) s->cnt[i] = 1, total++;
+    return total;
+}
+
 size_t fs_collbench_bytes(const fs_bench_ctx *c, fs_coll_op op)
 {
+    const coll_state *s = c->state;
+    if (op == FS_COLL_ALLTOALLV && s && s->cnt) {
+        char err[256];
+        size_t total = v_counts(s, c->nranks, c->bytes, err, sizeof err);
+        /* The mean a rank sends (setup checked the model fits the run). */
+        if (total != (size_t)-1) return total * fs_coll_dtype_size(c->dtype) / (size_t)c->nranks;
+    }
     return fs_coll_round_bytes(op, c->bytes, c->dtype, c->nranks);
 }
 
@@ -50,7 +92,7 @@ int fs_collbench_algorithm_ok(fs_bench_ctx *c, fs_coll_op op)
     const fs_transport *tp = c->tp;
     char alts[256], have[64];
     if (strcmp(name, "native") == 0) {
-        if (tp->ops->coll) return 0;
+        if (op == FS_COLL_ALLTOALLV ? tp->ops->collv != NULL : tp->ops->coll != NULL) return 0;
         fs_bench_fail(c,
                       "%s: algorithm native is the communication library's own %s and needs %s; "
                       "over %s use %s",
@@ -74,6 +116,30 @@ int fs_collbench_algorithm_ok(fs_bench_ctx *c, fs_coll_op op)
     return 0;
 }
 
+/* alltoallv: the skew model (refused with one line when it cannot run
+ * here) and the layout arrays. */
+static int setup_v(fs_bench_ctx *c, coll_state *s)
+{
+    const char *spec = c->skew ? c->skew : "uniform";
+    char err[256];
+    size_t p = (size_t)c->nranks;
+    if (fs_skew_parse(spec, &s->skew, err, sizeof err)) {
+        fs_bench_fail(c, "alltoallv: --skew %s", err);
+        return FS_EINPUT;
+    }
+    fs_skew_format(&s->skew, s->skew_spec, sizeof s->skew_spec);
+    s->model = malloc(p * p * sizeof *s->model);
+    s->cnt = malloc(p * p * sizeof *s->cnt);
+    s->lay = malloc(4 * p * sizeof *s->lay);
+    if (!s->model || !s->cnt || !s->lay) return fs_bench_fail(c, "out of memory");
+    if (fs_skew_matrix(&s->skew, c->nranks, 1.0, s->model, err, sizeof err)) {
+        fs_bench_fail(c, "alltoallv: --skew %s", err);
+        return FS_EINPUT;
+    }
+    s->v = (fs_coll_v){s->lay, s->lay + p, s->lay + 2 * p, s->lay + 3 * p};
+    return 0;
+}
+
 int fs_collbench_setup(fs_bench_ctx *c, fs_coll_op op)
 {
     coll_state *s = calloc(1, sizeof *s);
@@ -82,8 +148,13 @@ int fs_collbench_setup(fs_bench_ctx *c, fs_coll_op op)
     s->op = op;
     s->dt = c->dtype;
     s->native = c->algorithm && strcmp(c->algorithm, "native") == 0;
-    if (s->native) return 0;
     int rc = FS_EINPUT;
+    if (op == FS_COLL_ALLTOALLV && (rc = setup_v(c, s))) {
+        fs_collbench_teardown(c);
+        return rc;
+    }
+    if (s->native) return 0;
+    rc = FS_EINPUT;
     if (fs_coll_alg_parse(c->algorithm ? c->algorithm : "auto", &s->alg)) {
         fs_bench_fail(c, "unknown algorithm %s", c->algorithm);
     } else if ((rc = fs_coll_init(&s->coll, c->tp, c->buf_bytes))) {
@@ -102,21 +173,58 @@ void fs_collbench_teardown(fs_bench_ctx *c)
     coll_state *s = c->state;
     if (!s) return;
     if (s->coll_ready) fs_coll_fini(&s->coll);
+    fs_skew_free(&s->skew);
+    free(s->model);
+    free(s->cnt);
+    free(s->lay);
     free(s);
     c->state = NULL;
 }
 
-/* This rank's input: the whole vector (all-reduce, reduce-scatter) or its
- * own block of it (all-gather), with exact-sum values. */
+/* alltoallv: this rank's row and column of the counts at c->bytes, its
+ * blocks filled, and the point's imbalance over the counts that move. */
+static int prepare_v(fs_bench_ctx *c, coll_state *s)
+{
+    int p = c->nranks, r = c->rank;
+    size_t es = fs_coll_dtype_size(s->dt), so = 0, ro = 0;
+    char err[256];
+    s->total = v_counts(s, p, c->bytes, err, sizeof err);
+    if (s->total == (size_t)-1) return fs_bench_fail(c, "alltoallv: %s", err);
+    for (int d = 0; d < p; d++) {
+        size_t sc = s->cnt[(size_t)r * p + d], rc = s->cnt[(size_t)d * p + r];
+        s->lay[d] = sc, s->lay[p + d] = so, so += sc;
+        s->lay[2 * p + d] = rc, s->lay[3 * p + d] = ro, ro += rc;
+    }
+    if ((so > ro ? so : ro) * es > c->buf_bytes)
+        return fs_bench_fail(c, "alltoallv: rank %d moves %zu bytes, beyond the %zu-byte buffers",
+                             r, (so > ro ? so : ro) * es, c->buf_bytes);
+    for (int d = 0; d < p; d++)
+        fs_a2a_fill(s->dt, (char *)c->sbuf + s->lay[p + d] * es, s->lay[d], r, d);
+    s->count = so;
+    /* The imbalance of what moves (the model's, after rounding). */
+    for (size_t i = 0; i < (size_t)p * p; i++) s->model[i] = (double)(s->cnt[i] * es);
+    s->imbalance = fs_skew_imbalance(s->model, p);
+    s->peak = s->imbalance * (double)(s->total * es) / p;
+    return 0;
+}
+
+/* This rank's input: the whole vector (all-reduce, reduce-scatter), its
+ * own block of it (all-gather), or a block for every rank (all-to-all),
+ * with values check() can tell apart. */
 int fs_collbench_prepare(fs_bench_ctx *c)
 {
     coll_state *s = c->state;
+    if (s->op == FS_COLL_ALLTOALLV) return prepare_v(c, s);
     s->count = fs_coll_round_count(s->op, c->bytes, s->dt, c->nranks);
-    if (s->count * fs_coll_dtype_size(s->dt) > c->buf_bytes)
+    size_t es = fs_coll_dtype_size(s->dt);
+    if (s->count * es > c->buf_bytes)
         return fs_bench_fail(c, "%s: %zu bytes exceed the %zu-byte buffers", fs_coll_op_name(s->op),
-                             s->count * fs_coll_dtype_size(s->dt), c->buf_bytes);
+                             s->count * es, c->buf_bytes);
     size_t blk = s->count / (size_t)c->nranks;
-    if (s->op == FS_COLL_ALLGATHER)
+    if (s->op == FS_COLL_ALLTOALL)
+        for (int d = 0; d < c->nranks; d++)
+            fs_a2a_fill(s->dt, (char *)c->sbuf + (size_t)d * blk * es, blk, c->rank, d);
+    else if (s->op == FS_COLL_ALLGATHER)
         fs_coll_fill(s->dt, c->sbuf, blk, (size_t)c->rank * blk, c->rank, c->nranks);
     else
         fs_coll_fill(s->dt, c->sbuf, s->count, 0, c->rank, c->nranks);
@@ -127,7 +235,13 @@ int fs_collbench_iteration(fs_bench_ctx *c)
 {
     coll_state *s = c->state;
     fs_transport *tp = c->tp;
-    int rc = s->native ? tp->ops->coll(tp, s->op, c->sbuf, c->rbuf, s->count, s->dt)
+    int rc;
+    if (s->op == FS_COLL_ALLTOALLV)
+        rc = s->native
+                 ? tp->ops->collv(tp, c->sbuf, c->rbuf, &s->v, s->dt)
+                 : fs_coll_run_v(&s->coll, s->alg, c->sbuf, c->smr, c->rbuf, c->rmr, &s->v, s->dt);
+    else
+        rc = s->native ? tp->ops->coll(tp, s->op, c->sbuf, c->rbuf, s->count, s->dt)
                        : fs_coll_run(&s->coll, s->op, s->alg, c->sbuf, c->smr, c->rbuf, c->rmr,
                                      s->count, s->dt);
     if (rc) snprintf(c->errmsg, c->errmsg_len, "%s", tp->errmsg);
@@ -142,10 +256,37 @@ const char *fs_collbench_algorithm_at(const fs_bench_ctx *c)
     return fs_coll_alg_name(fs_coll_choice(&s->coll, s->op, s->alg, s->count, s->dt));
 }
 
+/* All-to-all(v): the block from each rank, element by element; a wrong
+ * one is named by the rank pair and its offset. */
+static int check_a2a(fs_bench_ctx *c, coll_state *s, const char *asked, const char *ran)
+{
+    size_t es = fs_coll_dtype_size(s->dt), blk = s->count / (size_t)c->nranks;
+    int p = c->nranks;
+    bool v = s->op == FS_COLL_ALLTOALLV, same = strcmp(asked, ran) == 0;
+    for (int src = 0; src < p; src++) {
+        size_t n = v ? s->lay[2 * p + src] : blk, at = v ? s->lay[3 * p + src] : (size_t)src * blk;
+        for (size_t j = 0; j < n; j++) {
+            double got = fs_coll_get(s->dt, (const char *)c->rbuf + at * es, j);
+            double want = fs_a2a_value(s->dt, src, c->rank, j);
+            if (got != want)
+                return fs_bench_fail(c,
+                                     "validation failed: %s (%s%s%s, %s), %zu bytes: rank %d "
+                                     "received from rank %d a wrong element at offset %zu of its "
+                                     "block (byte %zu of the result): %g, expected %g",
+                                     fs_coll_op_name(s->op), asked, same ? "" : " ran ",
+                                     same ? "" : ran, fs_coll_dtype_name(s->dt), c->bytes, c->rank,
+                                     src, j, (at + j) * es, got, want);
+        }
+    }
+    return 0;
+}
+
 int fs_collbench_check(fs_bench_ctx *c)
 {
     coll_state *s = c->state;
     fs_coll_op op = s->op;
+    if (op == FS_COLL_ALLTOALL || op == FS_COLL_ALLTOALLV)
+        return check_a2a(c, s, c->algorithm ? c->algorithm : "auto", fs_collbench_algorithm_at(c));
     size_t blk = s->count / (size_t)c->nranks, es = fs_coll_dtype_size(s->dt);
     size_t n = op == FS_COLL_REDUCE_SCATTER ? blk : s->count;
     size_t first = op == FS_COLL_REDUCE_SCATTER ? (size_t)c->rank * blk : 0;
@@ -165,4 +306,19 @@ int fs_collbench_check(fs_bench_ctx *c)
                                  want);
     }
     return 0;
+}
+
+void fs_collbench_run_extra(const fs_bench_ctx *c, json_t *extra)
+{
+    const coll_state *s = c->state;
+    if (!s || s->op != FS_COLL_ALLTOALLV) return;
+    json_object_set_new(extra, "skew", json_string(s->skew_spec));
+}
+
+void fs_collbench_point_extra(const fs_bench_ctx *c, json_t *extra)
+{
+    const coll_state *s = c->state;
+    if (!s || s->op != FS_COLL_ALLTOALLV) return;
+    json_object_set_new(extra, "imbalance", json_real(s->imbalance));
+    json_object_set_new(extra, "max_rank_bytes", json_real(s->peak));
 }

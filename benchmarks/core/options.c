@@ -53,6 +53,9 @@ void fs_options_usage(void *outp)
     fprintf(out, "                            %-15s %s\n", "auto",
             "picks one per operation, size and rank count");
     fprintf(out, "      --dtype T           collectives: float32 (default), float64, bfloat16\n"
+                 "      --skew SPEC         alltoallv's per-peer sizes: uniform (default),\n"
+                 "                          zipf:s=1.1,experts=64,topk=2,capacity=1.25 or\n"
+                 "                          matrix:FILE (ranks x ranks bytes or weights)\n"
                  "  -s, --sizes SPEC        MIN:MAX powers of two, or a list A,B,C (default\n"
                  "                          " DEFAULT_SIZES ")\n"
                  "      --half-steps        with MIN:MAX, also the 1.5x sizes between\n"
@@ -162,6 +165,7 @@ enum {
     OPT_FABRIC = 256,
     OPT_DOMAIN,
     OPT_DTYPE,
+    OPT_SKEW,
     OPT_HALF,
     OPT_PRECISION,
     OPT_TIME,
@@ -189,6 +193,7 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
         {"bench", required_argument, 0, 'b'},
         {"algorithm", required_argument, 0, 'a'},
         {"dtype", required_argument, 0, OPT_DTYPE},
+        {"skew", required_argument, 0, OPT_SKEW},
         {"sizes", required_argument, 0, 's'},
         {"half-steps", no_argument, 0, OPT_HALF},
         {"window", required_argument, 0, 'w'},
@@ -264,6 +269,9 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
                          "--dtype: unknown type \"%s\" (use float32, float64 or bfloat16)", optarg);
                 rc = -1;
             }
+            break;
+        case OPT_SKEW: /* read by alltoallv's setup (a matrix file is I/O) */
+            o->skew = optarg;
             break;
         case 's':
             sizes = optarg;

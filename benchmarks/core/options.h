@@ -22,6 +22,7 @@ typedef struct fs_options {
     const char *fabric, *domain;
     fs_sizes sizes;
     fs_dtype dtype;
+    const char *skew; /* alltoallv's --skew SPEC (common/skew.h), NULL = uniform */
     /* Harness. */
     double precision;     /* target ci95 / mean */
     double time_per_size; /* seconds of timed iterations per size */

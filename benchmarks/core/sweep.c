@@ -50,6 +50,10 @@ static fs_run *add_run(const fs_sweep_env *env, fs_transport *tp, const fs_bench
     run->attributes = json_object();
     if (tp->ops->describe) tp->ops->describe(tp, run->attributes);
     run->notes = json_array();
+    if (b->run_extra) {
+        if (!run->extra) run->extra = json_object();
+        b->run_extra(c, run->extra);
+    }
     return run;
 }
 
@@ -107,6 +111,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         .nranks = tp->nranks,
         .algorithm = algorithm,
         .dtype = o->dtype,
+        .skew = o->skew,
         .errmsg = errmsg,
         .errmsg_len = len,
     };
@@ -220,6 +225,10 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
             /* What ran at this size ("auto" resolves per size). */
             const char *ran = b->algorithm_at ? b->algorithm_at(&c) : NULL;
             if (rp && ran) rp->algorithm = fs_strdup(ran);
+            if (rp && b->point_extra) {
+                if (!rp->extra) rp->extra = json_object();
+                b->point_extra(&c, rp->extra);
+            }
             if (p.bytes != c.bytes) {
                 char note[200];
                 snprintf(note, sizeof note,

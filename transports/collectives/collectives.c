@@ -191,7 +191,9 @@ int fs_coll_run(fs_coll *c, fs_coll_op op, const fs_coll_algorithm *alg, const v
 {
     fs_transport *tp = c->tp;
     size_t es = fs_coll_dtype_size(dt);
-    if (op != FS_COLL_ALLREDUCE && count % (size_t)c->nranks)
+    if (op == FS_COLL_ALLTOALLV && !c->v)
+        return fs_transport_fail(tp, FS_EINPUT, "alltoallv: no layout (use fs_coll_run_v)");
+    if (op != FS_COLL_ALLREDUCE && op != FS_COLL_ALLTOALLV && count % (size_t)c->nranks)
         return fs_transport_fail(tp, FS_EINPUT,
                                  "%s: %zu elements do not split into %d equal blocks",
                                  fs_coll_op_name(op), count, c->nranks);
@@ -208,4 +210,15 @@ int fs_coll_run(fs_coll *c, fs_coll_op op, const fs_coll_algorithm *alg, const v
                                  fs_coll_op_name(op));
     c->seq++;
     return alg->run[op](c, sbuf, smr, rbuf, rmr, count, dt);
+}
+
+int fs_coll_run_v(fs_coll *c, const fs_coll_algorithm *alg, const void *sbuf, fs_mr *smr,
+                  void *rbuf, fs_mr *rmr, const fs_coll_v *v, fs_coll_dtype dt)
+{
+    size_t count = 0;
+    for (int d = 0; d < c->nranks; d++) count += v->scounts[d];
+    c->v = v;
+    int rc = fs_coll_run(c, FS_COLL_ALLTOALLV, alg, sbuf, smr, rbuf, rmr, count, dt);
+    c->v = NULL;
+    return rc;
 }

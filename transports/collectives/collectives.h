@@ -1,5 +1,6 @@
 /*
- * collectives.h - all-reduce, reduce-scatter and all-gather written once over
+ * collectives.h - all-reduce, reduce-scatter, all-gather and all-to-all(v)
+ * written once over
  * the transport interface's point-to-point calls (transport.h), so the same
  * code runs over MPI, libfabric shm/tcp/efa and the unit tests' fake transport.
  *
@@ -9,8 +10,9 @@
  * (collectives_impl.h, fs_fold), so every algorithm runs at any p.
  *
  * Vector convention: coll_types.h (`count` is the whole vector).  For
- * reduce-scatter and all-gather count must be a multiple of p
- * (fs_coll_round_count).
+ * reduce-scatter, all-gather and all-to-all count must be a multiple of p
+ * (fs_coll_round_count).  All-to-all-v runs through fs_coll_run_v, which
+ * hands the algorithm its layout in c->v.
  *
  * Registry: each algorithm file exports one fs_coll_algorithm and
  * collectives_registry.c lists them; names, --help, refusals, `auto`'s
@@ -52,6 +54,9 @@ typedef struct fs_coll {
     int max_chunks; /* chunks per step, from rx_depth */
     int tx_limit;   /* outstanding sends, from tx_depth */
     uint32_t seq;   /* call counter, folded into tags */
+    /* All-to-all-v: the layout of the call in progress (fs_coll_run_v),
+     * NULL otherwise. */
+    const fs_coll_v *v;
     fs_req rreq[2][FS_COLL_MAX_CHUNKS];
     fs_req sreq[FS_COLL_MAX_TX];
 } fs_coll;
@@ -85,6 +90,11 @@ void fs_coll_fini(fs_coll *c);
 int fs_coll_run(fs_coll *c, fs_coll_op op, const fs_coll_algorithm *alg, const void *sbuf,
                 fs_mr *smr, void *rbuf, fs_mr *rmr, size_t count, fs_coll_dtype dt);
 
+/* All-to-all-v: every rank calls it with the same alg and dt and its own
+ * row of a consistent layout (coll_types.h).  Buffers lie in their mrs. */
+int fs_coll_run_v(fs_coll *c, const fs_coll_algorithm *alg, const void *sbuf, fs_mr *smr,
+                  void *rbuf, fs_mr *rmr, const fs_coll_v *v, fs_coll_dtype dt);
+
 /* The algorithm `auto` runs for this op, vector size and rank count, on a
  * transport that injects messages up to inject_size bytes (NULL only when
  * no algorithm compiled in can run op at nranks). */
@@ -110,8 +120,10 @@ int fs_coll_alg_parse(const char *name, const fs_coll_algorithm **alg);
 const char *fs_coll_alg_list(int op, const fs_coll_algorithm *except, char *buf, size_t len);
 
 /* The element count a request of `bytes` becomes: bytes / element size,
- * rounded down to a multiple of nranks for reduce-scatter and all-gather,
- * and at least one element (one per rank) so every size runs. */
+ * rounded down to a multiple of nranks for reduce-scatter, all-gather and
+ * all-to-all, and at least one element (one per rank) so every size runs.
+ * All-to-all-v: the uniform layout's (what a skewed one moves is the
+ * benchmark's business). */
 size_t fs_coll_round_count(fs_coll_op op, size_t bytes, fs_coll_dtype dt, int nranks);
 /* The same in bytes: what the benchmark actually moves. */
 size_t fs_coll_round_bytes(fs_coll_op op, size_t bytes, fs_coll_dtype dt, int nranks);
@@ -126,6 +138,13 @@ void fs_coll_fill(fs_coll_dtype dt, void *buf, size_t n, size_t first, int rank,
 /* Exact value of element i as contributed by rank, and summed over all ranks. */
 double fs_coll_value(fs_coll_dtype dt, size_t i, int rank, int nranks);
 double fs_coll_sum_value(fs_coll_dtype dt, size_t i, int nranks);
+/* All-to-all: element j of the block rank src sends rank dst, an integer
+ * below 251 (exact in every type) that depends on src, dst and j, so a
+ * block from the wrong rank, for the wrong rank or at the wrong offset
+ * shows. */
+double fs_a2a_value(fs_coll_dtype dt, int src, int dst, size_t j);
+/* n elements of that block into buf. */
+void fs_a2a_fill(fs_coll_dtype dt, void *buf, size_t n, int src, int dst);
 /* Element i of buf as a double. */
 double fs_coll_get(fs_coll_dtype dt, const void *buf, size_t i);
 

@@ -19,7 +19,13 @@
  */
 #include "collectives.h"
 
-extern const fs_coll_algorithm fs_coll_ring, fs_coll_rd, fs_coll_rabenseifner;
+extern const fs_coll_algorithm fs_coll_ring, fs_coll_rd, fs_coll_rabenseifner, fs_coll_pairwise,
+    fs_coll_bruck;
+
+/* All-to-all: Bruck up to this many bytes per peer from this many ranks
+ * (see the measurements above). */
+#define FS_A2A_BRUCK_MAX       1024u
+#define FS_A2A_BRUCK_MIN_RANKS 4
 
 static const fs_coll_algorithm *rule(fs_coll_op op, size_t bytes, int nranks, size_t inject_size)
 {
@@ -36,6 +42,12 @@ static const fs_coll_algorithm *rule(fs_coll_op op, size_t bytes, int nranks, si
         return pow2 && bytes <= (4u << 20) ? &fs_coll_rabenseifner : &fs_coll_ring;
     case FS_COLL_ALLGATHER:
         return bytes <= (256u << 10) ? &fs_coll_rd : &fs_coll_ring;
+    case FS_COLL_ALLTOALL:
+        return bytes / (size_t)nranks <= FS_A2A_BRUCK_MAX && nranks >= FS_A2A_BRUCK_MIN_RANKS
+                   ? &fs_coll_bruck
+                   : &fs_coll_pairwise;
+    case FS_COLL_ALLTOALLV:
+        return &fs_coll_pairwise;
     }
     return &fs_coll_ring;
 }

@@ -10,7 +10,9 @@
     X(ring)                                                                                        \
     X(rd)                                                                                          \
     X(rabenseifner)                                                                                \
-    X(tree)
+    X(tree)                                                                                        \
+    X(pairwise)                                                                                    \
+    X(bruck)
 
 #define DECLARE(name) extern const fs_coll_algorithm fs_coll_##name;
 #define ENTRY(name)   &fs_coll_##name,

@@ -23,6 +23,7 @@ typedef struct mpi_state {
     char library[MPI_MAX_LIBRARY_VERSION_STRING];
     int version, subversion;
     char select[3][256]; /* Open MPI's pml, mtl, btl selection (MPI_T), "" if none */
+    int *v_ints;         /* MPI_Alltoallv's int counts and displacements: 4 x nranks */
 } mpi_state;
 
 static const char *const select_names[3] = {"pml", "mtl", "btl"};
@@ -88,6 +89,8 @@ static int mpi_init(fs_transport *tp, const fs_transport_opts *opts)
     MPI_Comm_rank(st->comm, &tp->rank);
     MPI_Comm_size(st->comm, &tp->nranks);
     tp->priv = st;
+    st->v_ints = malloc(4 * (size_t)tp->nranks * sizeof *st->v_ints);
+    if (!st->v_ints) return fs_transport_fail(tp, FS_ERUNTIME, "mpi: out of memory");
     if (MPI_Op_create(bf16_sum, 1, &st->bf16_sum) != MPI_SUCCESS)
         return fs_transport_fail(tp, FS_ERUNTIME, "mpi: MPI_Op_create for the bfloat16 sum failed");
     st->own_op = true;
@@ -116,6 +119,7 @@ static void mpi_fini(fs_transport *tp)
     if (!st) return;
     if (st->own_op) MPI_Op_free(&st->bf16_sum);
     MPI_Comm_free(&st->comm);
+    free(st->v_ints);
     free(st);
     tp->priv = NULL;
 }
@@ -200,27 +204,33 @@ static const char *coll_call(fs_coll_op op)
         return "MPI_Reduce_scatter_block";
     case FS_COLL_ALLGATHER:
         return "MPI_Allgather";
+    case FS_COLL_ALLTOALL:
+        return "MPI_Alltoall";
+    case FS_COLL_ALLTOALLV:
+        return "MPI_Alltoallv";
     }
     return "?";
+}
+
+static MPI_Datatype mpi_type(fs_coll_dtype dt)
+{
+    switch (dt) {
+    case FS_COLL_FLOAT32:
+        return MPI_FLOAT;
+    case FS_COLL_FLOAT64:
+        return MPI_DOUBLE;
+    case FS_COLL_BFLOAT16:
+        return MPI_UINT16_T;
+    }
+    return MPI_BYTE;
 }
 
 static int mpi_coll(fs_transport *tp, fs_coll_op op, const void *sbuf, void *rbuf, size_t count,
                     fs_coll_dtype dt)
 {
     mpi_state *st = tp->priv;
-    MPI_Datatype type = MPI_FLOAT;
-    MPI_Op sum = MPI_SUM;
-    switch (dt) {
-    case FS_COLL_FLOAT32:
-        type = MPI_FLOAT;
-        break;
-    case FS_COLL_FLOAT64:
-        type = MPI_DOUBLE;
-        break;
-    case FS_COLL_BFLOAT16:
-        type = MPI_UINT16_T, sum = st->bf16_sum;
-        break;
-    }
+    MPI_Datatype type = mpi_type(dt);
+    MPI_Op sum = dt == FS_COLL_BFLOAT16 ? st->bf16_sum : MPI_SUM;
     if (count > INT_MAX)
         return fs_transport_fail(tp, FS_EINPUT, "%s: %zu elements exceed %d", coll_call(op), count,
                                  INT_MAX);
@@ -235,9 +245,36 @@ static int mpi_coll(fs_transport *tp, fs_coll_op op, const void *sbuf, void *rbu
     case FS_COLL_ALLGATHER:
         rc = MPI_Allgather(sbuf, blk, type, rbuf, blk, type, st->comm);
         break;
+    case FS_COLL_ALLTOALL:
+        rc = MPI_Alltoall(sbuf, blk, type, rbuf, blk, type, st->comm);
+        break;
+    case FS_COLL_ALLTOALLV:
+        return fs_transport_fail(tp, FS_EINPUT, "MPI_Alltoallv takes a layout: use collv");
     }
     if (rc != MPI_SUCCESS)
         return fs_transport_fail(tp, FS_ERUNTIME, "%s failed (error %d)", coll_call(op), rc);
+    return 0;
+}
+
+/* MPI_Alltoallv counts and displacements are ints: a layout past 2^31
+ * elements is refused, not truncated. */
+static int mpi_collv(fs_transport *tp, const void *sbuf, void *rbuf, const fs_coll_v *v,
+                     fs_coll_dtype dt)
+{
+    mpi_state *st = tp->priv;
+    int p = tp->nranks, *iv = st->v_ints;
+    const size_t *in[4] = {v->scounts, v->sdispls, v->rcounts, v->rdispls};
+    for (int k = 0; k < 4; k++)
+        for (int d = 0; d < p; d++) {
+            if (in[k][d] > INT_MAX)
+                return fs_transport_fail(
+                    tp, FS_EINPUT, "MPI_Alltoallv: %zu elements exceed MPI's int counts", in[k][d]);
+            iv[k * p + d] = (int)in[k][d];
+        }
+    MPI_Datatype type = mpi_type(dt);
+    int rc = MPI_Alltoallv(sbuf, iv, iv + p, type, rbuf, iv + 2 * p, iv + 3 * p, type, st->comm);
+    if (rc != MPI_SUCCESS)
+        return fs_transport_fail(tp, FS_ERUNTIME, "MPI_Alltoallv failed (error %d)", rc);
     return 0;
 }
 
@@ -271,5 +308,6 @@ const struct fs_transport_ops fs_transport_mpi = {
     .write_notify = NULL,
     .wait_notify = NULL,
     .coll = mpi_coll,
+    .collv = mpi_collv,
     .describe = mpi_describe,
 };
