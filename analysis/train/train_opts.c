@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "frameworks.h"
+#include "skew.h"
 
 enum {
     O_MODEL = 256,
@@ -586,7 +587,8 @@ void fs_train_opts_help(int cmd)
         "  --capacity C            capacity factor: buffers padded to C x the fair share (GShard,\n"
         "                          Switch); default 0: dropless (Megatron-Core, DeepSeek)\n"
         "  --skew SPEC             routing skew: uniform, zipf:s=1.1 (popular experts) or\n"
-        "                          matrix:FILE; dropless all-to-alls carry its imbalance (max/mean)\n"
+        "                          matrix:FILE; dropless all-to-alls carry its imbalance "
+        "(max/mean)\n"
         "  --ep N                  expert parallel degree: divides the data-parallel ranks and\n"
         "                          the experts; inside a node when EP x TP <= GPUs per node\n"
         "  --a2a-overlap none|dualpipe   what hides the dispatch/combine all-to-alls: none\n"
@@ -812,13 +814,35 @@ static int peaks_list(const fs_instance *inst, char *buf, size_t len)
 }
 
 /* The routing imbalance over the EP ranks from --skew (fs_skew): the
- * spec's traffic shape with the workload's experts, top-k and capacity. */
+ * spec's traffic shape (uniform, Zipf's exponent, a matrix) with the
+ * workload's experts, top-k and capacity, the experts round-robin on the ep
+ * ranks. */
 static int moe_imbalance(const fs_train_opts *o, fs_workload *w, int ep, fs_err *err)
 {
     w->moe.imbalance = 1;
     if (!o->skew) return 0;
-    (void)ep;
-    return fs_err_set(err, FS_EXIT_INPUT, "--skew %s: not available yet", o->skew);
+    fs_skew sk;
+    char why[256];
+    if (fs_skew_parse(o->skew, &sk, why, sizeof why))
+        return fs_err_set(err, FS_EXIT_INPUT, "--skew %s: %s", o->skew, why);
+    int rc = 0;
+    if (sk.kind != FS_SKEW_MATRIX) {
+        sk.experts = w->moe.experts;
+        sk.topk = w->moe.topk;
+        sk.capacity = w->moe.capacity;
+    }
+    if (ep > 1) {
+        double *bytes = malloc((size_t)ep * ep * sizeof *bytes);
+        if (!bytes)
+            rc = fs_err_set(err, FS_EXIT_RUNTIME, "out of memory");
+        else if (fs_skew_matrix(&sk, ep, 1e6, bytes, why, sizeof why))
+            rc = fs_err_set(err, FS_EXIT_INPUT, "--skew %s over --ep %d: %s", o->skew, ep, why);
+        else
+            w->moe.imbalance = fs_skew_imbalance(bytes, ep);
+        free(bytes);
+    }
+    fs_skew_free(&sk);
+    return rc;
 }
 
 int fs_train_input(const fs_train_opts *o, const fs_catalog *cat, const fs_instance *inst,
