@@ -50,23 +50,31 @@ static int print_table(const fs_train_opts *o, const row *rows, size_t n)
     char tput[32], per[40];
     snprintf(tput, sizeof tput, "%s_per_s", fs_unit_name(&rows[0].in));
     snprintf(per, sizeof per, "usd_per_M_%s", fs_unit_name(&rows[0].in));
-    const char *head[] = {"instance",     "from",    "gpus",       "nodes",        "efficiency",
-                          "expected",     "step_ms", "tflops_gpu", "mfu",          "scaling",
-                          tput,           "limit",   "mem_GB",     "usd_per_hour", "purchase",
-                          "usd_per_step", per};
-    size_t nc = o->no_cost ? 13 : 17;
+    /* a2a_ms (the exposed MoE all-to-all, column 7) only for expert parallelism */
+    bool moe = rows[0].in.w.moe.experts > 0 && rows[0].in.par.ep > 1;
+    const char *head[] = {"instance", "from",         "gpus",   "nodes",      "efficiency",
+                          "expected", "step_ms",      "a2a_ms", "tflops_gpu", "mfu",
+                          "scaling",  tput,           "limit",  "mem_GB",     "usd_per_hour",
+                          "purchase", "usd_per_step", per};
+    enum { A2A = 7 };
+    size_t nc = o->no_cost ? 14 : 18;
+    if (!moe) {
+        memmove(&head[A2A], &head[A2A + 1], (17 - A2A) * sizeof head[0]);
+        nc--;
+    }
+    size_t sh = moe ? 1 : 0; /* columns after a2a_ms move by this */
     fs_table t;
     if (fs_table_init(&t, nc, head)) return FS_EXIT_RUNTIME;
-    t.right[0] = t.right[1] = t.right[11] = false;
-    if (nc > 14) t.right[14] = false;
+    t.right[0] = t.right[1] = t.right[11 + sh] = false;
+    if (nc > 14 + sh) t.right[14 + sh] = false;
     for (size_t i = 0; i < n; i++) {
         const row *r = &rows[i];
-        char b[17][64];
+        char b[18][64];
         const char *from = strrchr(r->c->from, '/');
         snprintf(b[2], 64, "%d", r->s.gpus);
         snprintf(b[3], 64, "%d", r->s.nodes);
         const fs_step *x = &r->s;
-        const char *cells[17] = {
+        const char *cells[18] = {
             r->c->inst->name,
             from ? from + 1 : r->c->from,
             b[2],
@@ -77,6 +85,7 @@ static int print_table(const fs_train_opts *o, const row *rows, size_t n)
             csv ? fs_fmt(b[6], 64, "%.4g", x->step_us / 1e3)
                 : fs_fmt_band(b[6], 64, "%.4g", x->step_us / 1e3, x->step_lo_us / 1e3,
                               x->step_hi_us / 1e3),
+            fs_fmt(b[17], 64, "%.4g", x->a2a_exposed_us / 1e3),
             fs_fmt(b[7], 64, "%.4g", x->tflops_per_gpu),
             fs_fmt(b[8], 64, "%.3f", x->mfu),
             fs_fmt(b[9], 64, "%.3f", r->scaling),
@@ -87,6 +96,7 @@ static int print_table(const fs_train_opts *o, const row *rows, size_t n)
             r->price ? fs_purchase_name(r->price->option) : NULL,
             fs_fmt(b[15], 64, "%.4g", r->usd_step),
             fs_fmt(b[16], 64, "%.4g", r->usd_million)};
+        if (!moe) memmove(&cells[A2A], &cells[A2A + 1], (17 - A2A) * sizeof cells[0]);
         if (fs_table_row(&t, cells)) {
             fs_table_free(&t);
             return FS_EXIT_RUNTIME;
@@ -216,7 +226,12 @@ int fs_cmd_compare(int argc, char **argv)
         }
         printf("\n");
         rc = print_table(&o, rows, nrows);
-        printf("\nefficiency = useful model FLOPs / (step x sustained), the network's cap; "
+        if (rows[0].in.w.moe.experts > 0 && rows[0].in.par.ep > 1)
+            for (size_t i = 0, k = 0; i < nc; i++, k += o.ngpus)
+                printf(
+                    "\n%s: %s", cands[i].inst->name,
+                    fs_desc_a2a(&rows[k + o.ngpus - 1].in, &rows[k + o.ngpus - 1].s, b, sizeof b));
+        printf("\n\nefficiency = useful model FLOPs / (step x sustained), the network's cap; "
                "expected = x (1 - overhead);\nmfu = model FLOPs / (step x peak); scaling = "
                "per-GPU throughput / that at the baseline (--baseline-gpus)\n");
         if (fs_desc_weak_scaling(&rows[0].in, &rows[0].s, o.ngpus, weak, sizeof weak)[0])

@@ -60,22 +60,30 @@ static const char *status_word(const prow *r)
 static int print_table(const fs_train_opts *o, const prow *rows, size_t n)
 {
     bool csv = o->out == FS_OUT_CSV;
-    const char *head[] = {"instance",   "from",      "meets",      "gpus", "nodes",
-                          "efficiency", "expected",  "tflops_gpu", "mfu",  "scaling",
-                          "step_ms",    "mem_GB",    "hours",      "days", "usd_per_hour",
-                          "purchase",   "usd_total", "why"};
+    /* a2a_ms (the exposed MoE all-to-all, column 11) only for expert parallelism */
+    bool moe = n > 0 && rows[0].in.w.moe.experts > 0 && rows[0].in.par.ep > 1;
+    const char *head[] = {"instance",     "from",     "meets",      "gpus",  "nodes",
+                          "efficiency",   "expected", "tflops_gpu", "mfu",   "scaling",
+                          "step_ms",      "a2a_ms",   "mem_GB",     "hours", "days",
+                          "usd_per_hour", "purchase", "usd_total",  "why"};
+    enum { A2A = 11 };
+    size_t nc = 19, sh = moe ? 1 : 0;
+    if (!moe) {
+        memmove(&head[A2A], &head[A2A + 1], (18 - A2A) * sizeof head[0]);
+        nc--;
+    }
     fs_table t;
-    if (fs_table_init(&t, 18, head)) return FS_EXIT_RUNTIME;
-    t.right[0] = t.right[1] = t.right[2] = t.right[15] = t.right[17] = false;
+    if (fs_table_init(&t, nc, head)) return FS_EXIT_RUNTIME;
+    t.right[0] = t.right[1] = t.right[2] = t.right[15 + sh] = t.right[17 + sh] = false;
     for (size_t i = 0; i < n; i++) {
         const prow *r = &rows[i];
-        char b[18][64];
+        char b[19][64];
         const char *from = strrchr(r->c->from, '/');
         bool h = r->p.have_step;
         const fs_step *x = &r->p.step;
         snprintf(b[3], 64, "%d", x->gpus);
         snprintf(b[4], 64, "%d", x->nodes);
-        const char *cells[18] = {
+        const char *cells[19] = {
             r->c->inst->name,
             from ? from + 1 : r->c->from,
             status_word(r),
@@ -92,6 +100,7 @@ static int print_table(const fs_train_opts *o, const prow *rows, size_t n)
             : csv ? fs_fmt(b[10], 64, "%.4g", x->step_us / 1e3)
                   : fs_fmt_band(b[10], 64, "%.4g", x->step_us / 1e3, x->step_lo_us / 1e3,
                                 x->step_hi_us / 1e3),
+            h ? fs_fmt(b[18], 64, "%.4g", x->a2a_exposed_us / 1e3) : NULL,
             h ? fs_fmt(b[11], 64, "%.3g", x->mem_GB) : NULL,
             h ? fs_fmt(b[12], 64, "%.4g", r->p.hours) : NULL,
             h ? fs_fmt(b[13], 64, "%.3g", r->p.hours / 24) : NULL,
@@ -101,7 +110,8 @@ static int print_table(const fs_train_opts *o, const prow *rows, size_t n)
             r->error      ? r->err
             : r->p.why[0] ? r->p.why
                           : NULL};
-        if (o->no_cost) cells[14] = cells[15] = cells[16] = NULL;
+        if (o->no_cost) cells[15] = cells[16] = cells[17] = NULL;
+        if (!moe) memmove(&cells[A2A], &cells[A2A + 1], (18 - A2A) * sizeof cells[0]);
         if (fs_table_row(&t, cells)) {
             fs_table_free(&t);
             return FS_EXIT_RUNTIME;

@@ -41,27 +41,37 @@ static int table_out(const fs_train_opts *o, const fs_train_in *in, const fs_ste
                      const double *scaling, size_t n)
 {
     bool csv = o->out == FS_OUT_CSV;
+    /* MoE with expert parallelism: the exposed all-to-all after p2p_ms */
+    bool moe = in->w.moe.experts > 0 && in->par.ep > 1;
     char tput[32];
     snprintf(tput, sizeof tput, "%s_per_s", fs_unit_name(in));
     /* text: bands in the cells; CSV: their ends in columns of their own */
-    const char *head[] = {
-        "gpus",       "nodes",      "dp",         "global_batch",  "micro_batch",  "compute_ms",
-        "exposed_ms", "tp_ms",      "bubble_ms",  "p2p_ms",        "step_ms",      "efficiency",
-        "expected",   "tflops_gpu", "mfu",        "scaling",       tput,           "mem_GB",
-        "limit",      "step_ms_lo", "step_ms_hi", "efficiency_lo", "efficiency_hi"};
-    size_t nc = csv ? 23 : 19;
+    const char *names[] = {
+        "gpus",       "nodes",    "dp",         "global_batch", "micro_batch",   "compute_ms",
+        "exposed_ms", "tp_ms",    "bubble_ms",  "p2p_ms",       "a2a_ms",        "step_ms",
+        "efficiency", "expected", "tflops_gpu", "mfu",          "scaling",       tput,
+        "mem_GB",     "limit",    "step_ms_lo", "step_ms_hi",   "efficiency_lo", "efficiency_hi"};
+    enum { A2A = 10, LIMIT = 19, NCOL = 24 };
+    size_t last = csv ? NCOL : LIMIT + 1;
+    const char *head[NCOL];
+    size_t nc = 0, limit_col = 0;
+    for (size_t k = 0; k < last; k++)
+        if (k != A2A || moe) {
+            if (k == LIMIT) limit_col = nc;
+            head[nc++] = names[k];
+        }
     fs_table t;
     if (fs_table_init(&t, nc, head)) return FS_EXIT_RUNTIME;
-    t.right[18] = false;
+    t.right[limit_col] = false;
     for (size_t i = 0; i < n; i++) {
-        char b[23][64];
+        char b[NCOL][64];
         const fs_step *x = &s[i];
         snprintf(b[0], 64, "%d", x->gpus);
         snprintf(b[1], 64, "%d", x->nodes);
         snprintf(b[2], 64, "%d", x->dp);
         snprintf(b[3], 64, "%.0f", x->global_batch);
         snprintf(b[4], 64, "%d", x->micro_batch);
-        const char *cells[23] = {
+        const char *all[NCOL] = {
             b[0],
             b[1],
             b[2],
@@ -72,22 +82,27 @@ static int table_out(const fs_train_opts *o, const fs_train_in *in, const fs_ste
             fs_fmt(b[7], 64, "%.4g", x->tp_us / 1e3),
             fs_fmt(b[8], 64, "%.4g", x->bubble_us / 1e3),
             fs_fmt(b[9], 64, "%.4g", x->p2p_us / 1e3),
-            csv ? fs_fmt(b[10], 64, "%.4g", x->step_us / 1e3)
-                : fs_fmt_band(b[10], 64, "%.4g", x->step_us / 1e3, x->step_lo_us / 1e3,
+            fs_fmt(b[10], 64, "%.4g", x->a2a_exposed_us / 1e3),
+            csv ? fs_fmt(b[11], 64, "%.4g", x->step_us / 1e3)
+                : fs_fmt_band(b[11], 64, "%.4g", x->step_us / 1e3, x->step_lo_us / 1e3,
                               x->step_hi_us / 1e3),
-            csv ? fs_fmt(b[11], 64, "%.3f", x->efficiency)
-                : fs_fmt_band(b[11], 64, "%.3f", x->efficiency, x->eff_lo, x->eff_hi),
-            fs_fmt(b[12], 64, "%.3f", x->expected_eff),
-            fs_fmt(b[13], 64, "%.4g", x->tflops_per_gpu),
-            fs_fmt(b[14], 64, "%.3f", x->mfu),
-            fs_fmt(b[15], 64, "%.3f", scaling[i]),
-            fs_fmt(b[16], 64, "%.4g", x->throughput),
-            fs_fmt(b[17], 64, x->fits ? "%.3g" : "%.3g!", x->mem_GB),
+            csv ? fs_fmt(b[12], 64, "%.3f", x->efficiency)
+                : fs_fmt_band(b[12], 64, "%.3f", x->efficiency, x->eff_lo, x->eff_hi),
+            fs_fmt(b[13], 64, "%.3f", x->expected_eff),
+            fs_fmt(b[14], 64, "%.4g", x->tflops_per_gpu),
+            fs_fmt(b[15], 64, "%.3f", x->mfu),
+            fs_fmt(b[16], 64, "%.3f", scaling[i]),
+            fs_fmt(b[17], 64, "%.4g", x->throughput),
+            fs_fmt(b[18], 64, x->fits ? "%.3g" : "%.3g!", x->mem_GB),
             fs_limit_name(x->limit),
-            fs_fmt(b[19], 64, "%.4g", x->step_lo_us / 1e3),
-            fs_fmt(b[20], 64, "%.4g", x->step_hi_us / 1e3),
-            fs_fmt(b[21], 64, "%.3f", x->eff_lo),
-            fs_fmt(b[22], 64, "%.3f", x->eff_hi)};
+            fs_fmt(b[20], 64, "%.4g", x->step_lo_us / 1e3),
+            fs_fmt(b[21], 64, "%.4g", x->step_hi_us / 1e3),
+            fs_fmt(b[22], 64, "%.3f", x->eff_lo),
+            fs_fmt(b[23], 64, "%.3f", x->eff_hi)};
+        const char *cells[NCOL];
+        size_t k2 = 0;
+        for (size_t k = 0; k < last; k++)
+            if (k != A2A || moe) cells[k2++] = all[k];
         if (fs_table_row(&t, cells)) {
             fs_table_free(&t);
             return FS_EXIT_RUNTIME;
@@ -245,6 +260,8 @@ int fs_cmd_train(int argc, char **argv)
         if (note[0]) printf("note:        %s\n", note);
         printf("\n");
         rc = table_out(&o, &in, steps, scaling, o.ngpus);
+        if (in.w.moe.experts > 0 && in.par.ep > 1)
+            printf("\n%s\n", fs_desc_a2a(&in, &steps[o.ngpus - 1], b, sizeof b));
         printf("\nefficiency = useful model FLOPs / (step x sustained), the network's cap; "
                "expected = x (1 - overhead);\nmfu = model FLOPs / (step x peak); scaling = "
                "per-GPU throughput / that at %d GPUs (--baseline-gpus)\n",

@@ -69,6 +69,8 @@ typedef struct fs_preset {
     fs_workload w;
     /* Defaults for the parallelism (0: not given). */
     int tp, pp, micro_batch, micro_batches, zero, interleave;
+    int ep;                                 /* expert parallel degree (MoE; 0: not given) */
+    char a2a_overlap[16];                   /* "none" or "dualpipe" ("": none) */
     int flash_attention, sequence_parallel; /* -1 not given, else 0 / 1 */
     double global_batch;                    /* samples per step of the published recipe; 0 */
     double sustained_fraction;              /* of the precision's dense peak; 0: kind default */

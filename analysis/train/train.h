@@ -49,7 +49,21 @@
  *    boundary forward and back, 1/tp of them per GPU (Megatron's
  *    scatter/gather, section 4.1): 2(v*m+p-2) messages on the critical path.
  *
- * step = m*t_mb + tp + bubble + p2p + exposed data-parallel communication;
+ *  - Expert parallelism (MoE, train_moe.c): EP divides the data-parallel
+ *    ranks (Megatron-Core's order tp-ep-dp-pp: an EP group is ep adjacent
+ *    data-parallel ranks, inside one node when ep x tp <= g).  Per MoE
+ *    layer and micro-batch: dispatch + combine all-to-alls in the forward
+ *    and their gradients in the backward (4; 6 with full recompute, which
+ *    runs the forward's again), each of fs_moe_a2a_bytes over the EP group
+ *    (the all-to-all model, calibrated by measured all-to-alls).  Exposed
+ *    unless DualPipe hides them behind the compute (max(0, a2a - t_mb) per
+ *    micro-batch).  Expert weights are split over EP (and TP, Megatron-Core's
+ *    default expert TP = TP); their gradients are reduced over the
+ *    expert-data-parallel group (dp / ep ranks), filling the data-parallel
+ *    stream's idle time during backward, the rest exposed.
+ *
+ * step = m*t_mb + tp + bubble + p2p + exposed data-parallel communication
+ * + exposed all-to-all;
  * efficiency = useful model FLOPs / (step x sustained), i.e. the compute
  * without its recompute share over the step (recompute is not useful work).
  * The data-parallel collectives carry the network model's calibration and
@@ -78,6 +92,25 @@
 #include "collective_model.h"
 #include "diag.h"
 
+/* Mixture of experts (experts > 0; all zero: a dense model).  Every MoE
+ * layer routes each token to topk of `experts` FFN experts; the experts
+ * are spread over the EP ranks (expert parallelism), so the tokens travel
+ * by all-to-all: dispatch before the experts, combine after them, in the
+ * forward and again (their gradients) in the backward. */
+typedef struct fs_moe {
+    int experts;          /* routed experts per MoE layer */
+    int topk;             /* experts per token */
+    double capacity;      /* capacity factor: expert buffers padded to capacity x the fair share
+                             (GShard, Switch); 0: dropless (Megatron-Core's and DeepSeek's default) */
+    int every;            /* a MoE layer every `every` layers (1 or 2; 0: 1) */
+    int dense_layers;     /* leading dense layers before the first MoE one (DeepSeek-V3: 3) */
+    double ffn;           /* an expert's FFN hidden size (0: unknown) */
+    double active_params; /* parameters one token uses; 0: from ffn (a gated FFN, 3 h ffn per
+                             expert, as Mixtral and DeepSeek-V3) */
+    double imbalance;     /* max/mean tokens an EP rank receives (fs_skew_imbalance); <= 1:
+                             balanced routing */
+} fs_moe;
+
 /* What throughput counts: transformers in tokens, others in samples. */
 typedef enum fs_unit { FS_UNIT_SAMPLES, FS_UNIT_TOKENS } fs_unit;
 
@@ -95,6 +128,7 @@ typedef struct fs_workload {
     /* Training FLOPs per sample when known directly (0: from the above). */
     double flops_per_sample;
     fs_unit unit;
+    fs_moe moe;
 } fs_workload;
 
 typedef enum fs_dp_mode { FS_DP_DDP, FS_DP_ZERO1, FS_DP_ZERO2, FS_DP_ZERO3 } fs_dp_mode;
@@ -107,9 +141,18 @@ typedef enum fs_recompute {
     FS_RECOMPUTE_SELECTIVE
 } fs_recompute;
 
+/* What hides the MoE all-to-alls: nothing (Megatron-Core's default: the
+ * dispatch and combine sit between the router and the experts on the
+ * critical path), or DeepSeek-V3's DualPipe (arXiv:2412.19437 section
+ * 3.2.1: a forward and a backward chunk run together, each one's
+ * all-to-all behind the other's compute). */
+typedef enum fs_a2a_overlap { FS_A2A_OVERLAP_NONE, FS_A2A_OVERLAP_DUALPIPE } fs_a2a_overlap;
+
 typedef struct fs_parallel {
     int tp, pp;
-    int interleave; /* v: model chunks per GPU (interleaved 1F1B); <= 1: plain 1F1B */
+    int ep; /* expert parallel: EP ranks share one replica's experts; <= 1 none */
+    fs_a2a_overlap a2a_overlap; /* what hides the all-to-alls */
+    int interleave;             /* v: model chunks per GPU (interleaved 1F1B); <= 1: plain 1F1B */
     fs_dp_mode mode;
     int micro_batch;     /* b: samples per micro-batch per replica */
     int micro_batches;   /* m: per step (accumulation / pipeline); ignored with global_batch */
@@ -150,7 +193,8 @@ typedef enum fs_limit {
     FS_LIMIT_DP, /* exposed data-parallel / ZeRO communication */
     FS_LIMIT_TP,
     FS_LIMIT_BUBBLE,
-    FS_LIMIT_P2P
+    FS_LIMIT_P2P,
+    FS_LIMIT_A2A /* exposed MoE all-to-all (expert parallelism) */
 } fs_limit;
 
 typedef struct fs_step {
@@ -162,6 +206,11 @@ typedef struct fs_step {
     double dp_comm_us;    /* data-parallel communication per step, serialised */
     double dp_exposed_us; /* of which not hidden behind backward */
     double tp_us, bubble_us, p2p_us;
+    double a2a_us;         /* MoE all-to-all per step, serialised (0 for dense models) */
+    double a2a_exposed_us; /* of which not hidden (the step carries this) */
+    double a2a_bytes;      /* one all-to-all's send buffer per GPU */
+    int ep;                /* expert-parallel degree used */
+    bool a2a_intra;        /* the EP group stays inside a node */
     double step_us, step_lo_us, step_hi_us; /* lo / hi: collectives at their band's ends */
     double efficiency, eff_lo, eff_hi;      /* useful / step */
     double expected_eff;                    /* efficiency x (1 - framework overhead) */
@@ -191,6 +240,22 @@ double fs_train_state_bytes(const fs_workload *w, fs_dp_mode mode, double psi_lo
 /* Activation bytes per GPU at its peak (see above) with micro-batches of b
  * samples, m per step; NAN for non-transformers. */
 double fs_train_activation_bytes(const fs_workload *w, const fs_parallel *p, int b, int m);
+
+/* MoE arithmetic (train_moe.c).  MoE layers: (layers - dense_layers) /
+ * every, rounded down; 0 for a dense model. */
+int fs_moe_layers(const fs_workload *w);
+/* Parameters of all routed experts of all MoE layers: (params - active)
+ * x E / (E - k) when the active count is known (total = dense + E X_1,
+ * active = dense + k X_1), else moe_layers x E x 3 h ffn; NAN unknown. */
+double fs_moe_expert_params(const fs_workload *w);
+/* Parameters one token uses: active_params, else params - (E - k) / E x
+ * the experts' parameters; params for a dense model. */
+double fs_moe_active_params(const fs_workload *w);
+/* One all-to-all's send buffer per GPU for a micro-batch of b samples:
+ * b s / tp tokens (sequence parallel: each TP rank routes its share) x
+ * topk x hidden x act_bytes x (capacity factor when padded to capacity,
+ * else the routing imbalance: the busiest rank gates the exchange). */
+double fs_moe_a2a_bytes(const fs_workload *w, const fs_parallel *p, int b);
 
 /* Is this configuration possible at `gpus`?  0 or FS_EXIT_INPUT with one
  * line naming the option at fault. */

@@ -19,6 +19,19 @@ double fs_train_flops_per_sample(const fs_workload *w, fs_recompute r)
         /* given without recompute: full recompute adds one forward (1/3) */
         return w->flops_per_sample * (r == FS_RECOMPUTE_FULL ? 4.0 / 3.0 : 1.0);
     }
+    if (is_transformer(w) && w->moe.experts > 0) {
+        /* A MoE transformer: what one token uses, 2 FLOPs per active
+         * parameter and pass (Kaplan et al. 2020, arXiv:2001.08361, the 6N
+         * count DeepSeek-V3 and Mixtral's MFU figures use), less the input
+         * embedding (a lookup), plus attention's 4 s^2 h per layer and pass
+         * as above. */
+        double s = w->seq, l = w->layers, h = w->hidden, v = w->vocab;
+        double a = fs_moe_active_params(w), passes = r == FS_RECOMPUTE_FULL ? 4 : 3;
+        if (!(a > v * h)) return NAN;
+        double f = passes * (2.0 * s * (a - v * h) + 4.0 * s * s * h * l);
+        if (r == FS_RECOMPUTE_SELECTIVE) f += 4.0 * s * s * h * l;
+        return f;
+    }
     if (is_transformer(w)) {
         /* Narayanan et al. 2021 (arXiv:2104.04473), eq. 3, per sequence (B = 1):
          * 24 s l h^2 (1 + s/6h) per pass plus the logit layer 2 s h V per pass;

@@ -12,7 +12,7 @@
 
 const char *fs_limit_name(fs_limit l)
 {
-    static const char *const n[] = {"compute", "dp-comm", "tp-comm", "bubble", "pp-p2p"};
+    static const char *const n[] = {"compute", "dp-comm", "tp-comm", "bubble", "pp-p2p", "ep-a2a"};
     return (unsigned)l < sizeof n / sizeof n[0] ? n[l] : "?";
 }
 
@@ -67,6 +67,64 @@ static double useful_share(const fs_workload *w, fs_recompute r)
     return r == FS_RECOMPUTE_FULL ? 0.75 : 1; /* 3 of 4 passes */
 }
 
+/* Expert parallelism and the MoE routing: one line naming the option. */
+static int moe_check(const fs_train_in *in, int gpus, fs_err *err)
+{
+    const fs_moe *e = &in->w.moe;
+    const fs_parallel *p = &in->par;
+    int ep = p->ep > 1 ? p->ep : 1;
+    if (e->experts <= 0) {
+        if (ep > 1)
+            return fs_err_set(err, FS_EXIT_INPUT,
+                              "--ep %d: the workload has no experts (give --experts N, or a MoE "
+                              "preset)",
+                              ep);
+        return 0;
+    }
+    if (!transformer(&in->w))
+        return fs_err_set(err, FS_EXIT_INPUT,
+                          "--experts: a mixture of experts needs a transformer workload (hidden, "
+                          "layers, seq and vocab)");
+    if (e->topk < 1 || e->topk > e->experts)
+        return fs_err_set(err, FS_EXIT_INPUT, "--topk %d: must be between 1 and --experts %d",
+                          e->topk, e->experts);
+    if (e->every != 0 && e->every != 1 && e->every != 2)
+        return fs_err_set(err, FS_EXIT_INPUT, "--moe-every %d: MoE layers every 1 or 2 layers",
+                          e->every);
+    if (fs_moe_layers(&in->w) < 1)
+        return fs_err_set(err, FS_EXIT_INPUT, "--experts: no MoE layer among %.0f layers",
+                          in->w.layers);
+    if (e->capacity < 0 || !isfinite(e->capacity))
+        return fs_err_set(err, FS_EXIT_INPUT,
+                          "--capacity %g: a capacity factor > 0 (or 0: dropless)", e->capacity);
+    if (e->experts % ep)
+        return fs_err_set(err, FS_EXIT_INPUT,
+                          "--ep %d does not divide the %d experts (each EP rank holds the same "
+                          "number of experts)",
+                          ep, e->experts);
+    if (gpus % ((long long)p->tp * p->pp * ep))
+        return fs_err_set(err, FS_EXIT_INPUT,
+                          "--gpus %d is not divisible by TP x PP x EP = %d x %d x %d (EP divides "
+                          "the data-parallel ranks)",
+                          gpus, p->tp, p->pp, ep);
+    if (ep > 1 && p->tp > 1 && !p->seq_parallel)
+        return fs_err_set(err, FS_EXIT_INPUT,
+                          "--ep %d with --tp %d needs sequence parallelism (Megatron-Core requires "
+                          "it for MoE with TP): drop --no-seq-parallel",
+                          ep, p->tp);
+    if (ep > 1 && p->mode == FS_DP_ZERO3)
+        return fs_err_set(err, FS_EXIT_INPUT,
+                          "--ep %d with --zero 3: fully sharded expert parameters are not "
+                          "modelled (Megatron-Core shards optimizer states only)",
+                          ep);
+    double x = fs_moe_expert_params(&in->w), a = fs_moe_active_params(&in->w);
+    if (!(x > 0) || !(x < in->w.params) || !(a > 0) || !(a <= in->w.params))
+        return fs_err_set(err, FS_EXIT_INPUT,
+                          "--experts: the expert parameters are unknown or exceed --params: give "
+                          "--active-params N or --ffn F (the expert FFN's hidden size)");
+    return 0;
+}
+
 int fs_train_check(const fs_train_in *in, int gpus, fs_err *err)
 {
     const fs_workload *w = &in->w;
@@ -115,11 +173,13 @@ int fs_train_check(const fs_train_in *in, int gpus, fs_err *err)
             "--zero 3 (FSDP) with --pp %d: pipeline stages with fully sharded parameters are not "
             "modelled (DeepSpeed and Megatron do not combine them)",
             p->pp);
+    int rc = moe_check(in, gpus, err);
+    if (rc) return rc;
     if (p->micro_batch < 1) return fs_err_set(err, FS_EXIT_INPUT, "--micro-batch must be >= 1");
     if (!(p->global_batch > 0) && p->micro_batches < 1)
         return fs_err_set(err, FS_EXIT_INPUT, "--accum (micro-batches per step) must be >= 1");
     int dp = gpus / (p->tp * p->pp), b, m;
-    int rc = batch_shape(p, dp, gpus, &b, &m, err);
+    rc = batch_shape(p, dp, gpus, &b, &m, err);
     if (rc) return rc;
     if (p->interleave > 1) {
         if (p->pp < 2)
@@ -208,8 +268,14 @@ static int step_at(const fs_train_in *in, int gpus, int band, fs_step *o, fs_err
                          .library = lib};
 
     fs_algo da = p->fixed_algo ? p->algo : FS_ALGO_AUTO;
-    double psi = w->params / (tp * pp), gbytes = psi * w->grad_bytes;
-    double bucket = p->bucket_bytes > 0 ? p->bucket_bytes : DEFAULT_BUCKET, rem;
+    /* MoE: the experts' parameters are split over EP as well; the rest is
+     * replicated as in a dense model */
+    int ep = p->ep > 1 ? p->ep : 1;
+    double xparams = fs_moe_expert_params(w);
+    if (!(xparams > 0)) xparams = 0;
+    double psi = (w->params - xparams) / (tp * pp), gbytes = psi * w->grad_bytes;
+    double psi_x = xparams / ((double)ep * tp * pp);
+    double bucket0 = p->bucket_bytes > 0 ? p->bucket_bytes : DEFAULT_BUCKET, bucket = bucket0, rem;
     int k = buckets(gbytes, bucket, &rem);
     /* The last bucket ready holds the first layers' gradients: for a
      * transformer the embedding table (V h / tp elements), one tensor that
@@ -269,6 +335,35 @@ static int step_at(const fs_train_in *in, int gpus, int band, fs_step *o, fs_err
                               "(%d per node) at %d GPUs",
                               fs_algo_name(p->algo), dp, dp_per_node, gpus);
     }
+    /* Expert gradients: reduced over the expert-data-parallel group (dp/ep
+     * ranks, ep x tp GPUs apart) on the same stream, filling its idle time
+     * during backward; the rest, and ZeRO's all-gather, exposed. */
+    int edp = dp / ep;
+    if (psi_x > 0 && edp > 1) {
+        int eper = (long)ep * tp >= g ? 1 : g / (ep * tp);
+        if (eper > edp) eper = edp;
+        fs_coll_model edm = dpm;
+        edm.ranks_per_node = edm.nics_per_node = eper;
+        double eb = psi_x * w->grad_bytes, erem;
+        int ke = buckets(eb, bucket0, &erem);
+        bool ar = p->mode == FS_DP_DDP;
+        fs_collective rc1 = ar ? FS_ALLREDUCE : FS_REDUCE_SCATTER;
+        double during = (ke - 1) * coll(&edm, da, rc1, edp, bucket0, band) +
+                        coll(&edm, da, rc1, edp, erem, band);
+        double after = ar ? 0
+                          : (ke - 1) * coll(&edm, da, FS_ALLGATHER, edp, bucket0, band) +
+                                coll(&edm, da, FS_ALLGATHER, edp, erem, band);
+        int times = p->mode == FS_DP_ZERO2 ? m : 1;
+        during *= times;
+        double idle = fmax(0, times * bwd - (comm - exposed));
+        comm += during + after;
+        exposed += (p->no_overlap ? during : fmax(0, during - idle)) + after;
+        if (!isfinite(comm))
+            return fs_err_set(err, FS_EXIT_INPUT,
+                              "--algorithm %s cannot run the expert-data-parallel group of %d "
+                              "ranks at %d GPUs",
+                              fs_algo_name(p->algo), edp, gpus);
+    }
     double tp_mb = 0, act = 0;
     if (transformer(w)) act = b * w->seq * w->hidden * w->act_bytes;
     if (tp > 1) {
@@ -276,9 +371,23 @@ static int step_at(const fs_train_in *in, int gpus, int band, fs_step *o, fs_err
         double t = coll(&tpm, FS_ALGO_AUTO, FS_ALLREDUCE, tp, act, band);
         tp_mb = (p->recompute == FS_RECOMPUTE_FULL ? 6 : 4) * (w->layers / pp) * t;
     }
+    /* MoE all-to-alls over the EP group: ep adjacent data-parallel ranks
+     * (tp GPUs apart), g / tp of them per node once they span nodes */
+    double a2a_mb = 0, a2a_mb_exp = 0, abytes = 0;
+    bool a2a_intra = (long)ep * tp <= g;
+    int nmoe = fs_moe_layers(w);
+    if (nmoe > 0 && ep > 1) {
+        abytes = fs_moe_a2a_bytes(w, p, b);
+        fs_coll_model epm = dpm;
+        epm.ranks_per_node = epm.nics_per_node = a2a_intra ? ep : g / tp;
+        double t = coll(&epm, FS_ALGO_AUTO, FS_ALLTOALL, ep, abytes, band);
+        int calls = p->recompute == FS_RECOMPUTE_FULL ? 6 : 4;
+        a2a_mb = calls * ((double)nmoe / pp) * t;
+        a2a_mb_exp = p->a2a_overlap == FS_A2A_OVERLAP_DUALPIPE ? fmax(0, a2a_mb - tmb) : a2a_mb;
+    }
     double bubble = 0, p2p = 0;
     if (pp > 1) {
-        bubble = (pp - 1) * (tmb + tp_mb) / v;
+        bubble = (pp - 1) * (tmb + tp_mb + a2a_mb_exp) / v;
         const fs_link *pl = (long)tp * dp >= g ? &inter : &intra; /* next stage on another node? */
         /* Megatron's scatter/gather optimisation: each TP rank sends 1/tp of it */
         p2p = 2.0 * ((double)v * m + pp - 2) * fs_link_time_us(pl, act / tp);
@@ -298,7 +407,12 @@ static int step_at(const fs_train_in *in, int gpus, int band, fs_step *o, fs_err
     o->tp_us = m * tp_mb;
     o->bubble_us = bubble;
     o->p2p_us = p2p;
-    o->step_us = o->compute_us + o->tp_us + bubble + p2p + exposed;
+    o->a2a_us = m * a2a_mb;
+    o->a2a_exposed_us = m * a2a_mb_exp;
+    o->a2a_bytes = abytes;
+    o->ep = ep;
+    o->a2a_intra = a2a_intra;
+    o->step_us = o->compute_us + o->tp_us + bubble + p2p + exposed + o->a2a_exposed_us;
     o->step_lo_us = o->step_hi_us = o->step_us;
     o->efficiency = o->eff_lo = o->eff_hi = o->useful_us / o->step_us;
     o->expected_eff = o->efficiency * (1 - (in->overhead > 0 ? in->overhead : 0));
@@ -308,15 +422,17 @@ static int step_at(const fs_train_in *in, int gpus, int band, fs_step *o, fs_err
     double fh = fs_train_flops_per_sample(w, p->recompute);
     o->hw_tflops_per_gpu = fh > 0 ? fh * o->global_batch / gpus / o->step_us * 1e-6 : NAN;
     o->mfu = in->peak_tflops > 0 ? o->tflops_per_gpu / in->peak_tflops : NAN;
-    o->state_GB = fs_train_state_bytes(w, p->mode, psi, dp) / 1e9;
+    o->state_GB =
+        (fs_train_state_bytes(w, p->mode, psi, dp) + fs_train_state_bytes(w, p->mode, psi_x, edp)) /
+        1e9;
     o->act_GB = fs_train_activation_bytes(w, p, b, m) / 1e9;
     o->mem_GB = o->state_GB + (isfinite(o->act_GB) ? o->act_GB : 0);
     o->fits = !isfinite(c->mem_GB) || o->mem_GB <= c->mem_GB;
-    double terms[] = {exposed, o->tp_us, bubble, p2p};
-    fs_limit lim[] = {FS_LIMIT_DP, FS_LIMIT_TP, FS_LIMIT_BUBBLE, FS_LIMIT_P2P};
+    double terms[] = {exposed, o->tp_us, bubble, p2p, o->a2a_exposed_us};
+    fs_limit lim[] = {FS_LIMIT_DP, FS_LIMIT_TP, FS_LIMIT_BUBBLE, FS_LIMIT_P2P, FS_LIMIT_A2A};
     o->limit = FS_LIMIT_COMPUTE;
     double worst = 0.01 * o->step_us; /* below 1% of the step nothing but compute limits */
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         if (terms[i] > worst) {
             worst = terms[i];
             o->limit = lim[i];

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "frameworks.h"
+#include "skew.h"
 
 enum {
     O_MODEL = 256,
@@ -69,6 +70,16 @@ enum {
     O_ALGO,
     O_BASELINE,
     O_MIX,
+    O_EP,
+    O_EXPERTS,
+    O_TOPK,
+    O_CAPACITY,
+    O_MOE_EVERY,
+    O_DENSE_LAYERS,
+    O_FFN,
+    O_ACTIVE,
+    O_SKEW,
+    O_A2A_OVERLAP,
     O_JSON,
     O_CSV,
     O_HELP
@@ -134,6 +145,16 @@ static const struct {
     {{"tokens", required_argument, NULL, O_TOKENS}, FS_CMD_PLAN},
     {{"samples", required_argument, NULL, O_SAMPLES}, FS_CMD_PLAN},
     {{"deadline", required_argument, NULL, O_DEADLINE}, FS_CMD_PLAN},
+    {{"ep", required_argument, NULL, O_EP}, ALL},
+    {{"experts", required_argument, NULL, O_EXPERTS}, ALL},
+    {{"topk", required_argument, NULL, O_TOPK}, ALL},
+    {{"capacity", required_argument, NULL, O_CAPACITY}, ALL},
+    {{"moe-every", required_argument, NULL, O_MOE_EVERY}, ALL},
+    {{"dense-layers", required_argument, NULL, O_DENSE_LAYERS}, ALL},
+    {{"ffn", required_argument, NULL, O_FFN}, ALL},
+    {{"active-params", required_argument, NULL, O_ACTIVE}, ALL},
+    {{"skew", required_argument, NULL, O_SKEW}, ALL},
+    {{"a2a-overlap", required_argument, NULL, O_A2A_OVERLAP}, ALL},
     {{"json", no_argument, NULL, O_JSON}, ALL},
     {{"csv", no_argument, NULL, O_CSV}, ALL},
     {{"help", no_argument, NULL, O_HELP}, ALL},
@@ -431,6 +452,33 @@ static int option(fs_train_opts *o, int c, const char *opt, const char *a, fs_er
         return fs_parse_count(opt, a, &o->total_units, err);
     case O_DEADLINE:
         return fs_parse_hours(opt, a, &o->deadline_h, err);
+    case O_EP:
+        return one_int(opt, a, 1, 1 << 20, &o->ep, err);
+    case O_EXPERTS:
+        return one_int(opt, a, 1, 1 << 20, &o->experts, err);
+    case O_TOPK:
+        return one_int(opt, a, 1, 1 << 20, &o->topk, err);
+    case O_MOE_EVERY:
+        return one_int(opt, a, 1, 2, &o->moe_every, err);
+    case O_DENSE_LAYERS:
+        return one_int(opt, a, 0, 1 << 20, &o->dense_layers, err);
+    case O_CAPACITY:
+        return number(opt, a, true, &o->capacity, err);
+    case O_FFN:
+        return fs_parse_count(opt, a, &o->ffn, err);
+    case O_ACTIVE:
+        return fs_parse_count(opt, a, &o->active_params, err);
+    case O_SKEW:
+        o->skew = a;
+        return 0;
+    case O_A2A_OVERLAP:
+        if (strcmp(a, "none") == 0)
+            o->a2a_overlap = FS_A2A_OVERLAP_NONE;
+        else if (strcmp(a, "dualpipe") == 0)
+            o->a2a_overlap = FS_A2A_OVERLAP_DUALPIPE;
+        else
+            return fs_err_set(err, FS_EXIT_INPUT, "--a2a-overlap %s: not none or dualpipe", a);
+        return 0;
     case O_JSON:
         o->out = FS_OUT_JSON;
         return 0;
@@ -454,6 +502,8 @@ int fs_train_opts_parse(int cmd, int argc, char **argv, fs_train_opts *o, fs_err
                 o->global_batch = NAN;
     o->sustained = o->overhead = o->heads = NAN;
     o->zero = o->precision = o->recompute = o->seq_parallel = o->flash_attn = o->algo = -1;
+    o->capacity = o->ffn = o->active_params = NAN;
+    o->dense_layers = o->a2a_overlap = -1;
     o->min_eff = 0.9;
     o->total_unit = -1;
     struct option longopts[NOPT + 1];
@@ -528,6 +578,21 @@ void fs_train_opts_help(int cmd)
         "  --flops-per-sample F    training FLOPs of one sample without recompute (else "
         "Megatron's\n"
         "                          formula or 6 x MACs)\n"
+        "mixture of experts (MoE presets: mixtral-8x7b, deepseek-v3, switch-base-128):\n"
+        "  --experts E --topk K    routed experts per MoE layer and experts per token\n"
+        "  --moe-every 1|2         a MoE layer every layer or every other one (default 1)\n"
+        "  --dense-layers N        leading dense layers before the first MoE one (default 0)\n"
+        "  --ffn F                 an expert's FFN hidden size (expert parameters 3 h F: gated)\n"
+        "  --active-params N       parameters one token uses (else from --ffn)\n"
+        "  --capacity C            capacity factor: buffers padded to C x the fair share (GShard,\n"
+        "                          Switch); default 0: dropless (Megatron-Core, DeepSeek)\n"
+        "  --skew SPEC             routing skew: uniform, zipf:s=1.1 (popular experts) or\n"
+        "                          matrix:FILE; dropless all-to-alls carry its imbalance "
+        "(max/mean)\n"
+        "  --ep N                  expert parallel degree: divides the data-parallel ranks and\n"
+        "                          the experts; inside a node when EP x TP <= GPUs per node\n"
+        "  --a2a-overlap none|dualpipe   what hides the dispatch/combine all-to-alls: none\n"
+        "                          (Megatron-Core default) or DeepSeek-V3's DualPipe\n"
         "compute (one GPU):\n"
         "  --precision P           fp32, tf32, fp16, bf16 or fp8: which dense peak of the "
         "instance\n"
@@ -688,7 +753,21 @@ int fs_train_workload(const fs_train_opts *o, const fs_catalog *cat, fs_workload
     OVR(vocab, vocab);
     OVR(heads, heads);
     OVR(flops_per_sample, flops_per_sample);
+    OVR(moe.capacity, capacity);
+    OVR(moe.ffn, ffn);
+    OVR(moe.active_params, active_params);
 #undef OVR
+    if (o->experts) w->moe.experts = o->experts;
+    if (o->topk) w->moe.topk = o->topk;
+    if (o->moe_every) w->moe.every = o->moe_every;
+    if (o->dense_layers >= 0) w->moe.dense_layers = o->dense_layers;
+    if (w->moe.experts > 0 && w->moe.topk == 0) w->moe.topk = 1; /* Switch routing */
+    if (!w->moe.experts && (o->topk || isfinite(o->capacity) || o->moe_every || isfinite(o->ffn) ||
+                            isfinite(o->active_params) || o->skew || o->dense_layers >= 0))
+        return fs_err_set(err, FS_EXIT_INPUT,
+                          "--topk/--capacity/--moe-every/--ffn/--active-params/--skew/"
+                          "--dense-layers describe a mixture of experts: give --experts N (or a "
+                          "MoE preset)");
     if (!isfinite(o->grad_bytes) && o->framework) {
         /* the framework decides the reduce precision: fp32 compute reduces fp32 */
         const fs_framework *f = fs_framework_find(o->framework);
@@ -734,6 +813,38 @@ static int peaks_list(const fs_instance *inst, char *buf, size_t len)
     return 0;
 }
 
+/* The routing imbalance over the EP ranks from --skew (fs_skew): the
+ * spec's traffic shape (uniform, Zipf's exponent, a matrix) with the
+ * workload's experts, top-k and capacity, the experts round-robin on the ep
+ * ranks. */
+static int moe_imbalance(const fs_train_opts *o, fs_workload *w, int ep, fs_err *err)
+{
+    w->moe.imbalance = 1;
+    if (!o->skew) return 0;
+    fs_skew sk;
+    char why[256];
+    if (fs_skew_parse(o->skew, &sk, why, sizeof why))
+        return fs_err_set(err, FS_EXIT_INPUT, "--skew %s: %s", o->skew, why);
+    int rc = 0;
+    if (sk.kind != FS_SKEW_MATRIX) {
+        sk.experts = w->moe.experts;
+        sk.topk = w->moe.topk;
+        sk.capacity = w->moe.capacity;
+    }
+    if (ep > 1) {
+        double *bytes = malloc((size_t)ep * ep * sizeof *bytes);
+        if (!bytes)
+            rc = fs_err_set(err, FS_EXIT_RUNTIME, "out of memory");
+        else if (fs_skew_matrix(&sk, ep, 1e6, bytes, why, sizeof why))
+            rc = fs_err_set(err, FS_EXIT_INPUT, "--skew %s over --ep %d: %s", o->skew, ep, why);
+        else
+            w->moe.imbalance = fs_skew_imbalance(bytes, ep);
+        free(bytes);
+    }
+    fs_skew_free(&sk);
+    return rc;
+}
+
 int fs_train_input(const fs_train_opts *o, const fs_catalog *cat, const fs_instance *inst,
                    const fs_coll_model *net, fs_train_in *in, fs_err *err)
 {
@@ -775,6 +886,17 @@ int fs_train_input(const fs_train_opts *o, const fs_catalog *cat, const fs_insta
         p->fixed_algo = true;
         p->algo = (fs_algo)o->algo;
     }
+    p->ep = o->ep ? o->ep : pr && pr->ep ? pr->ep : 1;
+    if (o->a2a_overlap >= 0)
+        p->a2a_overlap = (fs_a2a_overlap)o->a2a_overlap;
+    else if (pr && strcmp(pr->a2a_overlap, "dualpipe") == 0)
+        p->a2a_overlap = FS_A2A_OVERLAP_DUALPIPE;
+    else if (pr && pr->a2a_overlap[0] && strcmp(pr->a2a_overlap, "none") != 0)
+        return fs_err_set(err, FS_EXIT_INPUT,
+                          "preset %s: a2a_overlap \"%s\" is not none or dualpipe", pr->name,
+                          pr->a2a_overlap);
+    rc = moe_imbalance(o, &in->w, p->ep, err);
+    if (rc) return rc;
 
     fs_cluster *c = &in->cl;
     c->gpus_per_node = o->gpus_per_node ? o->gpus_per_node : inst ? inst->accelerators : 1;

@@ -26,12 +26,18 @@ typedef struct fs_train_opts {
     const char *model;
     double params, grad_bytes, act_bytes, state_bytes, hidden, layers, seq, vocab, flops_per_sample;
     double heads;
+    /* mixture of experts (0 / NAN / NULL: not given) */
+    int experts, topk, moe_every, dense_layers; /* dense_layers -1: not given */
+    double capacity, ffn, active_params;
+    const char *skew; /* fs_skew spec: uniform | zipf:s=..,... | matrix:FILE */
     /* compute */
     double compute_ms, tflops, sustained; /* NAN: not given */
     int precision;                        /* fs_precision; -1 not given */
     double overhead;                      /* framework overhead; NAN: the default */
     /* parallelism (0 / -1: not given) */
     int tp, pp, zero, micro_batch, accum, interleave;
+    int ep;                                  /* expert parallel degree; 0: the preset's, else 1 */
+    int a2a_overlap;                         /* fs_a2a_overlap; -1: the preset's, else none */
     int recompute, seq_parallel, flash_attn; /* -1: not given */
     double global_batch, bucket_MiB;
     bool no_overlap;

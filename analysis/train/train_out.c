@@ -31,10 +31,23 @@ const char *fs_fmt_count(char *buf, size_t len, double v)
 const char *fs_desc_workload(const char *name, const fs_train_in *in, char *buf, size_t len)
 {
     const fs_workload *w = &in->w;
-    char p[32], arch[160] = "";
+    char p[32], arch[320] = "";
     if (w->hidden > 0)
         snprintf(arch, sizeof arch, ", transformer h %.0f l %.0f a %.0f s %.0f V %.0f", w->hidden,
                  w->layers, w->heads, w->seq, w->vocab);
+    if (w->moe.experts > 0) {
+        size_t l = strlen(arch);
+        char a[32];
+        snprintf(arch + l, sizeof arch - l, ", MoE %d experts top-%d in %d layers, %s active",
+                 w->moe.experts, w->moe.topk, fs_moe_layers(w),
+                 fs_fmt_count(a, sizeof a, fs_moe_active_params(w)));
+        l = strlen(arch);
+        if (w->moe.capacity > 0)
+            snprintf(arch + l, sizeof arch - l, ", capacity %.3g", w->moe.capacity);
+        else
+            snprintf(arch + l, sizeof arch - l, ", dropless, routing imbalance %.3g",
+                     w->moe.imbalance > 1 ? w->moe.imbalance : 1);
+    }
     snprintf(buf, len,
              "%s: %s params%s, %.3g training FLOPs per sample%s, gradients reduced at %.0f bytes",
              name ? name : "custom", fs_fmt_count(p, sizeof p, w->params), arch,
@@ -51,7 +64,7 @@ const char *fs_desc_parallel(const fs_train_in *in, char *buf, size_t len)
     const fs_parallel *p = &in->par;
     static const char *const mode[] = {"DDP", "ZeRO-1", "ZeRO-2", "ZeRO-3/FSDP"};
     double bucket = (p->bucket_bytes > 0 ? p->bucket_bytes : 25.0 * 1048576.0) / 1048576.0;
-    char batch[96], pipe[48] = "", attn[96];
+    char batch[96], pipe[112] = "", attn[96];
     if (p->global_batch > 0)
         snprintf(batch, sizeof batch, "global batch %.0f in micro-batches of up to %d",
                  p->global_batch, p->micro_batch);
@@ -64,9 +77,29 @@ const char *fs_desc_parallel(const fs_train_in *in, char *buf, size_t len)
              p->tp > 1 ? (p->seq_parallel ? ", sequence parallel" : ", no sequence parallelism")
                        : "",
              fs_recompute_name(p->recompute));
+    if (p->ep > 1) {
+        size_t l = strlen(pipe);
+        snprintf(pipe + l, sizeof pipe - l, " x EP %d (all-to-all %s)", p->ep,
+                 p->a2a_overlap == FS_A2A_OVERLAP_DUALPIPE ? "under DualPipe" : "not overlapped");
+    }
     snprintf(buf, len, "TP %d x PP %d%s, %s (%.4g MiB buckets, %s, %s), %s, %s", p->tp, p->pp, pipe,
              mode[p->mode], bucket, p->no_overlap ? "after backward" : "overlapped with backward",
              p->fixed_algo ? fs_algo_name(p->algo) : "fastest algorithm", batch, attn);
+    return buf;
+}
+
+const char *fs_desc_a2a(const fs_train_in *in, const fs_step *s, char *buf, size_t len)
+{
+    snprintf(buf, len,
+             "all-to-all at %d GPUs (EP %d, %s): %d per MoE layer per micro-batch (dispatch and "
+             "combine, forward and backward), %.4g MB per GPU each; %.4g ms per step, %.4g ms "
+             "exposed (%s)",
+             s->gpus, s->ep, s->a2a_intra ? "inside a node" : "across nodes",
+             in->par.recompute == FS_RECOMPUTE_FULL ? 6 : 4, s->a2a_bytes / 1e6, s->a2a_us / 1e3,
+             s->a2a_exposed_us / 1e3,
+             in->par.a2a_overlap == FS_A2A_OVERLAP_DUALPIPE
+                 ? "DualPipe hides it behind compute, DeepSeek-V3 arXiv:2412.19437 3.2.1"
+                 : "on the critical path, Megatron-Core's default");
     return buf;
 }
 
@@ -195,6 +228,16 @@ void *fs_json_inputs(const char *name, const fs_train_in *in)
         json_object_update_new(wl, json_pack("{s:f,s:f,s:f,s:f,s:f}", "hidden", w->hidden, "layers",
                                              w->layers, "heads", w->heads, "seq", w->seq, "vocab",
                                              w->vocab));
+    if (wl && w->moe.experts > 0)
+        json_object_set_new(wl, "moe",
+                            json_pack("{s:i,s:i,s:f,s:i,s:i,s:i,s:o,s:o,s:f}", "experts",
+                                      w->moe.experts, "topk", w->moe.topk, "capacity",
+                                      w->moe.capacity, "moe_every",
+                                      w->moe.every > 0 ? w->moe.every : 1, "dense_layers",
+                                      w->moe.dense_layers, "moe_layers", fs_moe_layers(w),
+                                      "active_params", fs_cli_num(fs_moe_active_params(w)),
+                                      "expert_params", fs_cli_num(fs_moe_expert_params(w)),
+                                      "imbalance", w->moe.imbalance > 1 ? w->moe.imbalance : 1.0));
     json_t *par =
         json_pack("{s:i,s:i,s:s,s:i,s:i,s:o,s:f,s:b,s:s}", "tp", p->tp, "pp", p->pp, "dp_mode",
                   mode[p->mode], "micro_batch", p->micro_batch, "micro_batches", p->micro_batches,
@@ -205,6 +248,9 @@ void *fs_json_inputs(const char *name, const fs_train_in *in)
         par, json_pack("{s:i,s:b,s:b,s:s}", "interleave", p->interleave > 1 ? p->interleave : 1,
                        "sequence_parallel", p->seq_parallel, "flash_attention", p->flash_attn,
                        "algorithm", p->fixed_algo ? fs_algo_name(p->algo) : "auto"));
+    json_object_update_new(
+        par, json_pack("{s:i,s:s}", "ep", p->ep > 1 ? p->ep : 1, "a2a_overlap",
+                       p->a2a_overlap == FS_A2A_OVERLAP_DUALPIPE ? "dualpipe" : "none"));
     json_t *cl = json_pack(
         "{s:i,s:i,s:o,s:o,s:o,s:o,s:o}", "gpus_per_node", c->gpus_per_node, "nics_per_node",
         c->nics_per_node, "nic_alpha_us", json_real(c->nic.seg[0].alpha_us), "nic_GBps",
@@ -235,6 +281,10 @@ void *fs_json_step(const fs_step *s, const fs_train_in *in)
                      "bubble_ms", fs_cli_num(s->bubble_us / 1e3), "p2p_ms",
                      fs_cli_num(s->p2p_us / 1e3), "step_ms", fs_cli_num(s->step_us / 1e3)));
     json_object_set_new(o, "micro_batch", json_integer(s->micro_batch));
+    json_object_set_new(o, "a2a_ms", fs_cli_num(s->a2a_us / 1e3));
+    json_object_set_new(o, "a2a_exposed_ms", fs_cli_num(s->a2a_exposed_us / 1e3));
+    json_object_set_new(o, "a2a_bytes", fs_cli_num(s->a2a_bytes));
+    json_object_set_new(o, "a2a_intra_node", json_boolean(s->a2a_intra));
     json_object_set_new(o, "step_ms_lo", fs_cli_num(s->step_lo_us / 1e3));
     json_object_set_new(o, "step_ms_hi", fs_cli_num(s->step_hi_us / 1e3));
     json_object_set_new(o, "efficiency", fs_cli_num(s->efficiency));

@@ -18,6 +18,10 @@ const char *fs_desc_cluster(const fs_train_in *in, char *buf, size_t len);
 /* "bf16 peak 989 TFLOP/s x sustained 0.60 = 594 TFLOP/s per GPU on the kernels ..." or
  * "given: 120 ms per micro-batch" */
 const char *fs_desc_compute(const fs_train_in *in, const char *precision, char *buf, size_t len);
+/* The MoE all-to-all at step s: "all-to-all (EP 8, inside a node): 4 per MoE
+ * layer per micro-batch of 58.7 MB per GPU, 12.1 ms per step, 12.1 ms
+ * exposed (no overlap: Megatron-Core's default)". */
+const char *fs_desc_a2a(const fs_train_in *in, const fs_step *s, char *buf, size_t len);
 /* "0.81 (0.76-0.85)" with fmt for each number; the value alone when lo == hi. */
 const char *fs_fmt_band(char *buf, size_t len, const char *fmt, double v, double lo, double hi);
 /* "tokens" or "samples" */
