@@ -14,5 +14,7 @@ int fs_cmd_report(int argc, char **argv);
 int fs_cmd_train(int argc, char **argv);
 int fs_cmd_compare(int argc, char **argv);
 int fs_cmd_plan(int argc, char **argv);
+/* cluster acceptance: cmd_screen.c */
+int fs_cmd_screen(int argc, char **argv);
 
 #endif
