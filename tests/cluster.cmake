@@ -30,3 +30,4 @@ set_tests_properties(cluster_emulator cluster_fit_predict PROPERTIES
 # The pairwise screen (issue 15): its schedule (pure) and screen's
 # classifier on synthetic pair matrices; no cluster needed.
 fs_add_unit_test(test_pairs SOURCES screen/test_pairs.c LIBS fs_bench)
+fs_add_unit_test(test_screen SOURCES screen/test_screen.c LIBS fs_analysis fs_bench)
