@@ -14,6 +14,8 @@ int fs_cmd_report(int argc, char **argv);
 int fs_cmd_train(int argc, char **argv);
 int fs_cmd_compare(int argc, char **argv);
 int fs_cmd_plan(int argc, char **argv);
+/* cluster acceptance: cmd_screen.c */
+int fs_cmd_screen(int argc, char **argv);
 /* results compared point by point (cmd_diff.c) */
 int fs_cmd_diff(int argc, char **argv);
 

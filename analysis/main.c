@@ -31,6 +31,8 @@ static const fs_subcommand subcommands[] = {
      fs_cmd_compare},
     {"plan", "GPU count and cost each instance type needs to train a job before a deadline",
      fs_cmd_plan},
+    {"screen", "name the slow node, NIC or link from a pairwise run (robust pair statistics)",
+     fs_cmd_screen},
     {"diff", "two results files point by point: ratio, noise, what changed, a regression verdict",
      fs_cmd_diff},
 };

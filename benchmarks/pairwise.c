@@ -254,7 +254,8 @@ static void record_round(pw *p, pw_phase ph, const fs_pair *pairs, int k)
         p->measurements++;
         const char *sn = p->env->hosts->name[p->leader[rec->src]];
         const char *dn = p->env->hosts->name[p->leader[rec->dst]];
-        for (size_t s = 0; s < ns; s++) {
+        /* The ring measures bandwidth at the largest size only. */
+        for (size_t s = ph == PH_RING ? ns - 1 : 0; s < ns; s++) {
             const pw_meas *lat = &rec->m[2 * s], *bw = &rec->m[2 * s + 1];
             fs_err err = {0};
             fs_point *pt = p->run ? fs_run_new_point(p->run, &err) : NULL;

@@ -30,3 +30,14 @@ set_tests_properties(cluster_emulator cluster_fit_predict PROPERTIES
 # The pairwise screen (issue 15): its schedule (pure) and screen's
 # classifier on synthetic pair matrices; no cluster needed.
 fs_add_unit_test(test_pairs SOURCES screen/test_pairs.c LIBS fs_bench)
+fs_add_unit_test(test_screen SOURCES screen/test_screen.c LIBS fs_analysis fs_bench)
+
+# The pairwise screen on 6 emulated hosts: host 3's cable at 40 % is named
+# (and nothing else) by a --quick screen within ceil(log2 6)+2 rounds before
+# confirmation; with the links restored a full screen names nobody.
+add_test(NAME cluster_screen
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cluster/screen-test.sh
+                 ${FS_EMULATE_CLUSTER} $<TARGET_FILE:fabscale-bench> $<TARGET_FILE:fabscale>
+                 ${CMAKE_CURRENT_BINARY_DIR}/cluster-screen)
+set_tests_properties(cluster_screen PROPERTIES
+                     LABELS cluster SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 600)

@@ -37,6 +37,9 @@ static const fs_field inst_fields[] = {
     {"sources", FS_F_SOURCES, S(fs_instance, source), true, 0, false},
     {"source", FS_F_SOURCES, S(fs_instance, source), false, 0, false},
     {"notes", FS_F_IGNORE, 0, 0, false, 0, false},
+    /* Published measurements with sources and dates; fabscale screen reads
+     * them itself (analysis/screen/screen_input.c). */
+    {"expected", FS_F_IGNORE, 0, 0, false, 0, false},
 };
 
 static const fs_field work_fields[] = {
