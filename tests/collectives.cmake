@@ -22,6 +22,18 @@ if(TARGET test_alltoall)
   set_tests_properties(test_alltoall PROPERTIES TIMEOUT 600)
 endif()
 
+# The alltoall and alltoallv benchmarks on the fake transport: validation
+# messages, the skew model's layout and extras, refusals.
+if(TARGET fs_bench)
+  fs_add_unit_test(test_a2a_bench
+    SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/collectives/test_a2a_bench.c
+            ${CMAKE_CURRENT_SOURCE_DIR}/collectives/fake_transport.c
+    LIBS fs_bench Threads::Threads)
+  if(TARGET test_a2a_bench)
+    target_include_directories(test_a2a_bench PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/collectives)
+  endif()
+endif()
+
 # Integration: each collective, every algorithm that applies (and native on
 # mpi), validated, over MPI, libfabric shm and tcp;ofi_rxm at 2, 3 (not a
 # power of two: the fold) and 4 ranks; each type on each transport once.
