@@ -145,8 +145,8 @@ static int matrix_row(char *line, const char *path, int lineno, double **m, int 
         if (!g) return fail(err, errlen, "skew: out of memory");
         *m = g;
     } else if (n != *cols) {
-        snprintf(err, errlen, "skew: matrix %s line %d: %d entries, the first row has %d", path,
-                 lineno, n, *cols);
+        snprintf(err, errlen, "skew: matrix %s line %d: %d entr%s, the first row has %d", path,
+                 lineno, n, n == 1 ? "y" : "ies", *cols);
         return -1;
     }
     (*rows)++;

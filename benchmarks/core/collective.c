@@ -116,6 +116,12 @@ int fs_collbench_algorithm_ok(fs_bench_ctx *c, fs_coll_op op)
     return 0;
 }
 
+/* The reason without skew.c's own "skew: " (the message names --skew). */
+static const char *skew_why(const char *err)
+{
+    return strncmp(err, "skew: ", 6) == 0 ? err + 6 : err;
+}
+
 /* alltoallv: the skew model (refused with one line when it cannot run
  * here) and the layout arrays. */
 static int setup_v(fs_bench_ctx *c, coll_state *s)
@@ -124,7 +130,7 @@ static int setup_v(fs_bench_ctx *c, coll_state *s)
     char err[256];
     size_t p = (size_t)c->nranks;
     if (fs_skew_parse(spec, &s->skew, err, sizeof err)) {
-        fs_bench_fail(c, "alltoallv: --skew %s", err);
+        fs_bench_fail(c, "alltoallv: --skew %s", skew_why(err));
         return FS_EINPUT;
     }
     fs_skew_format(&s->skew, s->skew_spec, sizeof s->skew_spec);
@@ -133,7 +139,7 @@ static int setup_v(fs_bench_ctx *c, coll_state *s)
     s->lay = malloc(4 * p * sizeof *s->lay);
     if (!s->model || !s->cnt || !s->lay) return fs_bench_fail(c, "out of memory");
     if (fs_skew_matrix(&s->skew, c->nranks, 1.0, s->model, err, sizeof err)) {
-        fs_bench_fail(c, "alltoallv: --skew %s", err);
+        fs_bench_fail(c, "alltoallv: --skew %s", skew_why(err));
         return FS_EINPUT;
     }
     s->v = (fs_coll_v){s->lay, s->lay + p, s->lay + 2 * p, s->lay + 3 * p};

@@ -243,10 +243,11 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
                 b->point_extra(&c, rp->extra);
             }
             if (p.bytes != c.bytes) {
-                char note[200];
+                char note[300];
                 snprintf(note, sizeof note,
-                         "%zu bytes rounded to %zu: whole %s elements (reduce_scatter and "
-                         "allgather: whole blocks per rank)",
+                         "%zu bytes rounded to %zu: whole %s elements (reduce_scatter, "
+                         "allgather and alltoall: whole blocks per rank; alltoallv: the mean a "
+                         "rank sends as --skew routes it, tokens over capacity dropped)",
                          c.bytes, p.bytes, dtype_name(c.dtype));
                 if (run) json_array_append_new(run->notes, json_string(note));
             }

@@ -268,6 +268,9 @@ static void test_registry_and_auto(void **state)
     assert_ptr_equal(fs_coll_auto(FS_COLL_ALLTOALL, 8 * 64, 8, 0), A("bruck"));
     assert_ptr_equal(fs_coll_auto(FS_COLL_ALLTOALL, 8 * 65536, 8, 0), A("pairwise"));
     assert_ptr_equal(fs_coll_auto(FS_COLL_ALLTOALL, 2 * 64, 2, 0), A("pairwise"));
+    assert_ptr_equal(fs_coll_auto(FS_COLL_ALLTOALL, 4 * 64, 4, 0), A("pairwise"));
+    assert_ptr_equal(fs_coll_auto(FS_COLL_ALLTOALL, 5 * 1024, 5, 0), A("bruck"));
+    assert_ptr_equal(fs_coll_auto(FS_COLL_ALLTOALL, 5 * 1025, 5, 0), A("pairwise"));
     assert_ptr_equal(fs_coll_auto(FS_COLL_ALLTOALL, 64, 1, 0), A("pairwise"));
     assert_ptr_equal(fs_coll_auto(FS_COLL_ALLTOALLV, 8 * 64, 8, 0), A("pairwise"));
     /* Rounding: whole elements, a multiple of p, at least one per rank. */

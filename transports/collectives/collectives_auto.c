@@ -12,6 +12,18 @@
  * A rank count that is not a power of two costs rd and rabenseifner an extra
  * whole vector (the fold), which the ring never pays.
  *
+ * All-to-all: pairwise exchange posts its p-1 steps together for small
+ * blocks, so it pays p-1 messages' overheads at once; Bruck pays ceil(lg p)
+ * messages in sequence and about lg p / 2 times the volume plus packing.
+ * Measured on libfabric shm here (p50, fabscale-bench -b alltoall -a
+ * pairwise,bruck): at 2 ranks both take one step and Bruck's rotations cost
+ * it (8 KiB: 1.17 us against 0.69); at 5 and 8 ranks on 2 cores Bruck's
+ * p50 was lower up to 1 KiB per peer (5 ranks: 68-77 us against 11-12 ms;
+ * 8 ranks, 1 KiB: 10.0 ms against 13.5) and pairwise's from 4 KiB (8 ranks:
+ * 11.7 ms against 16.1).  Those ranks shared 2 loaded cores, where fewer
+ * synchronising steps count most; 4 ranks were mixed.  All-to-all-v has
+ * only pairwise.
+ *
  * The rule names the algorithms it was measured with; whatever it picks
  * must pass fs_coll_alg_ok, else the first registry entry that does runs,
  * so `auto` never refuses what some algorithm can do.  A new algorithm
@@ -23,9 +35,9 @@ extern const fs_coll_algorithm fs_coll_ring, fs_coll_rd, fs_coll_rabenseifner, f
     fs_coll_bruck;
 
 /* All-to-all: Bruck up to this many bytes per peer from this many ranks
- * (see the measurements above). */
+ * (the measurements above). */
 #define FS_A2A_BRUCK_MAX       1024u
-#define FS_A2A_BRUCK_MIN_RANKS 4
+#define FS_A2A_BRUCK_MIN_RANKS 5
 
 static const fs_coll_algorithm *rule(fs_coll_op op, size_t bytes, int nranks, size_t inject_size)
 {
