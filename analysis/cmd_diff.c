@@ -23,13 +23,16 @@ static void help(void)
     printf("usage: fabscale diff [options] A B\n\n"
            "Compares two results files (any format fabscale reads) point by point.\n"
            "Runs match on benchmark, transport, provider, algorithm, ranks, dtype and in-place;\n"
-           "points on size.  Per point: the headline statistic of its kind in A and B (p50 time\n"
-           "for latency, bandwidth for bw, messages/s for message rate, busbw for collectives),\n"
-           "B/A, and the noise: each file's 95%% half-width of the median (from its recorded\n"
-           "p50, p90 and iterations; the mean's CI where only that is recorded), combined in\n"
-           "quadrature, but never below the run-to-run floor (default %.0f%%: what two launches\n"
-           "of one build differed by on a loaded 2-core machine; a quiet cluster can use less).\n"
-           "A point is significant when |B/A - 1| exceeds its noise.  The verdict is a\n"
+           "points on size.  Runs of one file with the same key (launches added with\n"
+           "fabscale-bench --append) are one measurement repeated: per size the best launch\n"
+           "stands for the file, since other work on a machine only slows a launch down.  On a\n"
+           "shared machine give both files the same number of launches, interleaved in time.\n"
+           "Per point: the headline statistic of its kind in A and B (p50 time for latency,\n"
+           "bandwidth for bw, messages/s for message rate, busbw for collectives), B/A, and the\n"
+           "noise: each file's 95%% half-width of the median (from its recorded min, p50, p90\n"
+           "and iterations; the mean's CI where only that is recorded), combined in quadrature,\n"
+           "never below the run-to-run floor (default %.0f%%).  A point is significant when the\n"
+           "change as a factor, max(B/A, A/B) - 1, exceeds its noise.  The verdict is a\n"
            "regression when, in some run, a significantly worse size has a neighbouring size\n"
            "worse too (or the run has one size): a real change moves a range of sizes, an\n"
            "isolated point is what many tests at 95%% produce by chance.  Points present in\n"
@@ -38,7 +41,9 @@ static void help(void)
            "binding, fabscale version, every setting incl. FI_* and OMPI_MCA_*).\n\n"
            "options:\n"
            "  --threshold PCT        count a change only above PCT %% as well (default 0)\n"
-           "  --noise-floor PCT      run-to-run floor of the noise (default %.0f)\n"
+           "  --noise-floor PCT      run-to-run floor of the noise (default %.0f, what launches\n"
+           "                         of one build differed by on a loaded 2-core machine; a\n"
+           "                         quiet cluster can use less)\n"
            "  --fail-on-regression   exit 1 when the verdict is a regression\n"
            "  --json                 print JSON\n"
            "  -h, --help             this help\n\n"
@@ -76,15 +81,30 @@ static const char *outcome(const fs_point_delta *all, size_t n, size_t i, double
     return d->worse ? "WORSE" : "better";
 }
 
-static void run_label(const fs_point_delta *d, char *buf, size_t len)
+/* Launches of a key in a file: the most any of its sizes had. */
+static int launches(const fs_point_delta *d, size_t n, bool in_a)
+{
+    int m = 0;
+    for (size_t i = 0; i < n; i++) {
+        int k = in_a ? d[i].launches_a : d[i].launches_b;
+        if (k > m) m = k;
+    }
+    return m;
+}
+
+static void run_label(const fs_point_delta *d, size_t n, char *buf, size_t len)
 {
     const fs_run *r = run_of(d);
-    snprintf(buf, len, "%s %s/%s%s%s, %d ranks%s", r->benchmark, or_dash(r->transport),
+    int la = launches(d, n, true), lb = launches(d, n, false);
+    char lt[64] = "";
+    if (la > 1 || lb > 1) snprintf(lt, sizeof lt, ", best of %d launches in A, %d in B", la, lb);
+    snprintf(buf, len, "%s %s/%s%s%s, %d ranks%s%s", r->benchmark, or_dash(r->transport),
              or_dash(r->provider), r->algorithm ? " " : "", r->algorithm ? r->algorithm : "",
              r->ranks,
              !d->run_a   ? " (only in B)"
              : !d->run_b ? " (only in A)"
-                         : "");
+                         : "",
+             lt);
 }
 
 static void print_text(const char *pa, const char *pb, const fs_meta_change *ch, size_t nch,
@@ -104,7 +124,7 @@ static void print_text(const char *pa, const char *pb, const fs_meta_change *ch,
         size_t j = i;
         while (j < n && d[j].run_a == d[i].run_a && d[j].run_b == d[i].run_b) j++;
         char lab[512];
-        run_label(&d[i], lab, sizeof lab);
+        run_label(&d[i], j - i, lab, sizeof lab);
         printf("\n%s: %s (%s, %s is better)\n", lab, d[i].stat, d[i].unit,
                d[i].higher_is_better ? "higher" : "lower");
         static const char *const head[] = {"bytes", "A", "B", "B/A", "noise_%", "result"};

@@ -22,19 +22,12 @@ static bool same_key(const fs_run *x, const fs_run *y)
            same_str(x->dtype, y->dtype) && x->ranks == y->ranks && x->in_place == y->in_place;
 }
 
-/* How many runs before runs[i] have its key: i is the k-th of its key. */
-static size_t ordinal(const fs_run *runs, size_t i)
+/* The first run of r with run's key: a file's launches of one
+ * measurement are the runs with its key; this one names them. */
+static const fs_run *first_with_key(const fs_results *r, const fs_run *run)
 {
-    size_t k = 0;
-    for (size_t j = 0; j < i; j++) k += same_key(&runs[j], &runs[i]);
-    return k;
-}
-
-/* The run of `in` that is the k-th with run's key, or NULL. */
-static const fs_run *kth_with_key(const fs_results *in, const fs_run *run, size_t k)
-{
-    for (size_t j = 0; j < in->nruns; j++)
-        if (same_key(&in->runs[j], run) && k-- == 0) return &in->runs[j];
+    for (size_t j = 0; j < r->nruns; j++)
+        if (same_key(&r->runs[j], run)) return &r->runs[j];
     return NULL;
 }
 
@@ -165,20 +158,51 @@ static void judge(fs_point_delta *d, double floor)
     d->worse = d->significant && (d->higher_is_better ? d->ratio < 1 : d->ratio > 1);
 }
 
-static fs_point_delta make(const fs_run *ra, const fs_point *pa, const fs_run *rb,
-                           const fs_point *pb, double floor)
+/* The point of size `bytes` in the first launch of the key that has one. */
+static const fs_point *first_point(const fs_results *r, const fs_run *key, double bytes)
 {
-    fs_point_delta d = {.run_a = ra, .run_b = rb, .pa = pa, .pb = pb};
-    const fs_run *r = ra ? ra : rb;
-    const stat_def *s = pick(fs_run_kind(r), pa, pb);
-    d.bytes = pa ? pa->bytes : pb->bytes;
+    for (size_t j = 0; key && j < r->nruns; j++)
+        for (size_t k = 0; same_key(&r->runs[j], key) && k < r->runs[j].npoints; k++)
+            if (r->runs[j].points[k].bytes == bytes) return &r->runs[j].points[k];
+    return NULL;
+}
+
+/* The best point of size `bytes` over the key's launches under s (see the
+ * header: interference only slows a launch down); *count: launches with
+ * that size. */
+static const fs_point *best_point(const fs_results *r, const fs_run *key, double bytes,
+                                  const stat_def *s, int *count)
+{
+    const fs_point *best = NULL;
+    *count = 0;
+    for (size_t j = 0; key && j < r->nruns; j++)
+        for (size_t k = 0; same_key(&r->runs[j], key) && k < r->runs[j].npoints; k++) {
+            const fs_point *p = &r->runs[j].points[k];
+            if (p->bytes != bytes) continue;
+            ++*count;
+            double v = s->get(p), w = best ? s->get(best) : NAN;
+            if (!best || (usable(v) && (!usable(w) || (s->higher_better ? v > w : v < w))))
+                best = p;
+        }
+    return best;
+}
+
+/* The delta at one size of the keys ra (in a) and rb (in b), either NULL. */
+static fs_point_delta make(const fs_results *a, const fs_run *ra, const fs_results *b,
+                           const fs_run *rb, double bytes, double floor)
+{
+    fs_point_delta d = {.run_a = ra, .run_b = rb, .bytes = bytes};
+    const fs_point *fa = first_point(a, ra, bytes), *fb = first_point(b, rb, bytes);
+    const stat_def *s = pick(fs_run_kind(ra ? ra : rb), fa, fb);
     d.stat = s->name;
     d.unit = s->unit;
     d.higher_is_better = s->higher_better;
-    d.a = pa ? s->get(pa) : NAN;
-    d.b = pb ? s->get(pb) : NAN;
-    d.ci_a = pa ? fs_point_rel_ci95(pa) : NAN;
-    d.ci_b = pb ? fs_point_rel_ci95(pb) : NAN;
+    d.pa = fa ? best_point(a, ra, bytes, s, &d.launches_a) : NULL;
+    d.pb = fb ? best_point(b, rb, bytes, s, &d.launches_b) : NULL;
+    d.a = d.pa ? s->get(d.pa) : NAN;
+    d.b = d.pb ? s->get(d.pb) : NAN;
+    d.ci_a = d.pa ? fs_point_rel_ci95(d.pa) : NAN;
+    d.ci_b = d.pb ? fs_point_rel_ci95(d.pb) : NAN;
     judge(&d, floor);
     return d;
 }
@@ -211,22 +235,36 @@ static int by_bytes(const void *x, const void *y)
     return (a->pa == NULL) - (b->pa == NULL);
 }
 
-/* The deltas of one run pair (rb may be NULL) appended to l, by size. */
-static int compare_runs(const fs_run *ra, const fs_run *rb, double floor, list *l, fs_err *err)
+/* Whether a size already appeared in r's launches of key before `before`. */
+static bool seen(const fs_results *r, const fs_run *key, const fs_point *before)
+{
+    for (size_t j = 0; key && j < r->nruns; j++)
+        for (size_t k = 0; same_key(&r->runs[j], key) && k < r->runs[j].npoints; k++) {
+            const fs_point *p = &r->runs[j].points[k];
+            if (p == before) return false;
+            if (p->bytes == before->bytes) return true;
+        }
+    return false;
+}
+
+/* The deltas of the key ra of a and rb of b (either NULL) appended to l:
+ * every size either has once, by size. */
+static int compare_keys(const fs_results *a, const fs_run *ra, const fs_results *b,
+                        const fs_run *rb, double floor, list *l, fs_err *err)
 {
     size_t first = l->n;
-    bool *used = rb && rb->npoints ? calloc(rb->npoints, sizeof *used) : NULL;
-    if (rb && rb->npoints && !used) return fs_oom(err);
     int rc = 0;
-    for (size_t i = 0; i < ra->npoints && !rc; i++) {
-        const fs_point *pa = &ra->points[i], *pb = NULL;
-        for (size_t j = 0; rb && j < rb->npoints && !pb; j++)
-            if (!used[j] && rb->points[j].bytes == pa->bytes) used[j] = true, pb = &rb->points[j];
-        rc = push(l, make(ra, pa, rb, pb, floor), err);
-    }
-    for (size_t j = 0; rb && j < rb->npoints && !rc; j++)
-        if (!used[j]) rc = push(l, make(ra, NULL, rb, &rb->points[j], floor), err);
-    free(used);
+    for (size_t j = 0; ra && j < a->nruns && !rc; j++)
+        for (size_t k = 0; same_key(&a->runs[j], ra) && k < a->runs[j].npoints && !rc; k++) {
+            const fs_point *p = &a->runs[j].points[k];
+            if (!seen(a, ra, p)) rc = push(l, make(a, ra, b, rb, p->bytes, floor), err);
+        }
+    for (size_t j = 0; rb && j < b->nruns && !rc; j++)
+        for (size_t k = 0; same_key(&b->runs[j], rb) && k < b->runs[j].npoints && !rc; k++) {
+            const fs_point *p = &b->runs[j].points[k];
+            if (!seen(b, rb, p) && !first_point(a, ra, p->bytes))
+                rc = push(l, make(a, ra, b, rb, p->bytes, floor), err);
+        }
     if (!rc) qsort(l->v + first, l->n - first, sizeof *l->v, by_bytes);
     return rc;
 }
@@ -239,16 +277,14 @@ int fs_compare_results_opts(const fs_results *a, const fs_results *b, const fs_c
     int rc = 0;
     for (size_t i = 0; i < a->nruns && !rc; i++) {
         const fs_run *ra = &a->runs[i];
-        rc = compare_runs(ra, kth_with_key(b, ra, ordinal(a->runs, i)), floor, &l, err);
+        if (first_with_key(a, ra) == ra)
+            rc = compare_keys(a, ra, b, first_with_key(b, ra), floor, &l, err);
     }
-    /* Runs of b nothing in a matched: every point alone. */
+    /* Keys of b that a lacks: every point alone. */
     for (size_t j = 0; j < b->nruns && !rc; j++) {
         const fs_run *rb = &b->runs[j];
-        if (kth_with_key(a, rb, ordinal(b->runs, j))) continue;
-        size_t first = l.n;
-        for (size_t k = 0; k < rb->npoints && !rc; k++)
-            rc = push(&l, make(NULL, NULL, rb, &rb->points[k], floor), err);
-        if (!rc) qsort(l.v + first, l.n - first, sizeof *l.v, by_bytes);
+        if (first_with_key(b, rb) == rb && !first_with_key(a, rb))
+            rc = compare_keys(a, NULL, b, rb, floor, &l, err);
     }
     if (rc) {
         free(l.v);

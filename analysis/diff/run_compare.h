@@ -7,11 +7,17 @@
  * thing the same way: equal benchmark, transport, provider, algorithm,
  * rank count, dtype and in-place flag (absent strings equal only absent
  * ones).  Hosts, libraries, fabric and settings may differ: that is what a
- * comparison is for, and fs_meta_diff (meta_diff.h) lists them.  When a
- * file holds several runs with the same key (a launch appended twice), the
- * k-th of A is matched with the k-th of B.  Within matched runs points
- * match by equal bytes.  Every point of either file appears once in the
- * output: matched, or alone with the other side NULL / NAN.
+ * comparison is for, and fs_meta_diff (meta_diff.h) lists them.  Several
+ * runs of one file with the same key (launches appended with
+ * fabscale-bench --append) are one measurement repeated: per size, the
+ * launch with the best statistic stands for the file.  Other work on the
+ * machine only ever slows a launch down (a starved rank makes a whole size
+ * 10-10000x slower on a loaded 2-core machine), so the best launch is the
+ * least disturbed one, while a real change (a library, a provider, a link)
+ * moves every launch.  Best of N improves with N: compare files holding
+ * equal numbers of launches.  Within a key points match by equal bytes.
+ * Every size of either file appears once in the output: matched, or alone
+ * with the other side NULL / NAN.
  *
  * The statistic is the one fabscale reports as the headline of the run's
  * kind (results_doc.h): p50 time (us) for latency, bandwidth_GBps for
@@ -45,9 +51,11 @@
 #define FS_COMPARE_DEFAULT_FLOOR 0.25
 
 typedef struct fs_point_delta {
-    /* matched runs (one is NULL for a run present in one file only) */
+    /* the first run of the key in each file (NULL in a file without it) */
     const fs_run *run_a, *run_b;
-    const fs_point *pa, *pb; /* the points (NULL on the side that lacks it) */
+    /* the points compared: the best launch's (NULL on a side without the size) */
+    const fs_point *pa, *pb;
+    int launches_a, launches_b; /* launches that measured this size */
     double bytes;
     double a, b;      /* the reported statistic; NAN on a missing side */
     const char *stat; /* its name: "time_us.p50", "bandwidth_GBps", ... */

@@ -245,36 +245,52 @@ static void test_unmatched_points_reported(void **state)
     free_both(&a, &b);
 }
 
-static void test_runs_match_on_key_and_order(void **state)
+/* Runs match on their key, not their place; launches of one key are one
+ * measurement, the best launch standing for the file. */
+static void test_runs_match_on_key_and_launches(void **state)
 {
     (void)state;
     fs_results a = {0}, b = {0};
-    /* same benchmark and provider, other rank counts; and two launches */
     add_run(&a, "allreduce", "shm", 2);
     add_run(&a, "allreduce", "shm", 4);
     add_run(&a, "allreduce", "shm", 2);
     add_run(&b, "allreduce", "shm", 4);
     add_run(&b, "allreduce", "shm", 2);
-    add_run(&b, "allreduce", "shm", 2);
     fs_run *a2 = &a.runs[0], *a4 = &a.runs[1], *a2b = &a.runs[2];
-    fs_run *b4 = &b.runs[0], *b2 = &b.runs[1], *b2b = &b.runs[2];
-    add_point(a2, 1024, 1);
+    fs_run *b4 = &b.runs[0], *b2 = &b.runs[1];
+    add_point(a2, 1024, 30); /* a disturbed launch: 30x slower */
+    add_point(a2, 2048, 2);
     add_point(a4, 1024, 2);
-    add_point(a2b, 1024, 3);
+    add_point(a2b, 1024, 1);
+    add_point(a2b, 2048, 60);
+    add_point(a2b, 4096, 3); /* only the second launch has it */
     add_point(b4, 1024, 2);
     add_point(b2, 1024, 1);
-    add_point(b2b, 1024, 3);
+    add_point(b2, 2048, 2);
     fs_point_delta *d;
     size_t n;
     compare(&a, &b, 0.25, &d, &n);
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 4);
+    /* 2 ranks: 1 KiB from A's second launch, 2 KiB from its first */
+    assert_ptr_equal(d[0].run_a, a2);
     assert_ptr_equal(d[0].run_b, b2);
-    assert_ptr_equal(d[1].run_b, b4);
-    assert_ptr_equal(d[2].run_b, b2b); /* the second launch with the second */
-    for (size_t i = 0; i < n; i++) {
-        assert_string_equal(d[i].stat, "busbw_GBps");
-        assert_float_equal(d[i].ratio, 1, 1e-12);
-    }
+    assert_ptr_equal(d[0].pa, &a2b->points[0]);
+    assert_int_equal(d[0].launches_a, 2);
+    assert_int_equal(d[0].launches_b, 1);
+    assert_ptr_equal(d[1].pa, &a2->points[1]);
+    assert_float_equal(d[1].bytes, 2048, 0);
+    assert_float_equal(d[2].bytes, 4096, 0);
+    assert_ptr_equal(d[2].pa, &a2b->points[2]);
+    assert_int_equal(d[2].launches_a, 1);
+    assert_null(d[2].pb);
+    for (size_t i = 0; i < 2; i++) assert_false(d[i].significant);
+    /* 4 ranks */
+    assert_ptr_equal(d[3].run_a, a4);
+    assert_ptr_equal(d[3].run_b, b4);
+    for (size_t i = 0; i < n; i++) assert_string_equal(d[i].stat, "busbw_GBps");
+    assert_float_equal(d[0].ratio, 1, 1e-12);
+    assert_float_equal(d[1].ratio, 1, 1e-12);
+    assert_float_equal(d[3].ratio, 1, 1e-12);
     free(d);
     free_both(&a, &b);
 }
@@ -462,7 +478,7 @@ int main(void)
         cmocka_unit_test(test_latency_up_is_worse_down_is_better),
         cmocka_unit_test(test_symmetric_change),
         cmocka_unit_test(test_unmatched_points_reported),
-        cmocka_unit_test(test_runs_match_on_key_and_order),
+        cmocka_unit_test(test_runs_match_on_key_and_launches),
         cmocka_unit_test(test_isolated_point_not_a_regression),
         cmocka_unit_test(test_single_size_run),
         cmocka_unit_test(test_noise_from_recorded_spread),
