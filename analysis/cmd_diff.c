@@ -73,6 +73,10 @@ static const char *outcome(const fs_point_delta *all, size_t n, size_t i, double
     const fs_point_delta *d = &all[i];
     if (side(d)) return side(d);
     if (!isfinite(d->ratio)) return "not comparable";
+    if (d->disturbed_a || d->disturbed_b)
+        return d->disturbed_a && d->disturbed_b ? "disturbed in A and B"
+               : d->disturbed_a                 ? "disturbed in A"
+                                                : "disturbed in B";
     if (!d->significant) return "within noise";
     if (!fs_delta_counts(d, threshold))
         return d->worse ? "worse, below threshold" : "better, below threshold";
@@ -168,6 +172,28 @@ static json_t *run_json(const fs_point_delta *d)
                      "points");
 }
 
+static json_t *point_json(const fs_point_delta *d, size_t n, size_t i, double threshold)
+{
+    const fs_point_delta *p = &d[i];
+    json_t *j = json_object();
+    json_object_set_new(j, "bytes", json_real(p->bytes));
+    json_object_set_new(j, "a", fs_cli_num(p->a));
+    json_object_set_new(j, "b", fs_cli_num(p->b));
+    json_object_set_new(j, "launches_a", json_integer(p->launches_a));
+    json_object_set_new(j, "launches_b", json_integer(p->launches_b));
+    json_object_set_new(j, "ratio", fs_cli_num(p->ratio));
+    json_object_set_new(j, "noise", fs_cli_num(p->noise));
+    json_object_set_new(j, "ci_a", fs_cli_num(p->ci_a));
+    json_object_set_new(j, "ci_b", fs_cli_num(p->ci_b));
+    json_object_set_new(j, "disturbed_a", json_boolean(p->disturbed_a));
+    json_object_set_new(j, "disturbed_b", json_boolean(p->disturbed_b));
+    json_object_set_new(j, "significant", json_boolean(p->significant));
+    json_object_set_new(j, "worse", json_boolean(p->worse));
+    json_object_set_new(j, "confirmed", json_boolean(fs_delta_confirmed(d, n, i, threshold)));
+    json_object_set_new(j, "result", json_string(outcome(d, n, i, threshold)));
+    return j;
+}
+
 static json_t *to_json(const fs_results *a, const fs_results *b, const fs_meta_change *ch,
                        size_t nch, const fs_point_delta *d, size_t n, double floor,
                        double threshold, fs_verdict v, size_t nworse, size_t nbetter)
@@ -182,14 +208,7 @@ static json_t *to_json(const fs_results *a, const fs_results *b, const fs_meta_c
             json_array_append_new(runs, r);
             pts = json_object_get(r, "points");
         }
-        json_array_append_new(pts, json_pack("{s:f,s:o,s:o,s:o,s:f,s:o,s:o,s:b,s:b,s:b,s:s}",
-                                             "bytes", d[i].bytes, "a", fs_cli_num(d[i].a), "b",
-                                             fs_cli_num(d[i].b), "ratio", fs_cli_num(d[i].ratio),
-                                             "noise", d[i].noise, "ci_a", fs_cli_num(d[i].ci_a),
-                                             "ci_b", fs_cli_num(d[i].ci_b), "significant",
-                                             d[i].significant, "worse", d[i].worse, "confirmed",
-                                             fs_delta_confirmed(d, n, i, threshold), "result",
-                                             outcome(d, n, i, threshold)));
+        json_array_append_new(pts, point_json(d, n, i, threshold));
     }
     return json_pack("{s:o,s:o,s:o,s:o,s:f,s:f,s:s,s:I,s:I}", "a", file_json(a), "b", file_json(b),
                      "changes", changes, "runs", runs, "noise_floor", floor, "threshold", threshold,

@@ -50,6 +50,11 @@
  * run_compare.c where the figure is justified). */
 #define FS_COMPARE_DEFAULT_FLOOR 0.25
 
+/* A point whose median time is this many times its fastest iteration was
+ * disturbed: most of its iterations waited for something other than the
+ * path measured (see run_compare.c). */
+#define FS_COMPARE_DISTURBED 3.0
+
 typedef struct fs_point_delta {
     /* the first run of the key in each file (NULL in a file without it) */
     const fs_run *run_a, *run_b;
@@ -71,6 +76,10 @@ typedef struct fs_point_delta {
      * cap a halving at 1 and leave a doubling unbounded) */
     int significant;
     int worse; /* significant and in the bad direction */
+    /* the compared point of A / B is disturbed: time_us.p50 is at least
+     * FS_COMPARE_DISTURBED times time_us.min of the same point.  Such a
+     * point is shown but never counts towards the verdict. */
+    int disturbed_a, disturbed_b;
 } fs_point_delta;
 
 typedef struct fs_compare_opts {
@@ -100,8 +109,9 @@ typedef enum fs_verdict {
 /* "no significant change", "improvement", "regression". */
 const char *fs_verdict_name(fs_verdict v);
 
-/* Whether a point counts towards the verdict: significant and changed by
- * more than threshold (relative, 0 = any significant change). */
+/* Whether a point counts towards the verdict: significant, neither side
+ * disturbed, and changed by more than threshold (as a factor - 1; 0 = any
+ * significant change). */
 int fs_delta_counts(const fs_point_delta *d, double threshold);
 
 /* Whether all[i] counts and is confirmed: a neighbouring size of the same

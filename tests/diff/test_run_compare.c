@@ -390,6 +390,40 @@ static void test_noise_from_recorded_spread(void **state)
     free_both(&a, &b);
 }
 
+/* A point whose median is 3x its fastest iteration waited for a core: it
+ * is shown, never counted.  A path that got slower moves the minimum too. */
+static void test_disturbed_points_not_counted(void **state)
+{
+    (void)state;
+    fs_results a = {0}, b = {0}, c = {0};
+    double twice[NSIZES] = {2, 2, 2, 2, 2};
+    sweep(&a, "bw", NULL);
+    sweep(&b, "bw", twice);
+    sweep(&c, "bw", twice);
+    for (size_t i = 0; i < NSIZES; i++) { /* starved: the best iteration as in A */
+        fs_point *p = &b.runs[0].points[i];
+        p->time_us.min = a.runs[0].points[i].time_us.min / 1.5;
+    }
+    fs_point_delta *d;
+    size_t n, nw;
+    compare(&a, &b, 0.25, &d, &n);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(d[i].worse); /* the statistics say so ... */
+        assert_false(d[i].disturbed_a);
+        assert_true(d[i].disturbed_b);
+        assert_false(fs_delta_counts(&d[i], 0)); /* ... the verdict does not */
+    }
+    assert_int_equal(fs_compare_verdict(d, n, 0, &nw, NULL), FS_VERDICT_NO_CHANGE);
+    free(d);
+    compare(&a, &c, 0.25, &d, &n); /* min doubled with the median */
+    for (size_t i = 0; i < n; i++) assert_false(d[i].disturbed_b);
+    assert_int_equal(fs_compare_verdict(d, n, 0, &nw, NULL), FS_VERDICT_REGRESSION);
+    assert_int_equal(nw, NSIZES);
+    free(d);
+    free_both(&a, &b);
+    fs_results_free(&c);
+}
+
 /* Files without p50 (OSU, nccl-tests) are compared on the mean. */
 static void test_mean_when_no_median(void **state)
 {
@@ -482,6 +516,7 @@ int main(void)
         cmocka_unit_test(test_isolated_point_not_a_regression),
         cmocka_unit_test(test_single_size_run),
         cmocka_unit_test(test_noise_from_recorded_spread),
+        cmocka_unit_test(test_disturbed_points_not_counted),
         cmocka_unit_test(test_mean_when_no_median),
         cmocka_unit_test(test_meta_diff),
     };
