@@ -24,13 +24,16 @@ static void help(void)
            "Compares two results files (any format fabscale reads) point by point.\n"
            "Runs match on benchmark, transport, provider, algorithm, ranks, dtype and in-place;\n"
            "points on size.  Runs of one file with the same key (launches added with\n"
-           "fabscale-bench --append) are one measurement repeated: per size the best launch\n"
-           "stands for the file, since other work on a machine only slows a launch down.  On a\n"
-           "shared machine give both files the same number of launches, interleaved in time.\n"
+           "fabscale-bench --append) are one measurement repeated: per size the median of the\n"
+           "launches not disturbed stands for the file, and their spread joins the noise.  A\n"
+           "point is disturbed when its median time is 3x its fastest iteration (the ranks\n"
+           "waited for a core): it is shown, never counted.  On a shared machine give both\n"
+           "files a few launches, interleaved in time (A, B, A, B, ...).\n"
            "Per point: the headline statistic of its kind in A and B (p50 time for latency,\n"
            "bandwidth for bw, messages/s for message rate, busbw for collectives), B/A, and the\n"
            "noise: each file's 95%% half-width of the median (from its recorded min, p50, p90\n"
-           "and iterations; the mean's CI where only that is recorded), combined in quadrature,\n"
+           "and iterations; the mean's CI where only that is recorded) and its launches'\n"
+           "spread, (worst - best) / median, combined in quadrature,\n"
            "never below the run-to-run floor (default %.0f%%).  A point is significant when the\n"
            "change as a factor, max(B/A, A/B) - 1, exceeds its noise.  The verdict is a\n"
            "regression when, in some run, a significantly worse size has a neighbouring size\n"
@@ -101,7 +104,7 @@ static void run_label(const fs_point_delta *d, size_t n, char *buf, size_t len)
     const fs_run *r = run_of(d);
     int la = launches(d, n, true), lb = launches(d, n, false);
     char lt[64] = "";
-    if (la > 1 || lb > 1) snprintf(lt, sizeof lt, ", best of %d launches in A, %d in B", la, lb);
+    if (la > 1 || lb > 1) snprintf(lt, sizeof lt, ", median of %d launches in A, %d in B", la, lb);
     snprintf(buf, len, "%s %s/%s%s%s, %d ranks%s%s", r->benchmark, or_dash(r->transport),
              or_dash(r->provider), r->algorithm ? " " : "", r->algorithm ? r->algorithm : "",
              r->ranks,
@@ -185,6 +188,8 @@ static json_t *point_json(const fs_point_delta *d, size_t n, size_t i, double th
     json_object_set_new(j, "noise", fs_cli_num(p->noise));
     json_object_set_new(j, "ci_a", fs_cli_num(p->ci_a));
     json_object_set_new(j, "ci_b", fs_cli_num(p->ci_b));
+    json_object_set_new(j, "spread_a", fs_cli_num(p->spread_a));
+    json_object_set_new(j, "spread_b", fs_cli_num(p->spread_b));
     json_object_set_new(j, "disturbed_a", json_boolean(p->disturbed_a));
     json_object_set_new(j, "disturbed_b", json_boolean(p->disturbed_b));
     json_object_set_new(j, "significant", json_boolean(p->significant));

@@ -167,11 +167,15 @@ static bool disturbed(const fs_point *p)
     return usable(t->min) && usable(t->p50) && t->p50 >= FS_COMPARE_DISTURBED * t->min;
 }
 
+static double sq(double x)
+{
+    return isfinite(x) ? x * x : 0;
+}
+
 static void judge(fs_point_delta *d, double floor)
 {
-    double qa = isfinite(d->ci_a) ? d->ci_a : 0, qb = isfinite(d->ci_b) ? d->ci_b : 0;
-    double ci = sqrt(qa * qa + qb * qb);
-    d->noise = ci > floor ? ci : floor;
+    double q = sqrt(sq(d->ci_a) + sq(d->ci_b) + sq(d->spread_a) + sq(d->spread_b));
+    d->noise = q > floor ? q : floor;
     d->ratio = usable(d->a) && usable(d->b) ? d->b / d->a : NAN;
     d->significant = isfinite(d->ratio) && change(d->ratio) > d->noise;
     d->worse = d->significant && (d->higher_is_better ? d->ratio < 1 : d->ratio > 1);
@@ -186,38 +190,86 @@ static const fs_point *first_point(const fs_results *r, const fs_run *key, doubl
     return NULL;
 }
 
-/* The best point of size `bytes` over the key's launches under s (see the
- * header: interference only slows a launch down); *count: launches with
- * that size. */
-static const fs_point *best_point(const fs_results *r, const fs_run *key, double bytes,
-                                  const stat_def *s, int *count)
+/* What a file says at one size: the point standing for its launches,
+ * how many launches measured the size, their spread. */
+typedef struct side_sum {
+    const fs_point *p;
+    int launches;
+    double spread;
+} side_sum;
+
+/*
+ * Launches of one key are one measurement repeated.  Per size, the
+ * launches whose point is not disturbed (all, when every one is) are
+ * ranked best first by s, and the median one stands for the file (the
+ * better of the two middle ones for an even count): a launch that got the
+ * cores to itself for a while is as much an outlier as one that waited for
+ * them (seen here: one launch of three at 3x the others' small-message
+ * bandwidth).  Their spread, (worst - best) / median, is the run-to-run
+ * half-width the file itself carries; for 2-5 launches of a normal spread
+ * it is about the 95% half-width of their median.
+ */
+static int summarise(const fs_results *r, const fs_run *key, double bytes, const stat_def *s,
+                     side_sum *out, fs_err *err)
 {
-    const fs_point *best = NULL;
-    *count = 0;
+    *out = (side_sum){NULL, 0, NAN};
+    size_t cap = 0;
+    for (size_t j = 0; key && j < r->nruns; j++) cap += same_key(&r->runs[j], key);
+    const fs_point **v = cap ? malloc(cap * sizeof *v) : NULL;
+    if (cap && !v) return fs_oom(err);
+    size_t m = 0, clean = 0;
     for (size_t j = 0; key && j < r->nruns; j++)
         for (size_t k = 0; same_key(&r->runs[j], key) && k < r->runs[j].npoints; k++) {
             const fs_point *p = &r->runs[j].points[k];
-            if (p->bytes != bytes) continue;
-            ++*count;
-            double v = s->get(p), w = best ? s->get(best) : NAN;
-            if (!best || (usable(v) && (!usable(w) || (s->higher_better ? v > w : v < w))))
-                best = p;
+            if (p->bytes != bytes || m == cap) continue;
+            out->launches++;
+            /* undisturbed first */
+            if (!disturbed(p)) {
+                v[m++] = v[clean];
+                v[clean++] = p;
+            } else {
+                v[m++] = p;
+            }
         }
-    return best;
+    size_t n = clean ? clean : m;
+    /* best first; unusable values last (insertion sort: a handful) */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0; j--) {
+            double x = s->get(v[j - 1]), y = s->get(v[j]);
+            bool swap = usable(y) && (!usable(x) || (s->higher_better ? y > x : y < x));
+            if (!swap) break;
+            const fs_point *t = v[j - 1];
+            v[j - 1] = v[j];
+            v[j] = t;
+        }
+    size_t nu = 0;
+    while (nu < n && usable(s->get(v[nu]))) nu++;
+    if (n) out->p = v[nu ? (nu - 1) / 2 : 0];
+    if (nu >= 2) out->spread = fabs(s->get(v[0]) - s->get(v[nu - 1])) / s->get(out->p);
+    free(v);
+    return 0;
 }
 
 /* The delta at one size of the keys ra (in a) and rb (in b), either NULL. */
-static fs_point_delta make(const fs_results *a, const fs_run *ra, const fs_results *b,
-                           const fs_run *rb, double bytes, double floor)
+static int make(const fs_results *a, const fs_run *ra, const fs_results *b, const fs_run *rb,
+                double bytes, double floor, fs_point_delta *out, fs_err *err)
 {
     fs_point_delta d = {.run_a = ra, .run_b = rb, .bytes = bytes};
     const fs_point *fa = first_point(a, ra, bytes), *fb = first_point(b, rb, bytes);
     const stat_def *s = pick(fs_run_kind(ra ? ra : rb), fa, fb);
+    side_sum sa, sb;
+    if (summarise(a, fa ? ra : NULL, bytes, s, &sa, err) ||
+        summarise(b, fb ? rb : NULL, bytes, s, &sb, err))
+        return FS_EXIT_RUNTIME;
     d.stat = s->name;
     d.unit = s->unit;
     d.higher_is_better = s->higher_better;
-    d.pa = fa ? best_point(a, ra, bytes, s, &d.launches_a) : NULL;
-    d.pb = fb ? best_point(b, rb, bytes, s, &d.launches_b) : NULL;
+    d.pa = sa.p;
+    d.pb = sb.p;
+    d.launches_a = sa.launches;
+    d.launches_b = sb.launches;
+    d.spread_a = sa.spread;
+    d.spread_b = sb.spread;
     d.a = d.pa ? s->get(d.pa) : NAN;
     d.b = d.pb ? s->get(d.pb) : NAN;
     d.ci_a = d.pa ? fs_point_rel_ci95(d.pa) : NAN;
@@ -225,7 +277,8 @@ static fs_point_delta make(const fs_results *a, const fs_run *ra, const fs_resul
     d.disturbed_a = d.pa && disturbed(d.pa);
     d.disturbed_b = d.pb && disturbed(d.pb);
     judge(&d, floor);
-    return d;
+    *out = d;
+    return 0;
 }
 
 /* ---- building the list ---- */
@@ -256,6 +309,13 @@ static int by_bytes(const void *x, const void *y)
     return (a->pa == NULL) - (b->pa == NULL);
 }
 
+static int add(const fs_results *a, const fs_run *ra, const fs_results *b, const fs_run *rb,
+               double bytes, double floor, list *l, fs_err *err)
+{
+    fs_point_delta d;
+    return make(a, ra, b, rb, bytes, floor, &d, err) ? FS_EXIT_RUNTIME : push(l, d, err);
+}
+
 /* Whether a size already appeared in r's launches of key before `before`. */
 static bool seen(const fs_results *r, const fs_run *key, const fs_point *before)
 {
@@ -278,13 +338,13 @@ static int compare_keys(const fs_results *a, const fs_run *ra, const fs_results 
     for (size_t j = 0; ra && j < a->nruns && !rc; j++)
         for (size_t k = 0; same_key(&a->runs[j], ra) && k < a->runs[j].npoints && !rc; k++) {
             const fs_point *p = &a->runs[j].points[k];
-            if (!seen(a, ra, p)) rc = push(l, make(a, ra, b, rb, p->bytes, floor), err);
+            if (!seen(a, ra, p)) rc = add(a, ra, b, rb, p->bytes, floor, l, err);
         }
     for (size_t j = 0; rb && j < b->nruns && !rc; j++)
         for (size_t k = 0; same_key(&b->runs[j], rb) && k < b->runs[j].npoints && !rc; k++) {
             const fs_point *p = &b->runs[j].points[k];
             if (!seen(b, rb, p) && !first_point(a, ra, p->bytes))
-                rc = push(l, make(a, ra, b, rb, p->bytes, floor), err);
+                rc = add(a, ra, b, rb, p->bytes, floor, l, err);
         }
     if (!rc) qsort(l->v + first, l->n - first, sizeof *l->v, by_bytes);
     return rc;

@@ -10,14 +10,10 @@
  * comparison is for, and fs_meta_diff (meta_diff.h) lists them.  Several
  * runs of one file with the same key (launches appended with
  * fabscale-bench --append) are one measurement repeated: per size, the
- * launch with the best statistic stands for the file.  Other work on the
- * machine only ever slows a launch down (a starved rank makes a whole size
- * 10-10000x slower on a loaded 2-core machine), so the best launch is the
- * least disturbed one, while a real change (a library, a provider, a link)
- * moves every launch.  Best of N improves with N: compare files holding
- * equal numbers of launches.  Within a key points match by equal bytes.
- * Every size of either file appears once in the output: matched, or alone
- * with the other side NULL / NAN.
+ * median of the launches not disturbed (below) stands for the file, and
+ * their spread is the run-to-run noise the file carries.  Within a key
+ * points match by equal bytes.  Every size of either file appears once in
+ * the output: matched, or alone with the other side NULL / NAN.
  *
  * The statistic is the one fabscale reports as the headline of the run's
  * kind (results_doc.h): p50 time (us) for latency, bandwidth_GBps for
@@ -26,15 +22,15 @@
  * without p50 (OSU, nccl-tests) fall back to the mean time.
  *
  * Noise.  Each side's relative 95% half-width of its statistic, from what
- * the file recorded (fs_point_rel_ci95), combined in quadrature -- the two
- * files are independent, and the half-width of log(b/a) is the root of the
- * sum of squares -- and never below a floor for run-to-run
- * reproducibility.  A file's own confidence interval only says how well
- * one launch pinned its median; two launches of the same build on the same
- * machine differ by more than that (placement, frequency, other load), and
- * no file carries that spread.  The floor is that spread, measured (see
- * FS_COMPARE_DEFAULT_FLOOR).  The larger of the two is used, not their sum:
- * the measured run-to-run spread already holds each run's sampling noise.
+ * the file recorded (fs_point_rel_ci95) and, with several launches, their
+ * spread; all combined in quadrature -- the sides and the launches are
+ * independent, and the half-width of log(b/a) is the root of the sum of
+ * squares -- and never below a floor for run-to-run reproducibility.  A
+ * launch's own confidence interval only says how well it pinned its
+ * median; two launches of one build on one machine differ by more than
+ * that (placement, frequency, other load).  The floor is that difference,
+ * measured (FS_COMPARE_DEFAULT_FLOOR); it stays a floor when the files
+ * carry launches, since two or three launches can agree by chance.
  */
 #ifndef FS_RUN_COMPARE_H
 #define FS_RUN_COMPARE_H
@@ -55,10 +51,10 @@
  * path measured (see run_compare.c). */
 #define FS_COMPARE_DISTURBED 3.0
 
-typedef struct fs_point_delta {
+    typedef struct fs_point_delta {
     /* the first run of the key in each file (NULL in a file without it) */
     const fs_run *run_a, *run_b;
-    /* the points compared: the best launch's (NULL on a side without the size) */
+    /* the points compared: the median launch's (NULL on a side without the size) */
     const fs_point *pa, *pb;
     int launches_a, launches_b; /* launches that measured this size */
     double bytes;
@@ -71,6 +67,9 @@ typedef struct fs_point_delta {
      * run-to-run floor) can explain; ci_a/ci_b: each side's relative 95%
      * half-width as recorded (NAN when the file says nothing) */
     double noise, ci_a, ci_b;
+    /* each side's launches: (worst - best) / median of the undisturbed
+     * ones (NAN with fewer than two) */
+    double spread_a, spread_b;
     /* max(ratio, 1/ratio) - 1 > noise: the change as a factor, so that
      * halving and doubling are the same size of change (|ratio - 1| would
      * cap a halving at 1 and leave a doubling unbounded) */

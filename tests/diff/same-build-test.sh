@@ -6,11 +6,16 @@
 # 1. Two files of the same build, each LAUNCHES launches of fabscale-bench
 #    (latency and bw over MPI, 2 ranks, a few sizes) appended with --append,
 #    launched alternately A, B, A, B, ... so that a change in the machine's
-#    load over the minutes of the test falls on both files alike.  diff must
+#    load over the minute of the test falls on both files alike.  diff must
 #    say "no significant change" and exit 0 with --fail-on-regression.
-# 2. B with every bw point's bandwidth halved (its times doubled): diff must
-#    call it a regression, name every bw size worse and no latency size, and
-#    exit 1 with --fail-on-regression (0 without).
+#    The sizes are Open MPI vader's eager ones (<= 4 KiB): above, its
+#    rendezvous needs both ranks on a core at once, and at load 20 on this
+#    2-core machine most such points came out disturbed (median 10-150x the
+#    fastest iteration), which diff shows but cannot judge.
+# 2. A with every bw point's bandwidth halved (its times doubled): diff must
+#    call it a regression, name worse every bw size whose own noise can
+#    resolve a halving, change no latency size, and exit 1 with
+#    --fail-on-regression (0 without).
 # 3. Bad input: one clear line and exit 2.
 # Needs mpirun and jq.
 set -uo pipefail
@@ -19,7 +24,7 @@ BENCH=$1
 FABSCALE=$2
 OUT=$3
 LAUNCHES=${FS_DIFF_LAUNCHES:-3}
-SIZES=${FS_DIFF_SIZES:-1K,2K,4K,8K,16K,32K}
+SIZES=${FS_DIFF_SIZES:-128,256,512,1K,2K}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
 fails=0
@@ -81,10 +86,12 @@ check $? "bandwidth halved: diff --fail-on-regression exits 1 (got $rc)"
 verdict=$(jq -r .verdict "$OUT/halved.json")
 [ "$verdict" = regression ]
 check $? "bandwidth halved: verdict '$verdict' (want regression)"
-clean='[.runs[] | select(.benchmark == "bw") | .points[] | select(.disturbed_a | not)]'
+# A halving is a change of 1.0 as a factor: sizes whose noise (A's launches
+# disagreeing, A's CI) is below that must show it.
+clean='[.runs[] | select(.benchmark == "bw") | .points[] | select((.disturbed_a | not) and .noise < 1)]'
 n=$(jq "$clean | length" "$OUT/halved.json")
 jq -e "$clean | map(.worse and .ratio > 0.49 and .ratio < 0.51) | all" "$OUT/halved.json" >/dev/null
-check $? "bandwidth halved: all $n undisturbed bw sizes worse, B/A 0.5"
+check $? "bandwidth halved: all $n bw sizes able to resolve it worse, B/A 0.5"
 jq -e '[.runs[] | select(.benchmark == "latency") | .points[] | .significant] | any | not' \
     "$OUT/halved.json" >/dev/null
 check $? "bandwidth halved: no latency size changed (latency was not touched)"

@@ -246,7 +246,8 @@ static void test_unmatched_points_reported(void **state)
 }
 
 /* Runs match on their key, not their place; launches of one key are one
- * measurement, the best launch standing for the file. */
+ * measurement, the median launch standing for the file (the better one of
+ * two). */
 static void test_runs_match_on_key_and_launches(void **state)
 {
     (void)state;
@@ -277,6 +278,9 @@ static void test_runs_match_on_key_and_launches(void **state)
     assert_ptr_equal(d[0].pa, &a2b->points[0]);
     assert_int_equal(d[0].launches_a, 2);
     assert_int_equal(d[0].launches_b, 1);
+    /* the launches' spread: (best - worst) / median busbw, 1 - 1/30 */
+    assert_float_equal(d[0].spread_a, 1 - 1.0 / 30, 1e-9);
+    assert_true(isnan(d[0].spread_b));
     assert_ptr_equal(d[1].pa, &a2->points[1]);
     assert_float_equal(d[1].bytes, 2048, 0);
     assert_float_equal(d[2].bytes, 4096, 0);
@@ -386,6 +390,35 @@ static void test_noise_from_recorded_spread(void **state)
         assert_true(d[i].noise > 0.3);
         assert_false(d[i].significant);
     }
+    free(d);
+    free_both(&a, &b);
+}
+
+/* The median of the undisturbed launches stands for a file: a lucky launch
+ * and a starved one are both left aside. */
+static void test_median_of_undisturbed_launches(void **state)
+{
+    (void)state;
+    fs_results a = {0}, b = {0};
+    const double t[] = {10, 4, 11, 12, 9}; /* 4: lucky */
+    for (size_t i = 0; i < 5; i++) add_run(&a, "latency", "shm", 2);
+    add_run(&b, "latency", "shm", 2);
+    for (size_t i = 0; i < 5; i++) add_point(&a.runs[i], 8, t[i]);
+    a.runs[3].points[0].time_us.min = 1; /* starved: 12 is 12x its best */
+    add_point(&b.runs[0], 8, 10);
+    fs_point_delta *d;
+    size_t n;
+    compare(&a, &b, 0.25, &d, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(d[0].launches_a, 5);
+    /* undisturbed 4, 9, 10, 11: the better middle one */
+    assert_ptr_equal(d[0].pa, &a.runs[4].points[0]);
+    assert_float_equal(d[0].a, 9, 1e-12);
+    assert_false(d[0].disturbed_a);
+    assert_float_equal(d[0].spread_a, (11 - 4) / 9.0, 1e-12);
+    assert_float_equal(
+        d[0].noise,
+        sqrt(d[0].ci_a * d[0].ci_a + d[0].ci_b * d[0].ci_b + d[0].spread_a * d[0].spread_a), 1e-12);
     free(d);
     free_both(&a, &b);
 }
@@ -516,6 +549,7 @@ int main(void)
         cmocka_unit_test(test_isolated_point_not_a_regression),
         cmocka_unit_test(test_single_size_run),
         cmocka_unit_test(test_noise_from_recorded_spread),
+        cmocka_unit_test(test_median_of_undisturbed_launches),
         cmocka_unit_test(test_disturbed_points_not_counted),
         cmocka_unit_test(test_mean_when_no_median),
         cmocka_unit_test(test_meta_diff),
