@@ -153,6 +153,17 @@ static void print_text(const char *pa, const char *pb, const fs_meta_change *ch,
         fs_table_free(&t);
         i = j;
     }
+    size_t disturbed = 0;
+    for (size_t i = 0; i < n; i++) disturbed += d[i].disturbed_a || d[i].disturbed_b;
+    if (disturbed)
+        printf("\n%zu of %zu sizes disturbed (median 3x the fastest iteration: the ranks waited "
+               "for a core): shown, not judged.\n",
+               disturbed, n);
+    if (launches(d, n, true) < 2 || launches(d, n, false) < 2)
+        printf("\nA file holds one launch per size: its run-to-run spread is unknown and the "
+               "floor stands for it.  On a shared machine one build's launches differed by up "
+               "to 1.9x at undisturbed sizes; give both files 3 launches (--append), "
+               "interleaved.\n");
     printf("\nverdict: %s (%zu point%s worse, %zu better beyond the noise, each confirmed by a "
            "neighbouring size)\n",
            fs_verdict_name(v), nworse, nworse == 1 ? "" : "s", nbetter);
