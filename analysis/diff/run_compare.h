@@ -6,14 +6,13 @@
  * Matching.  A run of A matches a run of B when they measured the same
  * thing the same way: equal benchmark, transport, provider, algorithm,
  * rank count, dtype and in-place flag (absent strings equal only absent
- * ones).  Hosts, libraries, fabric and settings may differ: that is what a
- * comparison is for, and fs_meta_diff (meta_diff.h) lists them.  Several
- * runs of one file with the same key (launches appended with
- * fabscale-bench --append) are one measurement repeated: per size, the
- * median of the launches not disturbed (below) stands for the file, and
- * their spread is the run-to-run noise the file carries.  Within a key
- * points match by equal bytes.  Every size of either file appears once in
- * the output: matched, or alone with the other side NULL / NAN.
+ * ones, except a dtype absent on one side, which matches any).  Hosts, libraries, fabric and
+ * settings may differ: that is what a comparison is for, and fs_meta_diff (meta_diff.h) lists them.
+ * Several runs of one file with the same key (launches appended with fabscale-bench --append) are
+ * one measurement repeated: per size, the median of the launches not disturbed (below) stands for
+ * the file, and their spread is the run-to-run noise the file carries.  Within a key points match
+ * by equal bytes.  Every size of either file appears once in the output: matched, or alone with the
+ * other side NULL / NAN.
  *
  * The statistic is the one fabscale reports as the headline of the run's
  * kind (results_doc.h): p50 time (us) for latency, bandwidth_GBps for
@@ -51,7 +50,7 @@
  * path measured (see run_compare.c). */
 #define FS_COMPARE_DISTURBED 3.0
 
-    typedef struct fs_point_delta {
+typedef struct fs_point_delta {
     /* the first run of the key in each file (NULL in a file without it) */
     const fs_run *run_a, *run_b;
     /* the points compared: the median launch's (NULL on a side without the size) */

@@ -68,14 +68,29 @@ want=$((2 * $(tr ',' '\n' <<<"$SIZES" | wc -l)))
 [ "$n" = "$want" ]
 check $? "same build: $n matched points (want $want: latency and bw at every size)"
 
-# 2. Bandwidth halved: A's bw runs with half the bandwidth and message rate
-#    and twice every time statistic (the relative spread unchanged).  Sizes
-#    disturbed in A (median 3x its best iteration: the ranks waited for a
-#    core) stay disturbed in the copy and are not counted; the others are.
-H=$OUT/a-halved.json
+# 2. Bandwidth halved: one launch of A (the one with the most undisturbed bw
+#    sizes) and the same launch with half the bandwidth and message rate and
+#    twice every time statistic (the relative spread unchanged).  One
+#    launch, not three: the copy is not a second measurement, so the
+#    launches' disagreement (at load 15 up to 4x at small bw sizes) would
+#    be counted twice in the noise and could hide the halving.  Sizes
+#    disturbed in A (median 3x its best iteration) stay disturbed in the
+#    copy and are not counted; the others are.
+best=0 most=-1
+for k in $(seq 0 $((LAUNCHES - 1))); do
+    u=$(jq --argjson k "$k" '[.runs[] | select(.benchmark == "bw")][$k].points
+        | map(select(.time_us.p50 < 3 * .time_us.min)) | length' "$A")
+    [ "$u" -gt "$most" ] && best=$k most=$u
+done
+A1=$OUT/a-launch$((best + 1)).json
+jq --argjson k "$best" '.runs = [(.runs | map(select(.benchmark == "latency")))[$k],
+                                 (.runs | map(select(.benchmark == "bw")))[$k]]' "$A" >"$A1"
+H=$OUT/a-launch$((best + 1))-halved.json
 jq '.runs |= map(if .benchmark == "bw" then .points |= map(
         .bandwidth_GBps /= 2 | .msg_rate_Mps /= 2 | .time_us |= map_values(. * 2)) else . end)' \
-    "$A" >"$H"
+    "$A1" >"$H"
+echo "# launch $((best + 1)) of A: $most of $(tr ',' '\n' <<<"$SIZES" | wc -l) bw sizes undisturbed"
+A=$A1
 "$FABSCALE" diff "$A" "$H" | sed 's/^/#   /'
 "$FABSCALE" diff "$A" "$H" >/dev/null
 check $? "bandwidth halved: diff without --fail-on-regression exits 0"
@@ -86,12 +101,10 @@ check $? "bandwidth halved: diff --fail-on-regression exits 1 (got $rc)"
 verdict=$(jq -r .verdict "$OUT/halved.json")
 [ "$verdict" = regression ]
 check $? "bandwidth halved: verdict '$verdict' (want regression)"
-# A halving is a change of 1.0 as a factor: sizes whose noise (A's launches
-# disagreeing, A's CI) is below that must show it.
-clean='[.runs[] | select(.benchmark == "bw") | .points[] | select((.disturbed_a | not) and .noise < 1)]'
+clean='[.runs[] | select(.benchmark == "bw") | .points[] | select(.disturbed_a | not)]'
 n=$(jq "$clean | length" "$OUT/halved.json")
 jq -e "$clean | map(.worse and .ratio > 0.49 and .ratio < 0.51) | all" "$OUT/halved.json" >/dev/null
-check $? "bandwidth halved: all $n bw sizes able to resolve it worse, B/A 0.5"
+check $? "bandwidth halved: all $n undisturbed bw sizes worse, B/A 0.5"
 jq -e '[.runs[] | select(.benchmark == "latency") | .points[] | .significant] | any | not' \
     "$OUT/halved.json" >/dev/null
 check $? "bandwidth halved: no latency size changed (latency was not touched)"

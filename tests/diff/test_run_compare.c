@@ -267,11 +267,14 @@ static void test_runs_match_on_key_and_launches(void **state)
     add_point(a2b, 4096, 3); /* only the second launch has it */
     add_point(b4, 1024, 2);
     add_point(b2, 1024, 1);
+    b2->dtype = fs_strdup("float32"); /* A records none: matches */
+    a4->dtype = fs_strdup("float64"); /* B records float32: does not */
+    b4->dtype = fs_strdup("float32");
     add_point(b2, 2048, 2);
     fs_point_delta *d;
     size_t n;
     compare(&a, &b, 0.25, &d, &n);
-    assert_int_equal(n, 4);
+    assert_int_equal(n, 5);
     /* 2 ranks: 1 KiB from A's second launch, 2 KiB from its first */
     assert_ptr_equal(d[0].run_a, a2);
     assert_ptr_equal(d[0].run_b, b2);
@@ -288,13 +291,14 @@ static void test_runs_match_on_key_and_launches(void **state)
     assert_int_equal(d[2].launches_a, 1);
     assert_null(d[2].pb);
     for (size_t i = 0; i < 2; i++) assert_false(d[i].significant);
-    /* 4 ranks */
+    /* 4 ranks: float64 in A, float32 in B: apart */
     assert_ptr_equal(d[3].run_a, a4);
-    assert_ptr_equal(d[3].run_b, b4);
+    assert_null(d[3].run_b);
+    assert_null(d[4].run_a);
+    assert_ptr_equal(d[4].run_b, b4);
     for (size_t i = 0; i < n; i++) assert_string_equal(d[i].stat, "busbw_GBps");
     assert_float_equal(d[0].ratio, 1, 1e-12);
     assert_float_equal(d[1].ratio, 1, 1e-12);
-    assert_float_equal(d[3].ratio, 1, 1e-12);
     free(d);
     free_both(&a, &b);
 }
