@@ -39,10 +39,9 @@
 #include "diag.h"
 #include "results_doc.h"
 
-/* Relative run-to-run difference two launches of the same build show at
- * most, used when the files' own spread is smaller.  Measured on this
- * 2-core machine under the load of eight parallel builds (docs in
- * run_compare.c where the figure is justified). */
+/* The run-to-run floor of the noise (relative): what launches of one
+ * build on one busy machine differed by (measured; the figures are in
+ * run_compare.c). */
 #define FS_COMPARE_DEFAULT_FLOOR 0.25
 
 /* A point whose median time is this many times its fastest iteration was
