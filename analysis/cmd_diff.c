@@ -23,13 +23,19 @@ static void help(void)
     printf("usage: fabscale diff [options] A B\n\n"
            "Compares two results files (any format fabscale reads) point by point.\n"
            "Runs match on benchmark, transport, provider, algorithm, ranks, dtype and in-place;\n"
-           "points on size.  Per point: the headline statistic of its kind in A and B (p50 time\n"
-           "for latency, bandwidth for bw, messages/s for message rate, busbw for collectives),\n"
-           "B/A, and the noise: each file's 95%% half-width of the median (from its recorded\n"
-           "p50, p90 and iterations; the mean's CI where only that is recorded), combined in\n"
-           "quadrature, but never below the run-to-run floor (default %.0f%%: what two launches\n"
-           "of one build differed by on a loaded 2-core machine; a quiet cluster can use less).\n"
-           "A point is significant when |B/A - 1| exceeds its noise.  The verdict is a\n"
+           "points on size.  Runs of one file with the same key (launches added with\n"
+           "fabscale-bench --append) are one measurement repeated: per size the median of the\n"
+           "launches not disturbed stands for the file, and their spread joins the noise.  A\n"
+           "point is disturbed when its median time is 3x its fastest iteration (the ranks\n"
+           "waited for a core): it is shown, never counted.  On a shared machine give both\n"
+           "files a few launches, interleaved in time (A, B, A, B, ...).\n"
+           "Per point: the headline statistic of its kind in A and B (p50 time for latency,\n"
+           "bandwidth for bw, messages/s for message rate, busbw for collectives), B/A, and the\n"
+           "noise: each file's 95%% half-width of the median (from its recorded min, p50, p90\n"
+           "and iterations; the mean's CI where only that is recorded) and its launches'\n"
+           "spread, (worst - best) / median, combined in quadrature,\n"
+           "never below the run-to-run floor (default %.0f%%).  A point is significant when the\n"
+           "change as a factor, max(B/A, A/B) - 1, exceeds its noise.  The verdict is a\n"
            "regression when, in some run, a significantly worse size has a neighbouring size\n"
            "worse too (or the run has one size): a real change moves a range of sizes, an\n"
            "isolated point is what many tests at 95%% produce by chance.  Points present in\n"
@@ -38,7 +44,9 @@ static void help(void)
            "binding, fabscale version, every setting incl. FI_* and OMPI_MCA_*).\n\n"
            "options:\n"
            "  --threshold PCT        count a change only above PCT %% as well (default 0)\n"
-           "  --noise-floor PCT      run-to-run floor of the noise (default %.0f)\n"
+           "  --noise-floor PCT      run-to-run floor of the noise (default %.0f, what launches\n"
+           "                         of one build differed by on a loaded 2-core machine; a\n"
+           "                         quiet cluster can use less)\n"
            "  --fail-on-regression   exit 1 when the verdict is a regression\n"
            "  --json                 print JSON\n"
            "  -h, --help             this help\n\n"
@@ -68,6 +76,10 @@ static const char *outcome(const fs_point_delta *all, size_t n, size_t i, double
     const fs_point_delta *d = &all[i];
     if (side(d)) return side(d);
     if (!isfinite(d->ratio)) return "not comparable";
+    if (d->disturbed_a || d->disturbed_b)
+        return d->disturbed_a && d->disturbed_b ? "disturbed in A and B"
+               : d->disturbed_a                 ? "disturbed in A"
+                                                : "disturbed in B";
     if (!d->significant) return "within noise";
     if (!fs_delta_counts(d, threshold))
         return d->worse ? "worse, below threshold" : "better, below threshold";
@@ -76,15 +88,30 @@ static const char *outcome(const fs_point_delta *all, size_t n, size_t i, double
     return d->worse ? "WORSE" : "better";
 }
 
-static void run_label(const fs_point_delta *d, char *buf, size_t len)
+/* Launches of a key in a file: the most any of its sizes had. */
+static int launches(const fs_point_delta *d, size_t n, bool in_a)
+{
+    int m = 0;
+    for (size_t i = 0; i < n; i++) {
+        int k = in_a ? d[i].launches_a : d[i].launches_b;
+        if (k > m) m = k;
+    }
+    return m;
+}
+
+static void run_label(const fs_point_delta *d, size_t n, char *buf, size_t len)
 {
     const fs_run *r = run_of(d);
-    snprintf(buf, len, "%s %s/%s%s%s, %d ranks%s", r->benchmark, or_dash(r->transport),
+    int la = launches(d, n, true), lb = launches(d, n, false);
+    char lt[64] = "";
+    if (la > 1 || lb > 1) snprintf(lt, sizeof lt, ", median of %d launches in A, %d in B", la, lb);
+    snprintf(buf, len, "%s %s/%s%s%s, %d ranks%s%s", r->benchmark, or_dash(r->transport),
              or_dash(r->provider), r->algorithm ? " " : "", r->algorithm ? r->algorithm : "",
              r->ranks,
              !d->run_a   ? " (only in B)"
              : !d->run_b ? " (only in A)"
-                         : "");
+                         : "",
+             lt);
 }
 
 static void print_text(const char *pa, const char *pb, const fs_meta_change *ch, size_t nch,
@@ -104,7 +131,7 @@ static void print_text(const char *pa, const char *pb, const fs_meta_change *ch,
         size_t j = i;
         while (j < n && d[j].run_a == d[i].run_a && d[j].run_b == d[i].run_b) j++;
         char lab[512];
-        run_label(&d[i], lab, sizeof lab);
+        run_label(&d[i], j - i, lab, sizeof lab);
         printf("\n%s: %s (%s, %s is better)\n", lab, d[i].stat, d[i].unit,
                d[i].higher_is_better ? "higher" : "lower");
         static const char *const head[] = {"bytes", "A", "B", "B/A", "noise_%", "result"};
@@ -126,6 +153,17 @@ static void print_text(const char *pa, const char *pb, const fs_meta_change *ch,
         fs_table_free(&t);
         i = j;
     }
+    size_t disturbed = 0;
+    for (size_t i = 0; i < n; i++) disturbed += d[i].disturbed_a || d[i].disturbed_b;
+    if (disturbed)
+        printf("\n%zu of %zu sizes disturbed (median 3x the fastest iteration: the ranks waited "
+               "for a core): shown, not judged.\n",
+               disturbed, n);
+    if (launches(d, n, true) < 2 || launches(d, n, false) < 2)
+        printf("\nA file holds one launch per size: its run-to-run spread is unknown and the "
+               "floor stands for it.  On a shared machine one build's launches differed by up "
+               "to 1.9x at undisturbed sizes; give both files 3 launches (--append), "
+               "interleaved.\n");
     printf("\nverdict: %s (%zu point%s worse, %zu better beyond the noise, each confirmed by a "
            "neighbouring size)\n",
            fs_verdict_name(v), nworse, nworse == 1 ? "" : "s", nbetter);
@@ -148,6 +186,30 @@ static json_t *run_json(const fs_point_delta *d)
                      "points");
 }
 
+static json_t *point_json(const fs_point_delta *d, size_t n, size_t i, double threshold)
+{
+    const fs_point_delta *p = &d[i];
+    json_t *j = json_object();
+    json_object_set_new(j, "bytes", json_real(p->bytes));
+    json_object_set_new(j, "a", fs_cli_num(p->a));
+    json_object_set_new(j, "b", fs_cli_num(p->b));
+    json_object_set_new(j, "launches_a", json_integer(p->launches_a));
+    json_object_set_new(j, "launches_b", json_integer(p->launches_b));
+    json_object_set_new(j, "ratio", fs_cli_num(p->ratio));
+    json_object_set_new(j, "noise", fs_cli_num(p->noise));
+    json_object_set_new(j, "ci_a", fs_cli_num(p->ci_a));
+    json_object_set_new(j, "ci_b", fs_cli_num(p->ci_b));
+    json_object_set_new(j, "spread_a", fs_cli_num(p->spread_a));
+    json_object_set_new(j, "spread_b", fs_cli_num(p->spread_b));
+    json_object_set_new(j, "disturbed_a", json_boolean(p->disturbed_a));
+    json_object_set_new(j, "disturbed_b", json_boolean(p->disturbed_b));
+    json_object_set_new(j, "significant", json_boolean(p->significant));
+    json_object_set_new(j, "worse", json_boolean(p->worse));
+    json_object_set_new(j, "confirmed", json_boolean(fs_delta_confirmed(d, n, i, threshold)));
+    json_object_set_new(j, "result", json_string(outcome(d, n, i, threshold)));
+    return j;
+}
+
 static json_t *to_json(const fs_results *a, const fs_results *b, const fs_meta_change *ch,
                        size_t nch, const fs_point_delta *d, size_t n, double floor,
                        double threshold, fs_verdict v, size_t nworse, size_t nbetter)
@@ -162,14 +224,7 @@ static json_t *to_json(const fs_results *a, const fs_results *b, const fs_meta_c
             json_array_append_new(runs, r);
             pts = json_object_get(r, "points");
         }
-        json_array_append_new(pts, json_pack("{s:f,s:o,s:o,s:o,s:f,s:o,s:o,s:b,s:b,s:b,s:s}",
-                                             "bytes", d[i].bytes, "a", fs_cli_num(d[i].a), "b",
-                                             fs_cli_num(d[i].b), "ratio", fs_cli_num(d[i].ratio),
-                                             "noise", d[i].noise, "ci_a", fs_cli_num(d[i].ci_a),
-                                             "ci_b", fs_cli_num(d[i].ci_b), "significant",
-                                             d[i].significant, "worse", d[i].worse, "confirmed",
-                                             fs_delta_confirmed(d, n, i, threshold), "result",
-                                             outcome(d, n, i, threshold)));
+        json_array_append_new(pts, point_json(d, n, i, threshold));
     }
     return json_pack("{s:o,s:o,s:o,s:o,s:f,s:f,s:s,s:I,s:I}", "a", file_json(a), "b", file_json(b),
                      "changes", changes, "runs", runs, "noise_floor", floor, "threshold", threshold,

@@ -25,6 +25,11 @@ static char *text_of(const json_t *j)
 {
     if (!j || json_is_null(j)) return NULL;
     if (json_is_string(j)) return fs_strdup(json_string_value(j));
+    if (json_is_number(j)) { /* 60 and 60.0 are one value */
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.10g", json_number_value(j));
+        return fs_strdup(buf);
+    }
     return json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
 }
 

@@ -6,12 +6,13 @@
  * Matching.  A run of A matches a run of B when they measured the same
  * thing the same way: equal benchmark, transport, provider, algorithm,
  * rank count, dtype and in-place flag (absent strings equal only absent
- * ones).  Hosts, libraries, fabric and settings may differ: that is what a
- * comparison is for, and fs_meta_diff (meta_diff.h) lists them.  When a
- * file holds several runs with the same key (a launch appended twice), the
- * k-th of A is matched with the k-th of B.  Within matched runs points
- * match by equal bytes.  Every point of either file appears once in the
- * output: matched, or alone with the other side NULL / NAN.
+ * ones, except a dtype absent on one side, which matches any).  Hosts, libraries, fabric and
+ * settings may differ: that is what a comparison is for, and fs_meta_diff (meta_diff.h) lists them.
+ * Several runs of one file with the same key (launches appended with fabscale-bench --append) are
+ * one measurement repeated: per size, the median of the launches not disturbed (below) stands for
+ * the file, and their spread is the run-to-run noise the file carries.  Within a key points match
+ * by equal bytes.  Every size of either file appears once in the output: matched, or alone with the
+ * other side NULL / NAN.
  *
  * The statistic is the one fabscale reports as the headline of the run's
  * kind (results_doc.h): p50 time (us) for latency, bandwidth_GBps for
@@ -20,15 +21,15 @@
  * without p50 (OSU, nccl-tests) fall back to the mean time.
  *
  * Noise.  Each side's relative 95% half-width of its statistic, from what
- * the file recorded (fs_point_rel_ci95), combined in quadrature -- the two
- * files are independent, and the half-width of log(b/a) is the root of the
- * sum of squares -- and never below a floor for run-to-run
- * reproducibility.  A file's own confidence interval only says how well
- * one launch pinned its median; two launches of the same build on the same
- * machine differ by more than that (placement, frequency, other load), and
- * no file carries that spread.  The floor is that spread, measured (see
- * FS_COMPARE_DEFAULT_FLOOR).  The larger of the two is used, not their sum:
- * the measured run-to-run spread already holds each run's sampling noise.
+ * the file recorded (fs_point_rel_ci95) and, with several launches, their
+ * spread; all combined in quadrature -- the sides and the launches are
+ * independent, and the half-width of log(b/a) is the root of the sum of
+ * squares -- and never below a floor for run-to-run reproducibility.  A
+ * launch's own confidence interval only says how well it pinned its
+ * median; two launches of one build on one machine differ by more than
+ * that (placement, frequency, other load).  The floor is that difference,
+ * measured (FS_COMPARE_DEFAULT_FLOOR); it stays a floor when the files
+ * carry launches, since two or three launches can agree by chance.
  */
 #ifndef FS_RUN_COMPARE_H
 #define FS_RUN_COMPARE_H
@@ -38,16 +39,22 @@
 #include "diag.h"
 #include "results_doc.h"
 
-/* Relative run-to-run difference two launches of the same build show at
- * most, used when the files' own spread is smaller.  Measured on this
- * 2-core machine under the load of eight parallel builds (docs in
- * run_compare.c where the figure is justified). */
+/* The run-to-run floor of the noise (relative): what launches of one
+ * build on one busy machine differed by (measured; the figures are in
+ * run_compare.c). */
 #define FS_COMPARE_DEFAULT_FLOOR 0.25
 
+/* A point whose median time is this many times its fastest iteration was
+ * disturbed: most of its iterations waited for something other than the
+ * path measured (see run_compare.c). */
+#define FS_COMPARE_DISTURBED 3.0
+
 typedef struct fs_point_delta {
-    /* matched runs (one is NULL for a run present in one file only) */
+    /* the first run of the key in each file (NULL in a file without it) */
     const fs_run *run_a, *run_b;
-    const fs_point *pa, *pb; /* the points (NULL on the side that lacks it) */
+    /* the points compared: the median launch's (NULL on a side without the size) */
+    const fs_point *pa, *pb;
+    int launches_a, launches_b; /* launches that measured this size */
     double bytes;
     double a, b;      /* the reported statistic; NAN on a missing side */
     const char *stat; /* its name: "time_us.p50", "bandwidth_GBps", ... */
@@ -58,11 +65,18 @@ typedef struct fs_point_delta {
      * run-to-run floor) can explain; ci_a/ci_b: each side's relative 95%
      * half-width as recorded (NAN when the file says nothing) */
     double noise, ci_a, ci_b;
+    /* each side's launches: (worst - best) / median of the undisturbed
+     * ones (NAN with fewer than two) */
+    double spread_a, spread_b;
     /* max(ratio, 1/ratio) - 1 > noise: the change as a factor, so that
      * halving and doubling are the same size of change (|ratio - 1| would
      * cap a halving at 1 and leave a doubling unbounded) */
     int significant;
     int worse; /* significant and in the bad direction */
+    /* the compared point of A / B is disturbed: time_us.p50 is at least
+     * FS_COMPARE_DISTURBED times time_us.min of the same point.  Such a
+     * point is shown but never counts towards the verdict. */
+    int disturbed_a, disturbed_b;
 } fs_point_delta;
 
 typedef struct fs_compare_opts {
@@ -92,8 +106,9 @@ typedef enum fs_verdict {
 /* "no significant change", "improvement", "regression". */
 const char *fs_verdict_name(fs_verdict v);
 
-/* Whether a point counts towards the verdict: significant and changed by
- * more than threshold (relative, 0 = any significant change). */
+/* Whether a point counts towards the verdict: significant, neither side
+ * disturbed, and changed by more than threshold (as a factor - 1; 0 = any
+ * significant change). */
 int fs_delta_counts(const fs_point_delta *d, double threshold);
 
 /* Whether all[i] counts and is confirmed: a neighbouring size of the same

@@ -245,36 +245,60 @@ static void test_unmatched_points_reported(void **state)
     free_both(&a, &b);
 }
 
-static void test_runs_match_on_key_and_order(void **state)
+/* Runs match on their key, not their place; launches of one key are one
+ * measurement, the median launch standing for the file (the better one of
+ * two). */
+static void test_runs_match_on_key_and_launches(void **state)
 {
     (void)state;
     fs_results a = {0}, b = {0};
-    /* same benchmark and provider, other rank counts; and two launches */
     add_run(&a, "allreduce", "shm", 2);
     add_run(&a, "allreduce", "shm", 4);
     add_run(&a, "allreduce", "shm", 2);
     add_run(&b, "allreduce", "shm", 4);
     add_run(&b, "allreduce", "shm", 2);
-    add_run(&b, "allreduce", "shm", 2);
     fs_run *a2 = &a.runs[0], *a4 = &a.runs[1], *a2b = &a.runs[2];
-    fs_run *b4 = &b.runs[0], *b2 = &b.runs[1], *b2b = &b.runs[2];
-    add_point(a2, 1024, 1);
+    fs_run *b4 = &b.runs[0], *b2 = &b.runs[1];
+    add_point(a2, 1024, 30); /* a disturbed launch: 30x slower */
+    add_point(a2, 2048, 2);
     add_point(a4, 1024, 2);
-    add_point(a2b, 1024, 3);
+    add_point(a2b, 1024, 1);
+    add_point(a2b, 2048, 60);
+    add_point(a2b, 4096, 3); /* only the second launch has it */
     add_point(b4, 1024, 2);
     add_point(b2, 1024, 1);
-    add_point(b2b, 1024, 3);
+    b2->dtype = fs_strdup("float32"); /* A records none: matches */
+    a4->dtype = fs_strdup("float64"); /* B records float32: does not */
+    b4->dtype = fs_strdup("float32");
+    add_point(b2, 2048, 2);
     fs_point_delta *d;
     size_t n;
     compare(&a, &b, 0.25, &d, &n);
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 5);
+    /* 2 ranks: 1 KiB from A's second launch, 2 KiB from its first */
+    assert_ptr_equal(d[0].run_a, a2);
     assert_ptr_equal(d[0].run_b, b2);
-    assert_ptr_equal(d[1].run_b, b4);
-    assert_ptr_equal(d[2].run_b, b2b); /* the second launch with the second */
-    for (size_t i = 0; i < n; i++) {
-        assert_string_equal(d[i].stat, "busbw_GBps");
-        assert_float_equal(d[i].ratio, 1, 1e-12);
-    }
+    assert_ptr_equal(d[0].pa, &a2b->points[0]);
+    assert_int_equal(d[0].launches_a, 2);
+    assert_int_equal(d[0].launches_b, 1);
+    /* the launches' spread: (best - worst) / median busbw, 1 - 1/30 */
+    assert_float_equal(d[0].spread_a, 1 - 1.0 / 30, 1e-9);
+    assert_true(isnan(d[0].spread_b));
+    assert_ptr_equal(d[1].pa, &a2->points[1]);
+    assert_float_equal(d[1].bytes, 2048, 0);
+    assert_float_equal(d[2].bytes, 4096, 0);
+    assert_ptr_equal(d[2].pa, &a2b->points[2]);
+    assert_int_equal(d[2].launches_a, 1);
+    assert_null(d[2].pb);
+    for (size_t i = 0; i < 2; i++) assert_false(d[i].significant);
+    /* 4 ranks: float64 in A, float32 in B: apart */
+    assert_ptr_equal(d[3].run_a, a4);
+    assert_null(d[3].run_b);
+    assert_null(d[4].run_a);
+    assert_ptr_equal(d[4].run_b, b4);
+    for (size_t i = 0; i < n; i++) assert_string_equal(d[i].stat, "busbw_GBps");
+    assert_float_equal(d[0].ratio, 1, 1e-12);
+    assert_float_equal(d[1].ratio, 1, 1e-12);
     free(d);
     free_both(&a, &b);
 }
@@ -374,6 +398,69 @@ static void test_noise_from_recorded_spread(void **state)
     free_both(&a, &b);
 }
 
+/* The median of the undisturbed launches stands for a file: a lucky launch
+ * and a starved one are both left aside. */
+static void test_median_of_undisturbed_launches(void **state)
+{
+    (void)state;
+    fs_results a = {0}, b = {0};
+    const double t[] = {10, 4, 11, 12, 9}; /* 4: lucky */
+    for (size_t i = 0; i < 5; i++) add_run(&a, "latency", "shm", 2);
+    add_run(&b, "latency", "shm", 2);
+    for (size_t i = 0; i < 5; i++) add_point(&a.runs[i], 8, t[i]);
+    a.runs[3].points[0].time_us.min = 1; /* starved: 12 is 12x its best */
+    add_point(&b.runs[0], 8, 10);
+    fs_point_delta *d;
+    size_t n;
+    compare(&a, &b, 0.25, &d, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(d[0].launches_a, 5);
+    /* undisturbed 4, 9, 10, 11: the better middle one */
+    assert_ptr_equal(d[0].pa, &a.runs[4].points[0]);
+    assert_float_equal(d[0].a, 9, 1e-12);
+    assert_false(d[0].disturbed_a);
+    assert_float_equal(d[0].spread_a, (11 - 4) / 9.0, 1e-12);
+    assert_float_equal(
+        d[0].noise,
+        sqrt(d[0].ci_a * d[0].ci_a + d[0].ci_b * d[0].ci_b + d[0].spread_a * d[0].spread_a), 1e-12);
+    free(d);
+    free_both(&a, &b);
+}
+
+/* A point whose median is 3x its fastest iteration waited for a core: it
+ * is shown, never counted.  A path that got slower moves the minimum too. */
+static void test_disturbed_points_not_counted(void **state)
+{
+    (void)state;
+    fs_results a = {0}, b = {0}, c = {0};
+    double twice[NSIZES] = {2, 2, 2, 2, 2};
+    sweep(&a, "bw", NULL);
+    sweep(&b, "bw", twice);
+    sweep(&c, "bw", twice);
+    for (size_t i = 0; i < NSIZES; i++) { /* starved: the best iteration as in A */
+        fs_point *p = &b.runs[0].points[i];
+        p->time_us.min = a.runs[0].points[i].time_us.min / 1.5;
+    }
+    fs_point_delta *d;
+    size_t n, nw;
+    compare(&a, &b, 0.25, &d, &n);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(d[i].worse); /* the statistics say so ... */
+        assert_false(d[i].disturbed_a);
+        assert_true(d[i].disturbed_b);
+        assert_false(fs_delta_counts(&d[i], 0)); /* ... the verdict does not */
+    }
+    assert_int_equal(fs_compare_verdict(d, n, 0, &nw, NULL), FS_VERDICT_NO_CHANGE);
+    free(d);
+    compare(&a, &c, 0.25, &d, &n); /* min doubled with the median */
+    for (size_t i = 0; i < n; i++) assert_false(d[i].disturbed_b);
+    assert_int_equal(fs_compare_verdict(d, n, 0, &nw, NULL), FS_VERDICT_REGRESSION);
+    assert_int_equal(nw, NSIZES);
+    free(d);
+    free_both(&a, &b);
+    fs_results_free(&c);
+}
+
 /* Files without p50 (OSU, nccl-tests) are compared on the mean. */
 static void test_mean_when_no_median(void **state)
 {
@@ -462,10 +549,12 @@ int main(void)
         cmocka_unit_test(test_latency_up_is_worse_down_is_better),
         cmocka_unit_test(test_symmetric_change),
         cmocka_unit_test(test_unmatched_points_reported),
-        cmocka_unit_test(test_runs_match_on_key_and_order),
+        cmocka_unit_test(test_runs_match_on_key_and_launches),
         cmocka_unit_test(test_isolated_point_not_a_regression),
         cmocka_unit_test(test_single_size_run),
         cmocka_unit_test(test_noise_from_recorded_spread),
+        cmocka_unit_test(test_median_of_undisturbed_launches),
+        cmocka_unit_test(test_disturbed_points_not_counted),
         cmocka_unit_test(test_mean_when_no_median),
         cmocka_unit_test(test_meta_diff),
     };
