@@ -4,6 +4,7 @@
 set(FS_TRAIN_ENV FABSCALE_DATADIR=${PROJECT_SOURCE_DIR}/analysis/data)
 
 fs_add_unit_test(train_model SOURCES train/test_train_model.c LIBS fs_analysis)
+fs_add_unit_test(train_moe SOURCES train/test_train_moe.c LIBS fs_analysis)
 fs_add_unit_test(train_catalog SOURCES train/test_catalog.c LIBS fs_analysis)
 fs_add_unit_test(train_plan SOURCES train/test_plan.c LIBS fs_analysis)
 fs_add_unit_test(train_opts SOURCES train/test_train_opts.c LIBS fs_analysis)

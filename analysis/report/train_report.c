@@ -10,11 +10,13 @@
 #include "gnuplot.h"
 #include "table.h"
 #include "train_opts.h"
+#include "train_out.h"
 
 #define MAXM 8
 #define MAXG 32
 
-static const char *const default_models[] = {"resnet50", "bert-large", "llama2-70b", "gpt3-175b"};
+static const char *const default_models[] = {"resnet50", "bert-large", "llama2-70b", "gpt3-175b",
+                                             "mixtral-8x7b"};
 
 static void note_file(fs_report_out *out, const char *f)
 {
@@ -127,6 +129,8 @@ int fs_train_report_section(fs_doc *d, const char *dir, const char *gnuplot, con
         return 0;
     }
     double eff[MAXM][MAXG];
+    /* MoE workloads: the all-to-all at the largest count that ran */
+    char a2a[MAXM][600];
     const char *head[1 + MAXM];
     head[0] = "gpus";
     for (size_t m = 0; m < nm; m++) {
@@ -134,12 +138,18 @@ int fs_train_report_section(fs_doc *d, const char *dir, const char *gnuplot, con
         fs_train_in in;
         memset(&e, 0, sizeof e);
         bool ok = input_for(models[m], &cat, inst, &nic, &in, &e) == 0;
+        a2a[m][0] = '\0';
         for (size_t k = 0; k < ng; k++) {
             fs_step s;
             fs_err e2 = {0};
             /* counts the preset's layout cannot use, or where it does not fit, stay empty */
             eff[m][k] =
                 ok && fs_train_step(&in, (int)gpus[k], &s, &e2) == 0 && s.fits ? s.efficiency : NAN;
+            if (isfinite(eff[m][k]) && in.w.moe.experts > 0 && in.par.ep > 1) {
+                char b[560];
+                snprintf(a2a[m], sizeof a2a[m], "%s: %s; the step's limit: %s.", models[m],
+                         fs_desc_a2a(&in, &s, b, sizeof b), fs_limit_name(s.limit));
+            }
         }
     }
     fs_doc_para(d,
@@ -177,6 +187,8 @@ int fs_train_report_section(fs_doc *d, const char *dir, const char *gnuplot, con
     }
     fs_doc_table(d, &t);
     fs_table_free(&t);
+    for (size_t m = 0; m < nm; m++)
+        if (a2a[m][0]) fs_doc_para(d, "%s", a2a[m]);
     fs_catalog_free(&cat);
     return rc;
 }

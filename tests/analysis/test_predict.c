@@ -14,6 +14,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "predict.h"
 
 static fs_results R;
@@ -270,11 +272,82 @@ static void outliers_left_out(void **state)
     fs_results_free(&r);
 }
 
+/* Measured all-to-all (MPI native) on the synthetic file's link, drawn from
+ * the model with known terms (pairwise and Bruck at 60 % of the link, 4 us
+ * per step): the model built from the results calibrates them, predicts
+ * the measured points out of sample and a larger rank count. */
+static void alltoall_calibrated(void **state)
+{
+    (void)state;
+    fs_coll_model truth = {.inter = L[0].fit.link};
+    truth.calib[FS_ALGO_PAIRWISE] = truth.calib[FS_ALGO_BRUCK] =
+        (fs_coll_calib){.bw_efficiency = 0.6, .step_overhead_us = 4};
+    json_error_t je;
+    json_t *doc = json_load_file(FS_TEST_DATA "/fabscale_synthetic.json", 0, &je);
+    assert_non_null(doc);
+    json_t *runs = json_object_get(doc, "runs");
+    for (int p = 2; p <= 5; p++) {
+        json_t *pts = json_array();
+        for (double n = 1024; n <= 4 * 1048576; n *= 4) {
+            double t = fs_coll_time_us(&truth, FS_ALLTOALL, FS_ALGO_AUTO, p, n, NULL);
+            json_array_append_new(
+                pts, json_pack("{s:f,s:i,s:b,s:{s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}}", "bytes", n,
+                               "iterations", 100, "converged", 1, "time_us", "min", t, "p50", t,
+                               "mean", t, "p90", t, "p99", t, "max", t, "stdev", 0.0, "ci95", 0.0));
+        }
+        json_array_append_new(runs,
+                              json_pack("{s:s,s:s,s:s,s:s,s:i,s:b,s:o}", "benchmark", "alltoall",
+                                        "transport", "mpi", "provider", "mpi", "algorithm",
+                                        "native", "ranks", p, "validated", 1, "points", pts));
+    }
+    char *text = json_dumps(doc, 0);
+    json_decref(doc);
+    fs_results r;
+    fs_err err = {0};
+    assert_int_equal(fs_results_parse(text, strlen(text), "a2a.json", &r, &err), 0);
+    free(text);
+    fs_coll_model m;
+    size_t li, ii;
+    fs_model_info info;
+    fs_model_opts o = {.intra_GBps = NAN,
+                       .intra_alpha_us = NAN,
+                       .reduce_GBps = NAN,
+                       .results = &r,
+                       .nresults = 1,
+                       .info = &info};
+    assert_int_equal(fs_model_build(L, NL, &o, &m, &li, &ii, &err), 0);
+    assert_true(info.calibrated);
+    WITHIN(m.calib[FS_ALGO_PAIRWISE].bw_efficiency, 0.6, 0.02);
+    WITHIN(m.calib[FS_ALGO_PAIRWISE].step_overhead_us, 4, 0.05);
+    /* out of sample, leave-one-rank-count-out: the alltoall points alone
+     * would be exact; the file's all-reduce runs carry their own 2 % noise */
+    fs_check *c;
+    size_t n, no_ranks, no_link;
+    assert_int_equal(
+        fs_predict_check(&r, 1, L, NL, &info.base, false, 0, &c, &n, &no_ranks, &no_link, &err), 0);
+    size_t a2a = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (c[i].coll != FS_ALLTOALL) continue;
+        a2a++;
+        assert_true(fabs(c[i].cv_rel_err) < 0.02);
+        assert_true(c[i].lo_us <= c[i].measured_us * 1.0001 &&
+                    c[i].measured_us <= c[i].hi_us * 1.0001);
+        WITHIN(c[i].measured_busbw,
+               fs_busbw_GBps(FS_ALLTOALL, c[i].ranks, c[i].bytes, c[i].measured_us), 1e-9);
+    }
+    assert_int_equal(a2a, 4 * 7); /* 2-5 ranks x 1 KiB..4 MiB */
+    free(c);
+    double want = fs_coll_time_us(&truth, FS_ALLTOALL, FS_ALGO_AUTO, 16, 1048576, NULL);
+    WITHIN(fs_coll_time_us(&m, FS_ALLTOALL, FS_ALGO_AUTO, 16, 1048576, NULL), want, 0.02);
+    fs_results_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(link_from_results),       cmocka_unit_test(model_options),
         cmocka_unit_test(measured_vs_model),       cmocka_unit_test(uncalibrated_band_and_warnings),
-        cmocka_unit_test(nccl_alone_derives_link), cmocka_unit_test(outliers_left_out)};
+        cmocka_unit_test(nccl_alone_derives_link), cmocka_unit_test(outliers_left_out),
+        cmocka_unit_test(alltoall_calibrated)};
     return cmocka_run_group_tests(tests, setup, teardown);
 }

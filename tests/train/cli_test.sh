@@ -191,5 +191,28 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["baseline_
 expect 2 "--baseline-gpus 12: --gpus 12 is not divisible by TP x PP = 8 x 1 = 8" \
     train $L --instance p5.48xlarge --model llama2-70b --gpus 64 --baseline-gpus 12
 
+# Mixture of experts: the all-to-all term in train, compare and plan; bad input.
+N="--nominal 20"
+expect 0 "" train $N --instance p5.48xlarge --model mixtral-8x7b --gpus 64,256
+out_re "^gpus .* a2a_ms .*step_ms"
+out_has "all-to-all at 256 GPUs (EP 8, inside a node)"
+expect 0 "" train $N --instance p5.48xlarge --model deepseek-v3 --gpus 2048 --json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=d["rows"][0]; assert r["a2a_ms"] > 0 and not r["a2a_intra_node"] and r["limit"] == "ep-a2a" and d["parallelism"]["ep"] == 64 and d["workload"]["moe"]["experts"] == 256, r' "$dir/out" \
+    || { echo "FAIL: deepseek-v3 all-to-all in JSON"; fails=$((fails + 1)); }
+expect 0 "" compare $N --instance p5.48xlarge,p4d.24xlarge --model mixtral-8x7b --gpus 64 --no-cost
+out_re "^instance .* a2a_ms "
+out_has "p4d.24xlarge: all-to-all at 64 GPUs"
+expect 0 "" plan $N --instance p5.48xlarge --model mixtral-8x7b --tokens 1e9 --deadline 30d --no-cost
+out_re "^instance .* a2a_ms "
+expect 0 "" train $N --instance p5.48xlarge --model mixtral-8x7b --gpus 64 --skew zipf:s=1.2
+out_re "routing imbalance [2-9]"
+expect 2 "--ep 3 does not divide the 8 experts" train $N --instance p5.48xlarge --model mixtral-8x7b --ep 3 --gpus 96
+expect 2 "not divisible by TP x PP x EP" train $N --instance p5.48xlarge --model mixtral-8x7b --gpus 48
+expect 2 "--topk 9: must be between 1 and --experts 8" train $N --instance p5.48xlarge --model mixtral-8x7b --topk 9 --gpus 64
+expect 2 "--skew zipf:s=-1" train $N --instance p5.48xlarge --model mixtral-8x7b --skew zipf:s=-1 --gpus 64
+expect 2 "--moe-every" train $N --instance p5.48xlarge --model mixtral-8x7b --moe-every 3 --gpus 64
+expect 2 "--ep 8: the workload has no experts" train $N --instance p5.48xlarge --model llama2-70b --ep 8 --gpus 64
+expect 2 "--a2a-overlap" train $N --instance p5.48xlarge --model mixtral-8x7b --a2a-overlap always --gpus 64
+
 echo "$fails failure(s)"
 [ "$fails" = 0 ]

@@ -33,7 +33,8 @@ static char *slurp(const char *path)
 }
 
 /* Write the section alone into dir/t.md and dir/t.html; return the Markdown. */
-static char *section(fs_results *r, const char *gnuplot, fs_report_out *out, int want_rc)
+static char *section_of(fs_results *r, const char *gnuplot, fs_report_out *out, int want_rc,
+                        const char *const *models, size_t nm)
 {
     char md[300], html[300];
     snprintf(md, sizeof md, "%s/t.md", dir);
@@ -44,14 +45,37 @@ static char *section(fs_results *r, const char *gnuplot, fs_report_out *out, int
     fs_doc_begin(&d, "t");
     fs_err e = {0};
     static const long gpus[] = {8, 64, 512, 4096};
-    static const char *const models[] = {"resnet50", "llama2-70b"};
-    fs_train_report_opts o = {NULL, models, 2, gpus, 4, 0.9};
+    fs_train_report_opts o = {NULL, models, nm, gpus, 4, 0.9};
     memset(out, 0, sizeof *out);
     assert_int_equal(fs_train_report_section(&d, dir, gnuplot, r, 1, &o, out, &e), want_rc);
     fs_doc_end(&d);
     fclose(d.md);
     fclose(d.html);
     return slurp(md);
+}
+
+static char *section(fs_results *r, const char *gnuplot, fs_report_out *out, int want_rc)
+{
+    static const char *const models[] = {"resnet50", "llama2-70b"};
+    return section_of(r, gnuplot, out, want_rc, models, 2);
+}
+
+/* A MoE preset: its column, and a line with the all-to-all at the largest
+ * count that ran (EP 8 inside a p5 node, not overlapped). */
+static void moe_all_to_all(void **state)
+{
+    (void)state;
+    fs_results r;
+    fs_err e = {0};
+    assert_int_equal(fs_results_load(FS_TEST_DATA "/fabscale_synthetic.json", &r, &e), 0);
+    r.meta.instance_type = strdup("p5.48xlarge");
+    fs_report_out out;
+    static const char *const models[] = {"mixtral-8x7b"};
+    char *md = section_of(&r, NULL, &out, 0, models, 1);
+    assert_non_null(strstr(md, "| gpus | mixtral-8x7b |"));
+    assert_non_null(strstr(md, "mixtral-8x7b: all-to-all at 4096 GPUs (EP 8, inside a node)"));
+    assert_non_null(strstr(md, "on the critical path, Megatron-Core's default"));
+    fs_results_free(&r);
 }
 
 static void with_instance(void **state)
@@ -145,6 +169,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(with_instance),
         cmocka_unit_test(without_instance),
+        cmocka_unit_test(moe_all_to_all),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
