@@ -27,9 +27,12 @@ typedef enum fs_format {
 } fs_format;
 
 /* Read and parse one file.  Returns 0, FS_EXIT_INPUT (bad content: the
- * message names path, line and why) or FS_EXIT_RUNTIME (cannot read). */
+ * message names path, line and why) or FS_EXIT_RUNTIME (cannot read).
+ * Warnings (a table cut short, rows OSU marked Fail) go to stderr as
+ * "fabscale: warning: path:line: ..." and into the affected runs' notes. */
 int fs_results_load(const char *path, fs_results *out, fs_err *err);
-/* Parse text already in memory; `path` is only used in messages. */
+/* Parse text already in memory; `path` is only used in messages.
+ * Warnings only go to the runs' notes. */
 int fs_results_parse(const char *text, size_t len, const char *path, fs_results *out, fs_err *err);
 /* The name of the reader that produced a results (its row's name). */
 const char *fs_format_name(int format);
@@ -37,6 +40,16 @@ const char *fs_format_name(int format);
 const char *fs_format_list(void);
 /* One block per reader for --help: name, description, what is read. */
 void fs_format_help(FILE *f);
+
+/* OSU collectives do not print their rank count; once it is known (the
+ * launcher command in a job log, or --osu-ranks), their runs take it here:
+ * run->ranks is set, osu_allgather's and osu_alltoall's per-process Size
+ * becomes fabscale's bytes (x ranks: the whole gathered vector; the whole
+ * send buffer of a rank, as nccl-tests' alltoall_perf) with OSU's value
+ * kept as the point's "osu_size", and algbw / busbw are filled (busbw =
+ * algbw x 2(p-1)/p for all-reduce, (p-1)/p for the others).  Other runs
+ * are left alone.  0 or FS_EXIT_RUNTIME (memory). */
+int fs_osu_set_ranks(fs_run *run, int ranks, fs_err *err);
 
 /* Load several files; on error frees what was loaded.  *out is an array of
  * n results to free with fs_results_free_all. */
