@@ -58,10 +58,13 @@ int fs_read_fabscale_json(const fs_src *s, fs_results *out, fs_err *err);
 int fs_read_nccl_json(const fs_src *s, fs_results *out, fs_err *err);
 int fs_read_osu(const fs_src *s, fs_results *out, fs_err *err);
 int fs_read_nccl_text(const fs_src *s, fs_results *out, fs_err *err);
+int fs_read_fabscale_text(const fs_src *s, fs_results *out, fs_err *err);
 
 /* Content sniffing for text: a "# OSU ... Test" title; an nccl-tests header. */
 int fs_looks_like_osu(const char *text, size_t len);
 int fs_looks_like_nccl_text(const char *text, size_t len);
+/* fabscale-bench's stdout table: a "# fabscale-bench VERSION: ..." title. */
+int fs_looks_like_fabscale_text(const char *text, size_t len);
 /* nccl-tests -J output: an object with "results" and no "schema". */
 int fs_looks_like_nccl_json(json_t *root);
 

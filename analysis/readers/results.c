@@ -36,19 +36,27 @@ static int sniff_nccl_text(const fs_src *s)
     return fs_looks_like_nccl_text(s->text, s->len);
 }
 
+static int sniff_fabscale_text(const fs_src *s)
+{
+    return fs_looks_like_fabscale_text(s->text, s->len);
+}
+
 /* The readers, one row each, in fs_format order.  Sniffing goes down the
  * rows: the first that recognises the content reads it. */
 static const fs_reader readers[] = {
     {"fabscale", "fabscale JSON", true, sniff_fabscale, fs_read_fabscale_json, "runs",
      "fabscale.results/1 (docs/results-format.md), every member kept"},
-    {"osu", "OSU Micro-Benchmarks 7.x text", false, sniff_osu, fs_read_osu, NULL,
-     "osu_latency, osu_bw, osu_bibw, osu_mbw_mr, osu_allreduce, osu_reduce_scatter,\n"
-     "osu_allgather, with or without -f / -z / -c columns; bandwidth tables get a\n"
-     "time per iteration from the bandwidth (window 64)"},
+    {"osu", "OSU Micro-Benchmarks 5.x-7.x text", false, sniff_osu, fs_read_osu, NULL,
+     "osu_latency, osu_bw, osu_bibw, osu_mbw_mr (also -V), osu_allreduce,\n"
+     "osu_reduce_scatter, osu_allgather, osu_alltoall, with -f / -z / -c / -T all;\n"
+     "bandwidth tables get a time per iteration from the bandwidth (window 64, or\n"
+     "-W N from the command in the log); rows OSU marked Fail are not imported"},
     {"nccl-tests", "nccl-tests 2.x text", false, sniff_nccl_text, fs_read_nccl_text, NULL,
      "all_reduce_perf, reduce_scatter_perf, all_gather_perf, alltoall_perf, ..."},
     {"nccl-tests-json", "nccl-tests -J JSON", true, sniff_nccl_json, fs_read_nccl_json, "results",
      "the -J output of the same programs"},
+    {"fabscale-text", "fabscale-bench table", false, sniff_fabscale_text, fs_read_fabscale_text,
+     NULL, "what fabscale-bench prints on stdout (medians; window from its columns)"},
 };
 #define NREADERS (sizeof readers / sizeof readers[0])
 

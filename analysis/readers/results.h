@@ -2,11 +2,12 @@
  * results.h - measurements in memory, whatever file they came from.
  *
  * fs_results_load() reads a fabscale JSON file (schema fabscale.results/1),
- * OSU Micro-Benchmarks 7.x text output, nccl-tests 2.x text output or its
- * -J JSON, detecting the format from the content (the readers are rows of
- * one table, readers.c).  Everything becomes runs of points in the
- * fabscale vocabulary (common/results_doc.h: benchmarks latency, bw, bibw,
- * msgrate, allreduce, reduce_scatter, allgather, ...).
+ * OSU Micro-Benchmarks 5.x-7.x text output, nccl-tests 2.x text output or
+ * its -J JSON, or the table fabscale-bench prints, as launchers wrote them
+ * (mpirun/srun line prefixes are removed first), detecting the format from the content (the readers
+ * are rows of one table, readers.c).  Everything becomes runs of points in the fabscale vocabulary
+ * (common/results_doc.h: benchmarks latency, bw, bibw, msgrate, allreduce, reduce_scatter,
+ * allgather, ...).
  */
 #ifndef FS_ANALYSIS_RESULTS_H
 #define FS_ANALYSIS_RESULTS_H
@@ -23,7 +24,8 @@ typedef enum fs_format {
     FS_FORMAT_FABSCALE,
     FS_FORMAT_OSU,
     FS_FORMAT_NCCL_TEXT,
-    FS_FORMAT_NCCL_JSON
+    FS_FORMAT_NCCL_JSON,
+    FS_FORMAT_FABSCALE_TEXT
 } fs_format;
 
 /* Read and parse one file.  Returns 0, FS_EXIT_INPUT (bad content: the
