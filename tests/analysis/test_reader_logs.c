@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "link_fit.h"
 #include "results.h"
 
 static fs_results load_log(const char *name)
@@ -423,6 +424,68 @@ static void launcher_prefixes(void **state)
     fs_results_free(&r);
 }
 
+/* fabscale fit lat.txt bw.txt mbw.txt: one link with all three. */
+static void osu_files_merge_into_one_link(void **state)
+{
+    (void)state;
+    fs_results r[3] = {load_log("osu7_latency.txt"), load_log("osu7_bw.txt"),
+                       load_log("osu7_mbw_mr.txt")};
+    fs_link_fit *l;
+    size_t n;
+    fs_err err = {0};
+    assert_int_equal(fs_links_from_results(r, 3, NULL, &l, &n, &err), 0);
+    assert_int_equal(n, 1);
+    size_t nlat = 0, nbw = 0;
+    for (size_t k = 0; k < l[0].npoints; k++)
+        l[0].points[k].kind == FS_FIT_LATENCY ? nlat++ : nbw++;
+    assert_int_equal(nlat, 17);
+    assert_int_equal(nbw, 21);
+    assert_string_equal(l[0].msg_rate_from, "msgrate");
+    NEAR(l[0].msg_rate_Mps, 8.11734639); /* the largest Messages/s of osu7_mbw_mr.txt */
+    assert_non_null(strstr(l[0].assumed, "osu7_latency.txt, osu7_bw.txt, osu7_mbw_mr.txt"));
+    assert_non_null(strstr(l[0].source, "osu7_latency.txt"));
+    fs_links_free(l, n);
+    /* two latency logs without hosts may be two clusters: two links */
+    fs_results_free(&r[1]);
+    r[1] = load_log("osu5_latency.txt");
+    assert_int_equal(fs_links_from_results(r, 2, NULL, &l, &n, &err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(l[0].assumed, "");
+    fs_links_free(l, n);
+    for (int i = 0; i < 3; i++) fs_results_free(&r[i]);
+}
+
+/* nccl-tests alone: a link read from the ring, its peak = the busbw the
+ * file's own times give (44.58 GB/s printed at 256 MiB). */
+static void nccl_only_link(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/nccl_all_reduce_perf.txt", FS_TEST_DATA);
+    fs_results r;
+    fs_err err = {0};
+    assert_int_equal(fs_results_load(path, &r, &err), 0);
+    fs_link_fit *l;
+    size_t n;
+    assert_int_equal(fs_links_from_results(&r, 1, NULL, &l, &n, &err), FS_EXIT_INPUT);
+    memset(&err, 0, sizeof err);
+    assert_int_equal(fs_links_from_collectives(&r, 1, NULL, &l, &n, &err), 0);
+    assert_int_equal(n, 1);
+    double best = 0;
+    const fs_run *run = &r.runs[0];
+    assert_false(run->in_place);
+    for (size_t j = 0; j < run->npoints; j++) {
+        double b = run->points[j].bytes / (run->points[j].time_us.mean * 1e3) * 2 * 15 / 16;
+        if (b > best) best = b;
+    }
+    NEAR(l[0].peak_GBps, best);
+    assert_true(fabs(l[0].peak_GBps - 44.58) < 0.005);
+    assert_int_equal(l[0].npoints, run->npoints);
+    assert_non_null(strstr(l[0].assumed, "derived from the measured allreduce at 16 ranks"));
+    fs_links_free(l, n);
+    fs_results_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -437,6 +500,8 @@ int main(void)
         cmocka_unit_test(fabscale_table_matches_its_json),
         cmocka_unit_test(sanity_bounds),
         cmocka_unit_test(launcher_prefixes),
+        cmocka_unit_test(osu_files_merge_into_one_link),
+        cmocka_unit_test(nccl_only_link),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
