@@ -34,7 +34,11 @@ static void help(void)
         "relative error and small and large messages weigh alike.  Reported: alpha (us),\n"
         "bandwidth (GB/s = 10^9 B/s), n1/2 (size reaching half the peak bandwidth), peak\n"
         "bandwidth (largest measured), message rate (msgrate runs, else 1 / smallest bw time\n"
-        "per message) and relative residuals.\n\n"
+        "per message) and relative residuals.\n"
+        "Runs that record no hosts (OSU logs) are a link per file, except that files which each\n"
+        "measure something the others do not (fit lat.txt bw.txt mbw.txt) are one link; with\n"
+        "collectives only (nccl-tests logs) a link is derived from them, read as a ring.  The\n"
+        "output says what was assumed.\n\n"
         "options:\n"
         "  --max-segments N   at most N protocol segments per link (1..%d, default 4)\n"
         "  --min-sizes N      at least N distinct sizes per segment (default 3)\n"
@@ -42,6 +46,17 @@ static void help(void)
         "  --json             print JSON            --csv   print CSV (one row per segment)\n"
         "  -h, --help         this help\n",
         FS_LINK_MAX_SEGMENTS);
+}
+
+/* Whether any latency / bw run is there (else collectives may stand in). */
+static bool has_p2p(const fs_results *r, size_t n)
+{
+    for (size_t f = 0; f < n; f++)
+        for (size_t i = 0; i < r[f].nruns; i++)
+            if (strcmp(r[f].runs[i].benchmark, "latency") == 0 ||
+                strcmp(r[f].runs[i].benchmark, "bw") == 0)
+                return true;
+    return false;
 }
 
 static const char *kind_name(fs_fit_kind k)
@@ -71,6 +86,7 @@ static json_t *link_json(const fs_link_fit *l, bool points)
         fs_cli_num(l->fit.rms_rel_residual), "max_rel_residual",
         fs_cli_num(l->fit.max_rel_residual), "npoints", (json_int_t)l->npoints);
     if (j) json_object_set_new(j, "outliers", json_integer((json_int_t)l->nexcluded));
+    if (j) json_object_set_new(j, "assumed", l->assumed[0] ? json_string(l->assumed) : json_null());
     if (j) {
         json_t *cp = json_array(), *dr = json_array();
         for (int k = 0; k < l->fit.ncapped; k++)
@@ -105,6 +121,7 @@ static void print_text(const fs_link_fit *links, size_t n, bool points)
         printf("%slink %zu: %s  (%zu points: %zu latency, %zu bw; %zu outlier%s left out)\n",
                i ? "\n" : "", i + 1, fs_link_label(l, lab, sizeof lab), l->npoints, nlat,
                l->npoints - nlat, l->nexcluded, l->nexcluded == 1 ? "" : "s");
+        if (l->assumed[0]) printf("assumed: %s\n", l->assumed);
         static const char *const head[] = {"segment",        "from",   "to",          "alpha_us",
                                            "bandwidth_GBps", "gap_us", "stream_GBps", "points"};
         fs_table t;
@@ -266,6 +283,14 @@ int fs_cmd_fit(int argc, char **argv)
     fs_link_fit *links;
     size_t nl;
     int rc = fs_links_from_results(r, (size_t)nf, &fo, &links, &nl, &err);
+    if (rc == FS_EXIT_INPUT && !has_p2p(r, (size_t)nf)) {
+        /* nccl-tests logs alone: a link derived from the collectives */
+        fs_err ce = {0};
+        if (fs_links_from_collectives(r, (size_t)nf, &fo, &links, &nl, &ce) == 0)
+            rc = 0;
+        else if (ce.status == FS_EXIT_RUNTIME)
+            err = ce, rc = FS_EXIT_RUNTIME;
+    }
     if (rc) {
         fs_results_free_all(r, (size_t)nf);
         return fs_cli_fail(&err);

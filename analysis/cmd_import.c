@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -23,14 +24,21 @@ static void help(void)
            "temporary file + rename).  Runs of other formats record where they came from\n"
            "(\"imported_from\"); OSU and nccl-tests report averages, imported as time_us.mean.\n"
            "Importing one fabscale file gives it back member for member.  Prints a summary of\n"
-           "what was read.\n\n"
+           "what was read.  Output of mpirun --tag-output / --timestamp-output and srun --label\n"
+           "is read as it is (the prefixes are removed); a table cut short keeps its rows and\n"
+           "says where the file ends.  See docs/byo-logs.md.\n\n"
            "formats (recognised from the content):\n");
     fs_format_help(stdout);
-    printf("\noptions:\n"
-           "  -o, --output FILE   where to write (\"-\": standard output, no summary)\n"
-           "  --osu-ranks N       rank count of collective runs that do not record it (OSU)\n"
-           "  --json / --csv      the summary as JSON / CSV\n"
-           "  -h, --help          this help\n");
+    printf(
+        "\noptions:\n"
+        "  -o, --output FILE   where to write (\"-\": standard output, no summary); an existing\n"
+        "                      file is refused unless --force or --append\n"
+        "  --force             overwrite an existing output file\n"
+        "  --append            add the runs to an existing fabscale results file\n"
+        "  --osu-ranks N       rank count of OSU collective runs whose log does not say it\n"
+        "                      (osu_allgather/osu_alltoall sizes are per process: x N)\n"
+        "  --json / --csv      the summary as JSON / CSV\n"
+        "  -h, --help          this help\n");
 }
 
 static int write_atomic(const char *path, const char *text, fs_err *err)
@@ -61,7 +69,9 @@ int fs_cmd_import(int argc, char **argv)
     static const struct option opts[] = {
         {"output", required_argument, NULL, 'o'}, {"osu-ranks", required_argument, NULL, 'r'},
         {"json", no_argument, NULL, 'j'},         {"csv", no_argument, NULL, 'c'},
+        {"force", no_argument, NULL, 'f'},        {"append", no_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+    bool force = false, append = false;
     const char *output = NULL;
     long osu_ranks = 0;
     fs_out out = FS_OUT_TEXT;
@@ -85,6 +95,12 @@ int fs_cmd_import(int argc, char **argv)
         case 'j':
             out = FS_OUT_JSON;
             break;
+        case 'f':
+            force = true;
+            break;
+        case 'a':
+            append = true;
+            break;
         case 'c':
             out = FS_OUT_CSV;
             break;
@@ -100,21 +116,74 @@ int fs_cmd_import(int argc, char **argv)
                    "import: no output file: give -o OUT.json (or -o - for stdout)");
         return fs_cli_fail(&err);
     }
-    int nf = argc - optind;
+    bool to_stdout = strcmp(output, "-") == 0;
+    if (force && append) {
+        fs_err_set(&err, FS_EXIT_INPUT, "import: --force and --append exclude each other");
+        return fs_cli_fail(&err);
+    }
+    if (append && to_stdout) {
+        fs_err_set(&err, FS_EXIT_INPUT, "import: --append needs an output file, not -");
+        return fs_cli_fail(&err);
+    }
+    /* The output is checked before anything is read: nothing done in vain. */
+    struct stat st;
+    bool exists = !to_stdout && stat(output, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode)) {
+        fs_err_set(&err, FS_EXIT_INPUT, "import: %s is a directory, not an output file", output);
+        return fs_cli_fail(&err);
+    }
+    if (exists && !force && !append) {
+        fs_err_set(&err, FS_EXIT_INPUT,
+                   "import: %s exists: give --force to overwrite it or --append to add the runs "
+                   "to it",
+                   output);
+        return fs_cli_fail(&err);
+    }
+    if (append && !exists) {
+        fs_err_set(&err, FS_EXIT_INPUT, "import: --append: %s does not exist (drop --append)",
+                   output);
+        return fs_cli_fail(&err);
+    }
+    /* With --append the existing file is read first and written first. */
+    int nf = argc - optind, first = 0;
+    if (nf <= 0) {
+        fs_err_set(&err, FS_EXIT_INPUT, "import: no FILE to import (see fabscale import --help)");
+        return fs_cli_fail(&err);
+    }
+    char **paths = calloc((size_t)nf + 1, sizeof *paths);
+    if (!paths) {
+        fs_err_set(&err, FS_EXIT_RUNTIME, "import: out of memory");
+        return fs_cli_fail(&err);
+    }
+    if (append) paths[first++] = (char *)output;
+    for (int i = 0; i < nf; i++) paths[first + i] = argv[optind + i];
     fs_results *r;
-    if (fs_cli_load("import", argv + optind, nf, &r, &err)) return fs_cli_fail(&err);
+    int loaded = fs_cli_load("import", paths, nf + first, &r, &err);
+    free(paths);
+    if (loaded) return fs_cli_fail(&err);
+    if (append && r[0].format != FS_FORMAT_FABSCALE) {
+        fs_err_set(&err, FS_EXIT_INPUT,
+                   "import: --append: %s is %s, not a fabscale results file: nothing written",
+                   output, fs_format_name(r[0].format));
+        fs_results_free_all(r, (size_t)(nf + first));
+        return fs_cli_fail(&err);
+    }
     size_t unknown_ranks = 0;
-    for (int f = 0; f < nf; f++)
+    for (int f = first; f < nf + first; f++)
         for (size_t i = 0; i < r[f].nruns; i++) {
             fs_run *run = &r[f].runs[i];
             if (run->ranks == 0 && fs_coll_parse(run->benchmark) >= 0) {
-                if (osu_ranks > 0)
-                    run->ranks = (int)osu_ranks;
-                else
+                if (osu_ranks > 0) {
+                    if (fs_osu_set_ranks(run, (int)osu_ranks, &err)) {
+                        fs_results_free_all(r, (size_t)(nf + first));
+                        return fs_cli_fail(&err);
+                    }
+                } else {
                     unknown_ranks++;
+                }
             }
         }
-    char *text = fs_results_to_json(r, (size_t)nf);
+    char *text = fs_results_to_json(r, (size_t)(nf + first));
     int rc = text ? write_atomic(output, text, &err)
                   : fs_err_set(&err, FS_EXIT_RUNTIME, "out of memory");
     free(text);
@@ -125,7 +194,7 @@ int fs_cmd_import(int argc, char **argv)
         if (out != FS_OUT_JSON && fs_table_init(&t, 5, head) == 0) {
             t.right[0] = t.right[1] = t.right[4] = false;
         }
-        for (int f = 0; f < nf; f++) {
+        for (int f = 0; f < nf + first; f++) {
             size_t pts = 0;
             char benches[400] = "";
             json_t *jb = json_array();
@@ -160,7 +229,8 @@ int fs_cmd_import(int argc, char **argv)
                                              "runs_without_ranks", (json_int_t)unknown_ranks));
         } else {
             json_decref(jfiles);
-            if (out == FS_OUT_TEXT) printf("wrote %s from:\n", output);
+            if (out == FS_OUT_TEXT)
+                printf("%s %s from:\n", append ? "appended to" : "wrote", output);
             fs_table_print(&t, stdout, out == FS_OUT_CSV);
             fs_table_free(&t);
             if (out == FS_OUT_TEXT && unknown_ranks)
@@ -169,6 +239,6 @@ int fs_cmd_import(int argc, char **argv)
                        unknown_ranks);
         }
     }
-    fs_results_free_all(r, (size_t)nf);
+    fs_results_free_all(r, (size_t)(nf + first));
     return rc ? fs_cli_fail(&err) : 0;
 }

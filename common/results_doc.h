@@ -122,6 +122,13 @@ int fs_meta_from_json(json_t *jm, fs_meta *out, fs_err *err);
  * fs_results_load reads every format). */
 int fs_results_read_file(const char *path, fs_results *out, fs_err *err);
 
+/* Sanity bounds every reader applies to a point: size above 2^50 B,
+ * bandwidth (bandwidth/algbw/busbw) above 100 TB/s or negative, a negative
+ * or infinite time.  Returns 1 with why ("size 1e+300 B is above ...") when
+ * the point cannot be a measurement, else 0.  (A NaN read from text is
+ * refused by the readers' number parsing; in memory NaN means absent.) */
+int fs_point_check_bounds(const fs_point *p, char *why, size_t len);
+
 /* ---- writing ---- */
 
 json_t *fs_meta_to_json(const fs_meta *m);

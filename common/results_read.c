@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,7 +232,53 @@ static int read_run(ctx *c, json_t *jr, fs_results *out)
         if (!p) return FS_EXIT_RUNTIME;
         if (!json_is_object(jp)) return bad(c, NULL, "an object", jp);
         if ((rc = read_object(c, jp, &fs_point_fields, p, &p->extra, NULL))) return rc;
+        char why[200];
+        if (fs_point_check_bounds(p, why, sizeof why))
+            return fs_err_set(c->err, FS_EXIT_INPUT, "%s:%d: %s: %s", c->file, line_of(c, c->path),
+                              c->path, why);
         c->path[plen] = '\0';
+    }
+    return 0;
+}
+
+int fs_point_check_bounds(const fs_point *p, char *why, size_t len)
+{
+    /* Beyond these no interconnect measurement lies: a typo, a unit
+     * mistake or a corrupted file, never data. */
+    const double max_bytes = 1125899906842624.0; /* 2^50 B = 1 PiB */
+    const double max_GBps = 1e5;                 /* 100 TB/s */
+    if (p->bytes > max_bytes) {
+        snprintf(why, len, "size %.6g B is above 2^50 B (1 PiB): not a measurement", p->bytes);
+        return 1;
+    }
+    static const struct {
+        const char *name;
+        size_t off;
+    } bws[] = {{"bandwidth_GBps", offsetof(fs_point, bandwidth_GBps)},
+               {"algbw_GBps", offsetof(fs_point, algbw_GBps)},
+               {"busbw_GBps", offsetof(fs_point, busbw_GBps)}};
+    for (size_t i = 0; i < sizeof bws / sizeof bws[0]; i++) {
+        double v = *(const double *)((const char *)p + bws[i].off);
+        if (v > max_GBps || v < 0) {
+            snprintf(why, len, "%s %.6g is %s: not a measurement", bws[i].name, v,
+                     v < 0 ? "negative" : "above 100 TB/s (10^5 GB/s)");
+            return 1;
+        }
+    }
+    static const struct {
+        const char *name;
+        size_t off;
+    } ts[] = {{"min", offsetof(fs_stats, min)},     {"p50", offsetof(fs_stats, p50)},
+              {"mean", offsetof(fs_stats, mean)},   {"p90", offsetof(fs_stats, p90)},
+              {"p99", offsetof(fs_stats, p99)},     {"max", offsetof(fs_stats, max)},
+              {"stdev", offsetof(fs_stats, stdev)}, {"ci95", offsetof(fs_stats, ci95)}};
+    for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++) {
+        double v = *(const double *)((const char *)&p->time_us + ts[i].off);
+        if (v < 0 || isinf(v)) {
+            snprintf(why, len, "time_us.%s %.6g is %s: not a measurement", ts[i].name, v,
+                     v < 0 ? "negative" : "infinite");
+            return 1;
+        }
     }
     return 0;
 }

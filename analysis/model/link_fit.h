@@ -76,6 +76,8 @@ typedef struct fs_link_fit {
     char transport[32], provider[64];
     char host_a[256], host_b[256]; /* "" when the runs do not say */
     char source[512];              /* first file the link's runs came from */
+    char assumed[400];             /* what was assumed to form the link (merged files, derived
+                                      from collectives), "" when nothing */
     fs_fit fit;
     double n_half_bytes;       /* size at which the latency model reaches half the peak bandwidth */
     double peak_GBps;          /* largest measured bandwidth of one message stream */
@@ -92,6 +94,13 @@ typedef struct fs_link_fit {
  * *nout >= 1, FS_EXIT_INPUT when no run can be fitted (message says why). */
 int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o, fs_link_fit **out,
                           size_t *nout, fs_err *err);
+/* When RESULTS hold collectives only (nccl-tests logs): one link per file
+ * and transport derived from the out-of-place all-reduce / reduce-scatter /
+ * all-gather runs with a rank count, read as a ring (each of its 2(p-1) or
+ * p-1 steps moves n/p bytes: points (n/p, t/steps) fitted as latency
+ * points, so the bandwidth is the ring's busbw).  `assumed` says so. */
+int fs_links_from_collectives(const fs_results *r, size_t nr, const fs_fit_opts *o,
+                              fs_link_fit **out, size_t *nout, fs_err *err);
 void fs_links_free(fs_link_fit *l, size_t n);
 /* True when both ends are the same known host. */
 int fs_link_is_intra(const fs_link_fit *l);

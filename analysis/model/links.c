@@ -143,88 +143,13 @@ static double n_half(const fs_fit *f, double peak, double max_bytes)
     return NAN;
 }
 
-int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o, fs_link_fit **out,
-                          size_t *nout, fs_err *err)
+/* Fit every link that has enough sizes; drop the others.  Takes links
+ * (and their points) whatever happens; rc is the caller's status so far;
+ * `none` says what was missing when no run could be used. */
+static int fit_all(fs_link_fit *links, size_t nl, const fs_fit_opts *o, int rc, size_t fit_runs,
+                   const fs_results *r, size_t nr, const char *none, fs_link_fit **out,
+                   size_t *nout, fs_err *err)
 {
-    *out = NULL;
-    *nout = 0;
-    fs_link_fit *links = NULL;
-    size_t nl = 0, *caps = NULL;
-    size_t fit_runs = 0;
-    int rc = 0;
-    for (size_t f = 0; f < nr && rc == 0; f++)
-        for (size_t i = 0; i < r[f].nruns && rc == 0; i++) {
-            const fs_run *run = &r[f].runs[i];
-            if (!is_fit_run(run)) continue;
-            fit_runs++;
-            fs_link_fit key;
-            run_key(&r[f], run, &key);
-            size_t li = 0;
-            while (li < nl && !same_link(&links[li], &key)) li++;
-            if (li == nl) {
-                fs_link_fit *nlinks = realloc(links, (nl + 1) * sizeof *nlinks);
-                size_t *ncaps = realloc(caps, (nl + 1) * sizeof *ncaps);
-                if (nlinks) links = nlinks;
-                if (ncaps) caps = ncaps;
-                if (!nlinks || !ncaps) {
-                    rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
-                    break;
-                }
-                links[nl] = key;
-                links[nl].peak_GBps = links[nl].msg_rate_Mps = NAN;
-                caps[nl] = 0;
-                nl++;
-            }
-            fs_link_fit *l = &links[li];
-            bool lat = strcmp(run->benchmark, "latency") == 0;
-            for (size_t j = 0; j < run->npoints; j++) {
-                const fs_point *p = &run->points[j];
-                double t = point_time(p);
-                if (!lat) {
-                    if (run->window > 0 && isfinite(t))
-                        t /= run->window;
-                    else if (p->bandwidth_GBps > 0)
-                        t = p->bytes / (p->bandwidth_GBps * 1e3);
-                    else
-                        t = NAN;
-                }
-                if (!(t > 0) || !isfinite(p->bytes)) continue;
-                if (push_point(l, &caps[li],
-                               (fs_fit_point){p->bytes, t, lat ? FS_FIT_LATENCY : FS_FIT_STREAM})) {
-                    rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
-                    break;
-                }
-                double bw = p->bytes / (t * 1e3); /* one stream's bandwidth */
-                if (p->bytes > 0 && (isnan(l->peak_GBps) || bw > l->peak_GBps)) l->peak_GBps = bw;
-                if (!lat && (isnan(l->msg_rate_Mps) || 1.0 / t > l->msg_rate_Mps)) {
-                    l->msg_rate_Mps = 1.0 / t; /* messages per us = 10^6/s */
-                    l->msg_rate_from = "bw";
-                }
-            }
-        }
-    free(caps);
-    /* Message rate: msgrate runs of the same link win over bw's estimate. */
-    for (size_t f = 0; f < nr && rc == 0; f++)
-        for (size_t i = 0; i < r[f].nruns; i++) {
-            const fs_run *run = &r[f].runs[i];
-            if (strcmp(run->benchmark, "msgrate") != 0) continue;
-            fs_link_fit key;
-            run_key(&r[f], run, &key);
-            for (size_t li = 0; li < nl; li++) {
-                if (!same_link(&links[li], &key)) continue;
-                if (links[li].msg_rate_from && strcmp(links[li].msg_rate_from, "bw") == 0)
-                    links[li].msg_rate_Mps = NAN;
-                for (size_t j = 0; j < run->npoints; j++) {
-                    double mr = run->points[j].msg_rate_Mps;
-                    if (isfinite(mr) &&
-                        (isnan(links[li].msg_rate_Mps) || mr > links[li].msg_rate_Mps)) {
-                        links[li].msg_rate_Mps = mr;
-                        links[li].msg_rate_from = "msgrate";
-                    }
-                }
-            }
-        }
-    /* Fit every link that has enough sizes; drop the others. */
     size_t kept = 0;
     char why[600] = "";
     for (size_t li = 0; li < nl && rc == 0; li++) {
@@ -274,9 +199,8 @@ int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o, 
     }
     if (rc == 0 && kept == 0) {
         if (fit_runs == 0)
-            rc = fs_err_set(err, FS_EXIT_INPUT,
-                            "%s%s: no latency or bw runs (one pair) to fit a link from",
-                            nr ? r[0].path : "(no files)", nr > 1 ? " and the other files" : "");
+            rc = fs_err_set(err, FS_EXIT_INPUT, "%s%s: %s", nr ? r[0].path : "(no files)",
+                            nr > 1 ? " and the other files" : "", none);
         else
             rc = fs_err_set(err, FS_EXIT_INPUT, "%s: no link could be fitted: %s",
                             nr ? r[0].path : "(no files)", why);
@@ -288,6 +212,278 @@ int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o, 
     *out = links;
     *nout = kept;
     return 0;
+}
+
+static bool is_msgrate_run(const fs_run *run)
+{
+    return strcmp(run->benchmark, "msgrate") == 0 && run->pairs <= 1;
+}
+
+enum { K_LAT = 1, K_BW = 2, K_MR = 4 };
+
+static unsigned kind_bit(const fs_run *run)
+{
+    return strcmp(run->benchmark, "latency") == 0 ? K_LAT : is_msgrate_run(run) ? K_MR : K_BW;
+}
+
+/* Groups of runs by link.  Runs that record no hosts are kept apart per
+ * file (they may be different clusters), except that files which each
+ * measure something the others do not (latency in one, bandwidth in
+ * another, message rate in a third: OSU's usual osu_latency / osu_bw /
+ * osu_mbw_mr logs) over the same transport and provider are taken as one
+ * link; the link says so in `assumed`. */
+typedef struct grp {
+    fs_link_fit key;
+    unsigned kinds;
+    size_t root; /* the group it was merged into (itself when none) */
+} grp;
+
+static size_t group_of(grp **g, size_t *ng, const fs_link_fit *key, unsigned kind, int *rc,
+                       fs_err *err)
+{
+    size_t i = 0;
+    while (i < *ng && !same_link(&(*g)[i].key, key)) i++;
+    if (i == *ng) {
+        grp *ng2 = realloc(*g, (*ng + 1) * sizeof **g);
+        if (!ng2) {
+            *rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
+            return 0;
+        }
+        *g = ng2;
+        (*g)[i] = (grp){*key, 0, i};
+        ++*ng;
+    }
+    (*g)[i].kinds |= kind;
+    return i;
+}
+
+static const char *base_name(const char *p)
+{
+    const char *b = strrchr(p, '/');
+    return b ? b + 1 : p;
+}
+
+static void merge_hostless(grp *g, size_t ng)
+{
+    for (size_t j = 1; j < ng; j++) {
+        const fs_link_fit *b = &g[j].key;
+        if (b->host_a[0] || b->host_b[0]) continue;
+        for (size_t i = 0; i < j; i++) {
+            const fs_link_fit *a = &g[i].key;
+            if (g[i].root != i || a->host_a[0] || a->host_b[0] ||
+                strcmp(a->transport, b->transport) != 0 || strcmp(a->provider, b->provider) != 0 ||
+                (g[i].kinds & g[j].kinds))
+                continue;
+            g[j].root = i;
+            g[i].kinds |= g[j].kinds;
+            break;
+        }
+    }
+}
+
+/* The link of root group i: its key (`source` stays the first file), and
+ * when other files were merged into it, what was assumed, naming them. */
+static void link_of_group(const grp *g, size_t ng, size_t i, fs_link_fit *l)
+{
+    *l = g[i].key;
+    char names[300] = "";
+    size_t n = 0;
+    for (size_t j = 0; j < ng; j++) {
+        if (g[j].root != i) continue;
+        n++;
+        size_t k = strlen(names);
+        snprintf(names + k, sizeof names - k, "%s%s", k ? ", " : "", base_name(g[j].key.source));
+    }
+    if (n < 2) return;
+    unsigned kd = g[i].kinds;
+    snprintf(l->assumed, sizeof l->assumed,
+             "%s record no hosts; each measures what the others do not (%s%s%s%s%s), so they "
+             "are taken as one %s/%s link",
+             names, kd & K_LAT ? "latency" : "", kd & K_LAT && kd & K_BW ? ", " : "",
+             kd & K_BW ? "bandwidth" : "", kd & K_MR && kd & (K_LAT | K_BW) ? ", " : "",
+             kd & K_MR ? "message rate" : "", l->transport, l->provider);
+}
+
+int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o, fs_link_fit **out,
+                          size_t *nout, fs_err *err)
+{
+    *out = NULL;
+    *nout = 0;
+    fs_link_fit *links = NULL;
+    size_t nl = 0, *caps = NULL;
+    size_t fit_runs = 0;
+    int rc = 0;
+    /* Which group every eligible run belongs to, then merge host-less ones. */
+    grp *g = NULL;
+    size_t ng = 0;
+    for (size_t f = 0; f < nr && rc == 0; f++)
+        for (size_t i = 0; i < r[f].nruns && rc == 0; i++) {
+            const fs_run *run = &r[f].runs[i];
+            if (!is_fit_run(run) && !is_msgrate_run(run)) continue;
+            fs_link_fit key;
+            run_key(&r[f], run, &key);
+            group_of(&g, &ng, &key, kind_bit(run), &rc, err);
+        }
+    if (rc == 0) merge_hostless(g, ng);
+    /* One link per root group that has latency or bandwidth runs. */
+    size_t *link_of = calloc(ng ? ng : 1, sizeof *link_of);
+    if (!link_of && rc == 0) rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
+    for (size_t i = 0; i < ng && rc == 0; i++) {
+        link_of[i] = (size_t)-1;
+        if (g[i].root != i || !(g[i].kinds & (K_LAT | K_BW))) continue;
+        fs_link_fit *nlinks = realloc(links, (nl + 1) * sizeof *nlinks);
+        size_t *ncaps = realloc(caps, (nl + 1) * sizeof *ncaps);
+        if (nlinks) links = nlinks;
+        if (ncaps) caps = ncaps;
+        if (!nlinks || !ncaps) {
+            rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
+            break;
+        }
+        link_of_group(g, ng, i, &links[nl]);
+        links[nl].peak_GBps = links[nl].msg_rate_Mps = NAN;
+        caps[nl] = 0;
+        link_of[i] = nl++;
+    }
+    for (size_t i = 0; i < ng && rc == 0; i++) link_of[i] = link_of[g[i].root];
+    for (size_t f = 0; f < nr && rc == 0; f++)
+        for (size_t i = 0; i < r[f].nruns && rc == 0; i++) {
+            const fs_run *run = &r[f].runs[i];
+            if (!is_fit_run(run)) continue;
+            fit_runs++;
+            fs_link_fit key;
+            run_key(&r[f], run, &key);
+            size_t gi = 0;
+            while (gi < ng && !same_link(&g[gi].key, &key)) gi++;
+            size_t li = gi < ng ? link_of[gi] : (size_t)-1;
+            if (li == (size_t)-1) continue;
+            fs_link_fit *l = &links[li];
+            bool lat = strcmp(run->benchmark, "latency") == 0;
+            for (size_t j = 0; j < run->npoints; j++) {
+                const fs_point *p = &run->points[j];
+                double t = point_time(p);
+                if (!lat) {
+                    if (run->window > 0 && isfinite(t))
+                        t /= run->window;
+                    else if (p->bandwidth_GBps > 0)
+                        t = p->bytes / (p->bandwidth_GBps * 1e3);
+                    else
+                        t = NAN;
+                }
+                if (!(t > 0) || !isfinite(p->bytes)) continue;
+                if (push_point(l, &caps[li],
+                               (fs_fit_point){p->bytes, t, lat ? FS_FIT_LATENCY : FS_FIT_STREAM})) {
+                    rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
+                    break;
+                }
+                double bw = p->bytes / (t * 1e3); /* one stream's bandwidth */
+                if (p->bytes > 0 && (isnan(l->peak_GBps) || bw > l->peak_GBps)) l->peak_GBps = bw;
+                if (!lat && (isnan(l->msg_rate_Mps) || 1.0 / t > l->msg_rate_Mps)) {
+                    l->msg_rate_Mps = 1.0 / t; /* messages per us = 10^6/s */
+                    l->msg_rate_from = "bw";
+                }
+            }
+        }
+    free(caps);
+    /* Message rate: msgrate runs of the same link win over bw's estimate. */
+    for (size_t f = 0; f < nr && rc == 0; f++)
+        for (size_t i = 0; i < r[f].nruns; i++) {
+            const fs_run *run = &r[f].runs[i];
+            if (!is_msgrate_run(run)) continue;
+            fs_link_fit key;
+            run_key(&r[f], run, &key);
+            size_t gi = 0;
+            while (gi < ng && !same_link(&g[gi].key, &key)) gi++;
+            size_t li = gi < ng ? link_of[gi] : (size_t)-1;
+            if (li == (size_t)-1) continue;
+            if (links[li].msg_rate_from && strcmp(links[li].msg_rate_from, "bw") == 0)
+                links[li].msg_rate_Mps = NAN;
+            for (size_t j = 0; j < run->npoints; j++) {
+                double mr = run->points[j].msg_rate_Mps;
+                if (isfinite(mr) &&
+                    (isnan(links[li].msg_rate_Mps) || mr > links[li].msg_rate_Mps)) {
+                    links[li].msg_rate_Mps = mr;
+                    links[li].msg_rate_from = "msgrate";
+                }
+            }
+        }
+    free(g);
+    free(link_of);
+    return fit_all(links, nl, o, rc, fit_runs, r, nr,
+                   "no latency or bw runs (one pair) to fit a link from", out, nout, err);
+}
+
+/* Steps of a ring and the bytes of each: all-reduce 2(p-1) steps (reduce-
+ * scatter then all-gather), reduce-scatter and all-gather p-1; each step
+ * moves n/p over every rank's link.  0 for collectives without a ring
+ * reading. */
+static int ring_steps(const char *bench, int p)
+{
+    if (strcmp(bench, "allreduce") == 0) return 2 * (p - 1);
+    if (strcmp(bench, "reduce_scatter") == 0 || strcmp(bench, "allgather") == 0) return p - 1;
+    return 0;
+}
+
+int fs_links_from_collectives(const fs_results *r, size_t nr, const fs_fit_opts *o,
+                              fs_link_fit **out, size_t *nout, fs_err *err)
+{
+    *out = NULL;
+    *nout = 0;
+    fs_link_fit *links = NULL;
+    size_t nl = 0, *caps = NULL, used = 0;
+    int rc = 0;
+    for (size_t f = 0; f < nr && rc == 0; f++)
+        for (size_t i = 0; i < r[f].nruns && rc == 0; i++) {
+            const fs_run *run = &r[f].runs[i];
+            int p = run->ranks, steps = ring_steps(run->benchmark, p);
+            if (p < 2 || steps == 0 || run->in_place) continue;
+            used++;
+            /* one link per file and transport: the file's collectives ran on it */
+            fs_link_fit key;
+            run_key(&r[f], run, &key);
+            key.host_a[0] = key.host_b[0] = '\0';
+            size_t li = 0;
+            while (li < nl && !(strcmp(links[li].source, key.source) == 0 &&
+                                strcmp(links[li].transport, key.transport) == 0))
+                li++;
+            if (li == nl) {
+                fs_link_fit *nlinks = realloc(links, (nl + 1) * sizeof *nlinks);
+                size_t *ncaps = realloc(caps, (nl + 1) * sizeof *ncaps);
+                if (nlinks) links = nlinks;
+                if (ncaps) caps = ncaps;
+                if (!nlinks || !ncaps) {
+                    rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
+                    break;
+                }
+                links[nl] = key;
+                links[nl].peak_GBps = links[nl].msg_rate_Mps = NAN;
+                snprintf(links[nl].assumed, sizeof links[nl].assumed,
+                         "no point-to-point runs: derived from the measured %s at %d ranks, read "
+                         "as a ring (each of its steps moves size/ranks bytes over every rank's "
+                         "link: time per step = time / steps, so the bandwidth is the ring's "
+                         "busbw); intra- and inter-node hops are not told apart",
+                         run->benchmark, p);
+                caps[nl] = 0;
+                nl++;
+            }
+            fs_link_fit *l = &links[li];
+            for (size_t j = 0; j < run->npoints; j++) {
+                const fs_point *pt = &run->points[j];
+                double t = point_time(pt), m = pt->bytes / p;
+                if (!(t > 0) || !(m > 0) || !isfinite(m)) continue;
+                fs_fit_point fp = {m, t / steps, FS_FIT_LATENCY};
+                if (push_point(l, &caps[li], fp)) {
+                    rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
+                    break;
+                }
+                double bw = m / (fp.time_us * 1e3);
+                if (isnan(l->peak_GBps) || bw > l->peak_GBps) l->peak_GBps = bw;
+            }
+        }
+    free(caps);
+    return fit_all(links, nl, o, rc, used, r, nr,
+                   "no all-reduce, reduce-scatter or all-gather runs with a rank count to derive a "
+                   "link from",
+                   out, nout, err);
 }
 
 void fs_links_free(fs_link_fit *l, size_t n)

@@ -36,6 +36,12 @@ typedef struct nt {
     group g[2];
     int ngroups;
     size_t first_run; /* runs of this table start here */
+    bool closed;      /* "# Out of bounds" / "# Avg bus bandwidth" after the rows */
+    /* a short row, kept back: an error if the table goes on, else the cut */
+    int cut_line;
+    char cut_msg[300];
+    int last_line; /* the file's last non-empty line */
+    bool ends_cut; /* ... has no line break */
 } nt;
 
 int fs_looks_like_nccl_text(const char *text, size_t len)
@@ -70,19 +76,53 @@ static int add_host(fs_meta *m, const char *h, fs_err *err)
     return 0;
 }
 
-static int end_table(nt *t)
+static int refuse_cut(nt *t)
 {
-    if (t->header_line && t->rows == 0)
+    if (!t->cut_line) return 0;
+    return fs_err_set(t->err, FS_EXIT_INPUT, "%s:%d: %s", t->s->path, t->cut_line, t->cut_msg);
+}
+
+/* The table is over: a later table or the end of the file.  A table cut
+ * short (the job died: no closing lines, a short last row) keeps its rows
+ * and says where the file ends. */
+static int end_table(nt *t, bool at_eof)
+{
+    if (t->header_line && t->rows == 0 && !t->cut_line && !(at_eof && t->out->nruns > 0))
         return fs_err_set(t->err, FS_EXIT_INPUT,
                           "%s:%d: nccl-tests table header without data rows (output cut short?)",
                           t->s->path, t->header_line);
+    if (at_eof && t->cut_line && t->out->nruns == 0) return refuse_cut(t); /* nothing else */
+    if (t->header_line && at_eof && (!t->closed || t->cut_line)) {
+        char msg[700];
+        snprintf(msg, sizeof msg,
+                 "the file ends inside the nccl-tests table of line %d, without its closing "
+                 "\"# Avg bus bandwidth\" line%s%s%s: the job was cut short; its %d complete "
+                 "row(s) are kept",
+                 t->header_line, t->cut_line ? " (" : "", t->cut_line ? t->cut_msg : "",
+                 t->cut_line ? ")" : "", t->rows);
+        int line = t->cut_line ? t->cut_line : t->last_line;
+        fs_src_warn(t->s, NULL, line, "%s", msg);
+        /* and every run of the table says so when imported */
+        char note[800];
+        snprintf(note, sizeof note, "line %d: %s", line, msg);
+        for (size_t i = t->first_run; i < t->out->nruns; i++) {
+            fs_run *r = &t->out->runs[i];
+            if (!r->notes && !(r->notes = json_array())) return fs_oom(t->err);
+            json_array_append_new(r->notes, json_string(note));
+        }
+    } else if (t->cut_line) {
+        int rc = refuse_cut(t);
+        if (rc) return rc;
+    }
+    t->cut_line = 0;
     t->header_line = t->rows = 0;
+    t->closed = false;
     return 0;
 }
 
 static int header(nt *t, char **tok, int n, int line)
 {
-    int rc = end_table(t);
+    int rc = end_table(t, false);
     if (rc) return rc;
     t->size = t->count = t->type = t->redop = t->root = -1;
     t->ngroups = 0;
@@ -170,9 +210,27 @@ static int num_at(nt *t, char **tok, int k, double *v, int line, int allow_na)
 
 static int row(nt *t, char **tok, int n, int line)
 {
+    int rc0 = refuse_cut(t);
+    if (rc0) return rc0;
     if (!t->header_line)
         return fs_err_set(t->err, FS_EXIT_INPUT,
                           "%s:%d: nccl-tests data row before the table header", t->s->path, line);
+    if (t->closed)
+        return fs_err_set(t->err, FS_EXIT_INPUT,
+                          "%s:%d: nccl-tests data row after the table's closing lines", t->s->path,
+                          line);
+    if ((line == t->last_line && t->ends_cut) || n < t->expect) {
+        /* the last line without its line break, or a short row: a cut if
+         * nothing of the table follows (end_table), else an error */
+        t->cut_line = line;
+        if (line == t->last_line && t->ends_cut)
+            snprintf(t->cut_msg, sizeof t->cut_msg,
+                     "the last line has no line break: it was cut mid-row, not read");
+        else
+            snprintf(t->cut_msg, sizeof t->cut_msg,
+                     "expected %d columns (size ... #wrong), found %d", t->expect, n);
+        return 0;
+    }
     if (n != t->expect)
         return fs_err_set(t->err, FS_EXIT_INPUT,
                           "%s:%d: expected %d columns (size ... #wrong), found %d", t->s->path,
@@ -238,6 +296,12 @@ int fs_read_nccl_text(const fs_src *s, fs_results *out, fs_err *err)
     size_t n;
     fs_lines_init(&l, s->text, s->len);
     while (fs_lines_next(&l, &ln, &n)) {
+        while (n && isspace((unsigned char)*ln)) ln++, n--;
+        if (n) t.last_line = l.lineno;
+    }
+    t.ends_cut = t.last_line > 0 && s->text[s->len - 1] != '\n';
+    fs_lines_init(&l, s->text, s->len);
+    while (fs_lines_next(&l, &ln, &n)) {
         char buf[2048], *tok[FS_MAX_TOKENS];
         while (n && isspace((unsigned char)*ln)) ln++, n--;
         if (n == 0) continue;
@@ -250,8 +314,11 @@ int fs_read_nccl_text(const fs_src *s, fs_results *out, fs_err *err)
             line[k] = '\0';
             const char *c;
             int iters;
-            if ((c = strstr(line, "Collective test starting:"))) {
-                if ((rc = end_table(&t))) return rc;
+            if ((c = strstr(line, "Out of bounds values")) || strstr(line, "Avg bus bandwidth")) {
+                if ((rc = refuse_cut(&t))) return rc;
+                t.closed = t.header_line != 0;
+            } else if ((c = strstr(line, "Collective test starting:"))) {
+                if ((rc = end_table(&t, false))) return rc;
                 sscanf(c + 25, " %63s", t.program);
             } else if (strstr(line, "nccl-tests version") && !out->meta.version) {
                 char v[32];
@@ -261,7 +328,7 @@ int fs_read_nccl_text(const fs_src *s, fs_results *out, fs_err *err)
                     if (!(out->meta.version = fs_strdup(ver))) return fs_oom(err);
                 }
             } else if (strncmp(line, "# nThread ", 10) == 0) {
-                if ((rc = end_table(&t))) return rc;
+                if ((rc = end_table(&t, false))) return rc;
                 int warm;
                 if ((c = strstr(line, "warmup iters: ")) &&
                     sscanf(c, "warmup iters: %d iters: %d", &warm, &iters) == 2)
@@ -290,7 +357,7 @@ int fs_read_nccl_text(const fs_src *s, fs_results *out, fs_err *err)
         }
         if (rc) return rc;
     }
-    int rc = end_table(&t);
+    int rc = end_table(&t, true);
     if (rc) return rc;
     if (out->nruns == 0)
         return fs_err_set(

@@ -17,7 +17,27 @@ typedef struct fs_src {
     size_t len;
     const char *path;
     json_t *root;
+    json_t *warnings; /* array of "path:line: ..." strings (fs_src_warn), may be NULL */
 } fs_src;
+
+/* Something the user must know but that does not make the file unusable
+ * (a table cut short, a row OSU marked Fail): "path:line: ..." goes to
+ * s->warnings and, when run is given, to the run's notes, so an imported
+ * file still says it. */
+void fs_src_warn(const fs_src *s, fs_run *run, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Every point of r within fs_point_check_bounds (what fs_results_parse
+ * checks after the reader): 0, or FS_EXIT_INPUT naming file:line. */
+int fs_results_check_bounds(const fs_src *s, const fs_results *r, fs_err *err);
+
+/* Launcher prefixes (mpirun --tag-output / --timestamp-output, srun
+ * --label, -prepend-rank) removed line by line, line numbers kept
+ * (prefix.c).  Returns 0 when no line has one (out_text NULL), 1 with a
+ * malloc'ed copy in *out_text and the launcher option in *what, -1 when
+ * memory runs out. */
+int fs_strip_launcher_prefixes(const char *text, size_t len, char **out_text, size_t *outlen,
+                               const char **what);
 
 typedef struct fs_reader {
     const char *name;        /* fs_format_name(): "fabscale", "osu", ... */
@@ -38,10 +58,13 @@ int fs_read_fabscale_json(const fs_src *s, fs_results *out, fs_err *err);
 int fs_read_nccl_json(const fs_src *s, fs_results *out, fs_err *err);
 int fs_read_osu(const fs_src *s, fs_results *out, fs_err *err);
 int fs_read_nccl_text(const fs_src *s, fs_results *out, fs_err *err);
+int fs_read_fabscale_text(const fs_src *s, fs_results *out, fs_err *err);
 
 /* Content sniffing for text: a "# OSU ... Test" title; an nccl-tests header. */
 int fs_looks_like_osu(const char *text, size_t len);
 int fs_looks_like_nccl_text(const char *text, size_t len);
+/* fabscale-bench's stdout table: a "# fabscale-bench VERSION: ..." title. */
+int fs_looks_like_fabscale_text(const char *text, size_t len);
 /* nccl-tests -J output: an object with "results" and no "schema". */
 int fs_looks_like_nccl_json(json_t *root);
 

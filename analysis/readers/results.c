@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,19 +36,27 @@ static int sniff_nccl_text(const fs_src *s)
     return fs_looks_like_nccl_text(s->text, s->len);
 }
 
+static int sniff_fabscale_text(const fs_src *s)
+{
+    return fs_looks_like_fabscale_text(s->text, s->len);
+}
+
 /* The readers, one row each, in fs_format order.  Sniffing goes down the
  * rows: the first that recognises the content reads it. */
 static const fs_reader readers[] = {
     {"fabscale", "fabscale JSON", true, sniff_fabscale, fs_read_fabscale_json, "runs",
      "fabscale.results/1 (docs/results-format.md), every member kept"},
-    {"osu", "OSU Micro-Benchmarks 7.x text", false, sniff_osu, fs_read_osu, NULL,
-     "osu_latency, osu_bw, osu_bibw, osu_mbw_mr, osu_allreduce, osu_reduce_scatter,\n"
-     "osu_allgather, with or without -f / -z / -c columns; bandwidth tables get a\n"
-     "time per iteration from the bandwidth (window 64)"},
+    {"osu", "OSU Micro-Benchmarks 5.x-7.x text", false, sniff_osu, fs_read_osu, NULL,
+     "osu_latency, osu_bw, osu_bibw, osu_mbw_mr (also -V), osu_allreduce,\n"
+     "osu_reduce_scatter, osu_allgather, osu_alltoall, with -f / -z / -c / -T all;\n"
+     "bandwidth tables get a time per iteration from the bandwidth (window 64, or\n"
+     "-W N from the command in the log); rows OSU marked Fail are not imported"},
     {"nccl-tests", "nccl-tests 2.x text", false, sniff_nccl_text, fs_read_nccl_text, NULL,
      "all_reduce_perf, reduce_scatter_perf, all_gather_perf, alltoall_perf, ..."},
     {"nccl-tests-json", "nccl-tests -J JSON", true, sniff_nccl_json, fs_read_nccl_json, "results",
      "the -J output of the same programs"},
+    {"fabscale-text", "fabscale-bench table", false, sniff_fabscale_text, fs_read_fabscale_text,
+     NULL, "what fabscale-bench prints on stdout (medians; window from its columns)"},
 };
 #define NREADERS (sizeof readers / sizeof readers[0])
 
@@ -115,6 +124,22 @@ static int check_usable(const fs_src *s, const fs_results *r, const char *runs_k
                       s->path, line > 0 ? line : 1, r->nruns);
 }
 
+/* Every point within the bounds of a measurement (fs_point_check_bounds),
+ * for the formats read from text; fabscale JSON is checked as it is read. */
+int fs_results_check_bounds(const fs_src *s, const fs_results *r, fs_err *err)
+{
+    for (size_t i = 0; i < r->nruns; i++)
+        for (size_t j = 0; j < r->runs[i].npoints; j++) {
+            const fs_point *p = &r->runs[i].points[j];
+            char why[200];
+            if (!fs_point_check_bounds(p, why, sizeof why)) continue;
+            int line = p->line;
+            if (line <= 0 && s->root) line = fs_json_line(s->text, s->len, "results");
+            return fs_err_set(err, FS_EXIT_INPUT, "%s:%d: %s", s->path, line > 0 ? line : 1, why);
+        }
+    return 0;
+}
+
 /* The first row that recognises the content, or an error saying what the
  * content is not. */
 static int pick(const fs_src *s, size_t first, const fs_reader **rd, fs_err *err)
@@ -142,12 +167,41 @@ static int pick(const fs_src *s, size_t first, const fs_reader **rd, fs_err *err
                       fs_excerpt(ls, le ? (size_t)(le - ls) : s->len - first, ex, sizeof ex));
 }
 
-int fs_results_parse(const char *text, size_t len, const char *path, fs_results *out, fs_err *err)
+void fs_src_warn(const fs_src *s, fs_run *run, int line, const char *fmt, ...)
+{
+    char msg[700], full[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(full, sizeof full, "%s:%d: %s", s->path, line, msg);
+    if (s->warnings) json_array_append_new(s->warnings, json_string(full));
+    if (run) {
+        if (!run->notes) run->notes = json_array();
+        /* the note is about this file's line: the path is in imported_from */
+        char note[800];
+        snprintf(note, sizeof note, "line %d: %s", line, msg);
+        if (run->notes) json_array_append_new(run->notes, json_string(note));
+    }
+}
+
+static int parse(const char *text, size_t len, const char *path, fs_results *out, fs_err *err,
+                 FILE *warn_to)
 {
     memset(out, 0, sizeof *out);
     out->path = fs_strdup(path);
     if (!out->path) return fs_oom(err);
-    fs_src s = {text, len, path, NULL};
+    /* Launcher prefixes first: every reader then sees the program's text. */
+    char *stripped = NULL;
+    size_t slen = 0;
+    const char *launcher;
+    int sp = fs_strip_launcher_prefixes(text, len, &stripped, &slen, &launcher);
+    if (sp < 0) return fs_oom(err);
+    if (sp > 0) {
+        text = stripped;
+        len = slen;
+    }
+    fs_src s = {text, len, path, NULL, json_array()};
     size_t i = 0;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) i = 3; /* UTF-8 BOM */
     while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
@@ -172,12 +226,26 @@ int fs_results_parse(const char *text, size_t len, const char *path, fs_results 
         rc = rd->read(&s, out, err);
     }
     if (rc == 0) rc = check_usable(&s, out, rd->runs_key, err);
+    if (rc == 0) rc = fs_results_check_bounds(&s, out, err);
+    if (rc == 0 && warn_to) {
+        size_t i;
+        json_t *w;
+        json_array_foreach(s.warnings, i, w)
+            fprintf(warn_to, "fabscale: warning: %s\n", json_string_value(w));
+    }
     json_decref(s.root);
+    json_decref(s.warnings);
+    free(stripped);
     if (rc) {
         fs_results_free(out);
         out->path = NULL;
     }
     return rc;
+}
+
+int fs_results_parse(const char *text, size_t len, const char *path, fs_results *out, fs_err *err)
+{
+    return parse(text, len, path, out, err, NULL);
 }
 
 int fs_results_load(const char *path, fs_results *out, fs_err *err)
@@ -213,7 +281,7 @@ int fs_results_load(const char *path, fs_results *out, fs_err *err)
         }
     }
     if (f != stdin) fclose(f);
-    if (rc == 0) rc = fs_results_parse(buf, len, path, out, err);
+    if (rc == 0) rc = parse(buf, len, path, out, err, stderr);
     free(buf);
     return rc;
 }

@@ -56,7 +56,7 @@ check_bad nccl-row "bad_nccl_row.txt:33: column 9 (#wrong)" "$F" predict "$D/bad
 check_bad wrong-type "bad_type.json:170: runs[0].points[5].bytes: expected a number" "$F" fit "$D/bad_type.json"
 check_bad missing "nope.json: cannot open" "$F" fit "$W/nope.json"
 check_bad good-then-bad "bad_schema.json:2" "$F" fit "$D/fabscale_synthetic.json" "$D/bad_schema.json"
-check_bad nothing-to-fit "no latency or bw runs" "$F" fit "$D/nccl_all_reduce_perf.txt"
+check_bad nothing-to-fit "no latency or bw runs" "$F" fit "$D/osu_mbw_mr_7.4.txt"
 [ -e "$W/x.json" ] && { echo "FAIL no-runs: import wrote output"; fail=1; }
 
 # bad usage

@@ -250,17 +250,18 @@ static void reader_table(void **state)
     assert_string_equal(fs_format_name(FS_FORMAT_OSU), "osu");
     assert_string_equal(fs_format_name(FS_FORMAT_NCCL_TEXT), "nccl-tests");
     assert_string_equal(fs_format_name(FS_FORMAT_NCCL_JSON), "nccl-tests-json");
+    assert_string_equal(fs_format_name(FS_FORMAT_FABSCALE_TEXT), "fabscale-text");
     assert_string_equal(fs_format_name(99), "?");
     const char *list = fs_format_list();
-    assert_non_null(strstr(list, "fabscale JSON, OSU Micro-Benchmarks 7.x text, "));
-    assert_non_null(strstr(list, " and nccl-tests -J JSON"));
+    assert_non_null(strstr(list, "fabscale JSON, OSU Micro-Benchmarks 5.x-7.x text, "));
+    assert_non_null(strstr(list, "nccl-tests -J JSON and fabscale-bench table"));
     fs_results r;
     fs_err err = {0};
     const char *junk = "hello\n";
     assert_int_equal(fs_results_parse(junk, strlen(junk), "j.txt", &r, &err), FS_EXIT_INPUT);
     assert_non_null(strstr(err.msg, "j.txt:1: not a results file: neither fabscale JSON, OSU "
-                                    "Micro-Benchmarks 7.x text, nccl-tests 2.x text nor "
-                                    "nccl-tests -J JSON"));
+                                    "Micro-Benchmarks 5.x-7.x text, nccl-tests 2.x text, "
+                                    "nccl-tests -J JSON nor fabscale-bench table"));
 }
 
 static void malformed_files(void **state)

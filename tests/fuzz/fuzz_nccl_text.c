@@ -18,12 +18,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (memchr(data, 0, size)) return 0; /* the loader refuses binary data */
     const char *text = (const char *)data;
     (void)fs_looks_like_nccl_text(text, size);
-    fs_src s = {text, size, "fuzz.txt", NULL};
+    fs_src s = {text, size, "fuzz.txt", NULL, NULL};
     fs_results r;
     memset(&r, 0, sizeof r);
     r.format = FS_FORMAT_NCCL_TEXT;
     fs_err err = {0};
     int rc = fs_read_nccl_text(&s, &r, &err);
+    if (rc == 0) rc = fs_results_check_bounds(&s, &r, &err); /* as the loader does */
     if (rc != 0) FS_FUZZ_CHECK_ERR(err);
     if (rc == 0) fs_fuzz_roundtrip(&r);
     fs_results_free(&r);
