@@ -111,7 +111,7 @@ static json_t *run_json(const screened *s)
         "all_pairs", in->all_pairs >= 0 ? json_integer(in->all_pairs) : json_null(), "cluster",
         "bandwidth_GBps", fs_cli_num(r->bw_median), "bandwidth_robust_sd_GBps",
         fs_cli_num(r->bw_sigma), "bandwidth_noise", fs_cli_num(r->bw_noise), "latency_us",
-        fs_cli_num(r->lat_median), "latency_robust_sd_us", fs_cli_num(r->lat_sigma),
+        fs_cli_num(r->lat_median), "latency_robust_sd_ln", fs_cli_num(r->lat_sigma_log),
         "ring_bandwidth_GBps", fs_cli_num(r->ring_bw_median), "below_expected_bandwidth",
         r->below_expected_bw, "below_expected_latency", r->below_expected_lat, "hosts_detail",
         per_host, "unconfirmed", unc, "matrix", "hosts", hosts, "bandwidth_GBps", matrix);

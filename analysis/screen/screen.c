@@ -112,7 +112,8 @@ static fs_screen_suspect evidence(const fs_screen_input *in, const fs_screen_res
     if (s.by_bandwidth || !s.by_latency)
         s.robust_z = r->bw_sigma > 0 ? (r->bw_median - s.bw_GBps) / r->bw_sigma : INFINITY;
     else
-        s.robust_z = r->lat_sigma > 0 ? (s.lat_us - r->lat_median) / r->lat_sigma : INFINITY;
+        s.robust_z =
+            r->lat_sigma_log > 0 ? log(s.lat_us / r->lat_median) / r->lat_sigma_log : INFINITY;
     double frac = s.measured ? (double)s.slow / s.measured : 0;
     s.confidence = frac * (s.slow >= 3 ? 1.0 : s.slow / 3.0);
     return s;
@@ -171,10 +172,13 @@ int fs_screen_classify(const fs_screen_input *in, fs_screen_result *r)
             have_tour ? in->m[i].phase == FS_SCREEN_TOURNAMENT : in->m[i].phase != FS_SCREEN_RING;
     for (int i = 0; i < n; i++) {
         bw[i] = in->m[i].bw_GBps;
-        lat[i] = in->m[i].lat_us;
+        /* Latency noise is multiplicative and heavy-tailed (a descheduled
+         * rank, an interrupt): judge it on a log scale. */
+        lat[i] = in->m[i].lat_us > 0 ? log(in->m[i].lat_us) : NAN;
     }
     robust(bw, use, n, scratch, work, &r->bw_median, &r->bw_sigma);
-    robust(lat, use, n, scratch, work, &r->lat_median, &r->lat_sigma);
+    robust(lat, use, n, scratch, work, &r->lat_median, &r->lat_sigma_log);
+    r->lat_median = exp(r->lat_median);
     double ring_sigma;
     for (int i = 0; i < n; i++) sel[i] = in->m[i].phase == FS_SCREEN_RING;
     robust(bw, sel, n, scratch, work, &r->ring_bw_median, &ring_sigma);
@@ -195,8 +199,8 @@ int fs_screen_classify(const fs_screen_input *in, fs_screen_result *r)
         }
         if (!ring && isfinite(m->lat_us) && isfinite(r->lat_median)) {
             double noise = isfinite(m->lat_noise) ? m->lat_noise : 0;
-            double limit = fmax(p->z * r->lat_sigma, fmax(p->lat_floor, noise) * r->lat_median);
-            r->slow_lat[i] = m->lat_us - r->lat_median > limit;
+            double limit = fmax(p->z * r->lat_sigma_log, log1p(fmax(p->lat_floor, noise)));
+            r->slow_lat[i] = m->lat_us > 0 && log(m->lat_us / r->lat_median) > limit;
         }
     }
 
@@ -301,7 +305,7 @@ int fs_screen_classify(const fs_screen_input *in, fs_screen_result *r)
     double bw_tol = fmax(p->expected_floor, isfinite(r->bw_noise) ? r->bw_noise : 0);
     if (isfinite(in->expected_bw_GBps) && isfinite(r->bw_median))
         r->below_expected_bw = r->bw_median < in->expected_bw_GBps * (1 - bw_tol);
-    double lat_tol = fmax(p->expected_floor, r->lat_median > 0 ? r->lat_sigma / r->lat_median : 0);
+    double lat_tol = fmax(p->expected_floor, expm1(r->lat_sigma_log));
     if (isfinite(in->expected_lat_us) && isfinite(r->lat_median))
         r->below_expected_lat = r->lat_median > in->expected_lat_us * (1 + lat_tol);
     r->healthy = r->nsuspects == 0 && !r->below_expected_bw && !r->below_expected_lat;
