@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "gnuplot.h"
+#include "report_pairs.h"
 #include "link_fit.h"
 #include "predict.h"
 #include "report_doc.h"
@@ -694,6 +695,8 @@ int fs_report_write(const fs_report_opts *o, const fs_results *r, size_t nr, fs_
     /* What the link does to training on the measured instance type. */
     rc =
         fs_train_report_section(&d, o->dir, have_gnuplot ? R.gnuplot : NULL, r, nr, NULL, out, err);
+    if (!rc)
+        rc = fs_report_pairs_section(&d, o->dir, have_gnuplot ? R.gnuplot : NULL, r, nr, out, err);
     fs_doc_end(&d);
     int bad = ferror(d.md) || ferror(d.html);
     bad |= fclose(d.md) != 0;
