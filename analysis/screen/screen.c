@@ -151,6 +151,8 @@ int fs_screen_classify(const fs_screen_input *in, fs_screen_result *r)
     double *bw = calloc(z, sizeof *bw), *lat = calloc(z, sizeof *lat);
     bool *use = calloc(z, sizeof *use), *sel = calloc(z, sizeof *sel);
     bool *node = calloc(zh, sizeof *node), *nicbad = calloc((size_t)(nn > 0 ? nn : 1), 1);
+    bool *cand = calloc(zh, sizeof *cand), *allh = malloc(zh * sizeof *allh);
+    double *score = calloc(zh, sizeof *score), *ss = calloc(zh, sizeof *ss);
     r->slow_bw = calloc(z, sizeof *r->slow_bw);
     r->slow_lat = calloc(z, sizeof *r->slow_lat);
     r->host_measured = calloc(zh, sizeof *r->host_measured);
@@ -158,8 +160,9 @@ int fs_screen_classify(const fs_screen_input *in, fs_screen_result *r)
     r->host_bw = calloc(zh, sizeof *r->host_bw);
     r->matrix_bw = calloc(zh * zh, sizeof *r->matrix_bw);
     int rc = -1;
-    if (!scratch || !work || !bw || !lat || !use || !sel || !node || !nicbad || !r->slow_bw ||
-        !r->slow_lat || !r->host_measured || !r->host_slow || !r->host_bw || !r->matrix_bw)
+    if (!scratch || !work || !bw || !lat || !use || !sel || !node || !nicbad || !cand || !allh ||
+        !score || !ss || !r->slow_bw || !r->slow_lat || !r->host_measured || !r->host_slow ||
+        !r->host_bw || !r->matrix_bw)
         goto out;
 
     /* References: tournament rounds when there are any (confirmation rounds
@@ -182,6 +185,52 @@ int fs_screen_classify(const fs_screen_input *in, fs_screen_result *r)
     double ring_sigma;
     for (int i = 0; i < n; i++) sel[i] = in->m[i].phase == FS_SCREEN_RING;
     robust(bw, sel, n, scratch, work, &r->ring_bw_median, &ring_sigma);
+    /* A slow node is on 2/N of the pairs of every round (a third of them on
+     * 6 hosts), which inflates the MAD until the node hides inside it.  Its
+     * hosts' own medians are not fooled (the node's are all slow, a peer
+     * has one slow pair among several): hosts whose median falls out of
+     * line are set aside, and the spread is taken from the others. */
+    for (int h = 0; h < nh; h++) allh[h] = true;
+    for (int pass = 0; pass < 2; pass++) { /* 0: bandwidth, 1: ln latency */
+        for (int h = 0; h < nh; h++) {
+            for (int i = 0; i < n; i++) {
+                const fs_screen_meas *m = &in->m[i];
+                bool ring = m->phase == FS_SCREEN_RING;
+                work[i] = NAN;
+                if (!involves(m, h)) continue;
+                if (pass == 0)
+                    work[i] = bw[i] / (ring ? r->ring_bw_median : r->bw_median);
+                else if (!ring)
+                    work[i] = lat[i] - log(r->lat_median);
+            }
+            score[h] = median(work, n, scratch);
+        }
+        /* Only the floor: on a few hosts the MAD of host medians is itself
+         * noisy (a slow node's ring neighbours carry two of its slow pairs),
+         * and setting a host aside names nothing - it only keeps it out of
+         * the spread. */
+        double mh, sh;
+        robust(score, allh, nh, scratch, ss, &mh, &sh);
+        for (int h = 0; h < nh; h++) {
+            if (!isfinite(score[h]) || !isfinite(mh)) continue;
+            double dev = pass == 0 ? mh - score[h] : score[h] - mh;
+            cand[h] |= dev > (pass == 0 ? p->bw_floor : log1p(p->lat_floor));
+        }
+    }
+    int left = 0;
+    for (int i = 0; i < n; i++) {
+        bool touched = cand[in->m[i].src] || cand[in->m[i].dst];
+        use[i] = use[i] && !touched;
+        sel[i] = sel[i] && !touched;
+        left += use[i];
+    }
+    if (left >= 3) { /* the spread of the hosts not set aside */
+        double m_unused;
+        robust(bw, use, n, scratch, work, &m_unused, &r->bw_sigma);
+        robust(lat, use, n, scratch, work, &m_unused, &r->lat_sigma_log);
+        robust(bw, sel, n, scratch, work, &m_unused, &ring_sigma);
+    }
+
     for (int i = 0; i < n; i++) work[i] = in->m[i].bw_noise;
     r->bw_noise = median(work, n, scratch);
     if (!isfinite(r->bw_noise) && r->bw_median > 0) r->bw_noise = r->bw_sigma / r->bw_median;
@@ -319,6 +368,10 @@ out:
     free(sel);
     free(node);
     free(nicbad);
+    free(cand);
+    free(allh);
+    free(score);
+    free(ss);
     if (rc) fs_screen_result_free(r);
     return rc;
 }

@@ -97,15 +97,20 @@ static void test_outliers(void **state)
     (void)state;
     double bw[8] = {10, 10.2, 9.9, 10.1, 4.0, 9.8, NAN, 10.3};
     bool out[8];
-    assert_int_equal(fs_pairs_outliers(bw, 8, false, 3.5, 0.1, out), 1);
+    assert_int_equal(fs_pairs_outliers(bw, 8, false, 3.5, 1.0, out), 1);
     assert_true(out[4]);
     assert_false(out[6]);
     /* Faster than the rest is not a fault of bandwidth. */
     bw[4] = 20;
-    assert_int_equal(fs_pairs_outliers(bw, 8, false, 3.5, 0.1, out), 0);
+    assert_int_equal(fs_pairs_outliers(bw, 8, false, 3.5, 1.0, out), 0);
+    /* z 0: the floor alone decides (20 % below a median of 10). */
+    bw[4] = 7.9;
+    assert_int_equal(fs_pairs_outliers(bw, 8, false, 0, 2.0, out), 1);
+    bw[4] = 8.1;
+    assert_int_equal(fs_pairs_outliers(bw, 8, false, 0, 2.0, out), 0);
     /* Latency: high is bad; identical values give MAD 0, the floor decides. */
     double lat[5] = {100, 100, 100, 109, 150};
-    assert_int_equal(fs_pairs_outliers(lat, 5, true, 3.5, 0.2, out), 1);
+    assert_int_equal(fs_pairs_outliers(lat, 5, true, 3.5, 20, out), 1);
     assert_true(out[4]);
 }
 
