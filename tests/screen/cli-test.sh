@@ -55,6 +55,24 @@ rc=$?
 [ "$rc" = 2 ] && grep -q "no pairwise run" "$OUT/err" && ok "no pairwise run: exit 2" ||
     bad "no pairwise run: exit $rc: $(cat "$OUT/err")"
 
+# An all-reduce held to the catalogue's published busbw (p4d, 4 nodes, 1 GiB:
+# 29.61 GB/s, NVIDIA/nccl#527).  Synthetic files: 19.4 GB/s is below it by
+# more than the floor, 29.0 within it.
+for busbw in 19.4 29.0; do
+    cat >"$OUT/ar-$busbw.json" <<JSON
+{"schema": "fabscale.results/1", "meta": {"version": "test", "hosts": ["n0","n1","n2","n3"], "ranks": 32, "complete": true},
+ "runs": [{"benchmark": "allreduce", "transport": "nccl", "ranks": 32,
+           "points": [{"bytes": 1073741824, "iterations": 20, "time_us": {"mean": 70253, "p50": 70253}, "busbw_GBps": $busbw}]}]}
+JSON
+    "$FABSCALE" screen --json --fail-on-suspect --instance p4d.24xlarge "$OUT/ar-$busbw.json" >"$OUT/ar.json"
+    rc=$?
+    got=$(jq -c '[.healthy, [.expected_checks[] | [.nodes, .bytes, .expected_busbw_GBps, .below_expected]]]' "$OUT/ar.json")
+    want='[false,[[4,1073741824,29.61,true]]]' want_rc=1
+    [ "$busbw" = 29.0 ] && want='[true,[[4,1073741824,29.61,false]]]' want_rc=0
+    [ "$rc" = "$want_rc" ] && [ "$got" = "$want" ] && ok "all-reduce $busbw GB/s vs expected: $got, exit $rc" ||
+        bad "all-reduce $busbw GB/s: exit $rc, $got (want $want, exit $want_rc)"
+done
+
 # The report draws the matrix with the suspect (when gnuplot is there).
 rm -rf "$OUT/report"
 if "$FABSCALE" report "$deg" --out "$OUT/report" >/dev/null 2>&1; then
