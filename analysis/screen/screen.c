@@ -190,8 +190,13 @@ int fs_screen_classify(const fs_screen_input *in, fs_screen_result *r)
      * hosts' own medians are not fooled (the node's are all slow, a peer
      * has one slow pair among several): hosts whose median falls out of
      * line are set aside, and the spread is taken from the others. */
+    /* Only a few hosts may be set aside (a third at most): when more stray,
+     * the cluster is noisy rather than faulty, and the full spread is the
+     * honest one. */
     for (int h = 0; h < nh; h++) allh[h] = true;
+    bool *use0 = sel;                      /* the pair rounds' selection, kept per pass below */
     for (int pass = 0; pass < 2; pass++) { /* 0: bandwidth, 1: ln latency */
+        int ncand = 0;
         for (int h = 0; h < nh; h++) {
             for (int i = 0; i < n; i++) {
                 const fs_screen_meas *m = &in->m[i];
@@ -212,23 +217,29 @@ int fs_screen_classify(const fs_screen_input *in, fs_screen_result *r)
         double mh, sh;
         robust(score, allh, nh, scratch, ss, &mh, &sh);
         for (int h = 0; h < nh; h++) {
-            if (!isfinite(score[h]) || !isfinite(mh)) continue;
             double dev = pass == 0 ? mh - score[h] : score[h] - mh;
-            cand[h] |= dev > (pass == 0 ? p->bw_floor : log1p(p->lat_floor));
+            cand[h] = isfinite(score[h]) && isfinite(mh) &&
+                      dev > (pass == 0 ? p->bw_floor : log1p(p->lat_floor));
+            ncand += cand[h];
         }
-    }
-    int left = 0;
-    for (int i = 0; i < n; i++) {
-        bool touched = cand[in->m[i].src] || cand[in->m[i].dst];
-        use[i] = use[i] && !touched;
-        sel[i] = sel[i] && !touched;
-        left += use[i];
-    }
-    if (left >= 3) { /* the spread of the hosts not set aside */
+        if (ncand == 0 || 3 * ncand > nh) continue;
+        int left = 0;
+        for (int i = 0; i < n; i++) {
+            bool touched = cand[in->m[i].src] || cand[in->m[i].dst];
+            use0[i] = use[i] && !touched;
+            left += use0[i];
+        }
+        if (left < 3) continue; /* the spread of the hosts not set aside */
         double m_unused;
-        robust(bw, use, n, scratch, work, &m_unused, &r->bw_sigma);
-        robust(lat, use, n, scratch, work, &m_unused, &r->lat_sigma_log);
-        robust(bw, sel, n, scratch, work, &m_unused, &ring_sigma);
+        if (pass == 0) {
+            robust(bw, use0, n, scratch, work, &m_unused, &r->bw_sigma);
+            for (int i = 0; i < n; i++)
+                use0[i] =
+                    in->m[i].phase == FS_SCREEN_RING && !cand[in->m[i].src] && !cand[in->m[i].dst];
+            robust(bw, use0, n, scratch, work, &m_unused, &ring_sigma);
+        } else {
+            robust(lat, use0, n, scratch, work, &m_unused, &r->lat_sigma_log);
+        }
     }
 
     for (int i = 0; i < n; i++) work[i] = in->m[i].bw_noise;
