@@ -31,7 +31,8 @@ static void help(void)
            "  link  one pair slow in 2 or more measurements that no node explains.\n"
            "A pair slow only once is listed as unconfirmed, never named.  With an instance\n"
            "type (--instance, or the file's own), the cluster is also held to the expected\n"
-           "point-to-point figures of analysis/data/instances.json (with their sources).\n\n"
+           "point-to-point figures of analysis/data/instances.json (with their sources), and\n"
+           "any all-reduce run in RESULTS to the published busbw at its node count and size.\n\n"
            "options:\n"
            "  --instance TYPE     expected figures of this catalogue instance type\n"
            "  --fail-on-suspect   exit 1 when a suspect is named or the cluster is below\n"
@@ -111,10 +112,60 @@ static json_t *run_json(const screened *s)
         "all_pairs", in->all_pairs >= 0 ? json_integer(in->all_pairs) : json_null(), "cluster",
         "bandwidth_GBps", fs_cli_num(r->bw_median), "bandwidth_robust_sd_GBps",
         fs_cli_num(r->bw_sigma), "bandwidth_noise", fs_cli_num(r->bw_noise), "latency_us",
-        fs_cli_num(r->lat_median), "latency_robust_sd_us", fs_cli_num(r->lat_sigma),
+        fs_cli_num(r->lat_median), "latency_robust_sd_ln", fs_cli_num(r->lat_sigma_log),
         "ring_bandwidth_GBps", fs_cli_num(r->ring_bw_median), "below_expected_bandwidth",
         r->below_expected_bw, "below_expected_latency", r->below_expected_lat, "hosts_detail",
         per_host, "unconfirmed", unc, "matrix", "hosts", hosts, "bandwidth_GBps", matrix);
+}
+
+/* A measured all-reduce held to the catalogue's published busbw at the same
+ * node count and size: below it by more than the point's own noise (its
+ * ci95 / mean) and the floor is a finding. */
+typedef struct ar_check {
+    const char *path;
+    int nodes;
+    double bytes, busbw, expected, tol;
+    const fs_expected_ar *src;
+    bool below;
+} ar_check;
+
+static int ar_checks(const fs_results *docs, int nfiles, char **paths, const fs_expected *ex,
+                     ar_check **out)
+{
+    int n = 0;
+    *out = NULL;
+    for (int f = 0; ex && f < nfiles; f++) {
+        int nodes = (int)docs[f].meta.nhosts;
+        for (size_t i = 0; nodes > 0 && i < docs[f].nruns; i++) {
+            const fs_run *run = &docs[f].runs[i];
+            if (strcmp(run->benchmark, "allreduce") != 0) continue;
+            for (int e = 0; e < ex->nar; e++) {
+                const fs_expected_ar *a = &ex->ar[e];
+                if (a->nodes != nodes) continue;
+                for (size_t k = 0; k < run->npoints; k++) {
+                    const fs_point *pt = &run->points[k];
+                    if (pt->bytes != a->bytes || !isfinite(pt->busbw_GBps)) continue;
+                    ar_check *g = realloc(*out, (size_t)(n + 1) * sizeof *g);
+                    if (!g) return n;
+                    *out = g;
+                    double noise = pt->time_us.mean > 0 && isfinite(pt->time_us.ci95)
+                                       ? pt->time_us.ci95 / pt->time_us.mean
+                                       : 0;
+                    double tol = fmax(fs_screen_default_params().expected_floor, noise);
+                    g[n] = (ar_check){paths[f],
+                                      nodes,
+                                      pt->bytes,
+                                      pt->busbw_GBps,
+                                      a->busbw_GBps,
+                                      tol,
+                                      a,
+                                      pt->busbw_GBps < a->busbw_GBps * (1 - tol)};
+                    n++;
+                }
+            }
+        }
+    }
+    return n;
 }
 
 static void fmt_num(char *buf, size_t len, double v, const char *fmt)
@@ -276,12 +327,15 @@ int fs_cmd_screen(int argc, char **argv)
                                 x->path);
         }
     }
-    if (!rc && n == 0)
+    ar_check *ac = NULL;
+    int nac = rc ? 0 : ar_checks(docs, nfiles, argv + optind, exp, &ac);
+    if (!rc && n == 0 && nac == 0)
         rc = fs_err_set(&err, FS_EXIT_INPUT,
                         "screen: no pairwise run in the RESULTS given (measure one with "
                         "fabscale-bench --bench pairwise, one rank per host)");
     bool healthy = true;
     for (int k = 0; !rc && k < n; k++) healthy &= s[k].res.healthy;
+    for (int k = 0; !rc && k < nac; k++) healthy &= !ac[k].below;
     if (!rc && json) {
         json_t *sus = json_array(), *runs = json_array();
         for (int k = 0; k < n; k++) {
@@ -296,11 +350,28 @@ int fs_cmd_screen(int argc, char **argv)
                             exp->bw_source, "bandwidth_date", exp->bw_date, "latency_us",
                             fs_cli_num(exp->lat_us), "latency_source", exp->lat_source,
                             "latency_date", exp->lat_date);
-        rc = fs_cli_print_json(json_pack("{s:b, s:o, s:o, s:o}", "healthy", healthy, "suspects",
-                                         sus, "expected", jex, "runs", runs));
+        json_t *checks = json_array();
+        for (int k = 0; k < nac; k++)
+            json_array_append_new(
+                checks,
+                json_pack("{s:s, s:s, s:i, s:I, s:f, s:f, s:f, s:b, s:s, s:s}", "file", ac[k].path,
+                          "benchmark", "allreduce", "nodes", ac[k].nodes, "bytes",
+                          (json_int_t)ac[k].bytes, "busbw_GBps", ac[k].busbw, "expected_busbw_GBps",
+                          ac[k].expected, "tolerance", ac[k].tol, "below_expected", ac[k].below,
+                          "source", ac[k].src->source, "date", ac[k].src->date));
+        rc = fs_cli_print_json(json_pack("{s:b, s:o, s:o, s:o, s:o}", "healthy", healthy,
+                                         "suspects", sus, "expected", jex, "expected_checks",
+                                         checks, "runs", runs));
     } else if (!rc) {
+        for (int k = 0; k < nac; k++)
+            printf("%s: all-reduce on %d nodes at %.0f B: busbw %.4g GB/s, expected %.4g "
+                   "(%s, %s): %s\n",
+                   ac[k].path, ac[k].nodes, ac[k].bytes, ac[k].busbw, ac[k].expected,
+                   ac[k].src->source, ac[k].src->date,
+                   ac[k].below ? "BELOW by more than the noise" : "within the noise");
         print_text(s, n, exp, healthy);
     }
+    free(ac);
     for (int k = 0; k < n; k++) {
         fs_screen_result_free(&s[k].res);
         fs_screen_run_free(&s[k].in);

@@ -40,10 +40,12 @@ enum { PW_KEEP = 64, PW_WARMUP = 2, PW_CALIB = 3, PW_MIN_ITERS = 5 };
 
 /* Suspect trigger for the confirmation step: deliberately wider than
  * screen's verdict (re-measuring a healthy pair costs one round; missing a
- * suspect costs the diagnosis). */
-#define TRIGGER_Z       3.5
-#define TRIGGER_BW_REL  0.15 /* 15% below the median bandwidth */
-#define TRIGGER_LAT_REL 0.50 /* 50% above the median latency */
+ * suspect costs the diagnosis).  Bandwidth: a fixed fraction below the
+ * median, no MAD (a slow node is on a third of 6 hosts' pairs and inflates
+ * it); latency: on a log scale, where its noise is additive. */
+#define TRIGGER_BW_REL 0.20 /* 20% below the median bandwidth */
+#define TRIGGER_Z      3.5
+#define TRIGGER_LAT_X  2.0 /* and twice the median latency */
 
 typedef enum { PH_RING, PH_TOURNAMENT, PH_CONFIRM } pw_phase;
 static const char *const phase_name[] = {"ring", "tournament", "confirm"};
@@ -403,11 +405,15 @@ static int confirm_plan(pw *p, fs_pair **pairs_out, int **round_out, int *nround
         for (int ph = PH_RING; slow && flag && v && ph <= PH_TOURNAMENT; ph++) {
             for (int i = 0; i < n; i++)
                 v[i] = p->done_phase[i] == (pw_phase)ph ? p->done_bw[i] : NAN;
-            fs_pairs_outliers(v, n, false, TRIGGER_Z, TRIGGER_BW_REL, flag);
-            for (int i = 0; i < n; i++) slow[i] |= flag[i];
+            double *scratch = malloc((size_t)(n ? n : 1) * sizeof *scratch);
+            double med = scratch ? fs_pairs_median(v, n, scratch) : NAN;
+            free(scratch);
+            if (isfinite(med)) fs_pairs_outliers(v, n, false, 0, TRIGGER_BW_REL * med, flag);
+            for (int i = 0; i < n && isfinite(med); i++) slow[i] |= flag[i];
             for (int i = 0; i < n; i++)
-                v[i] = p->done_phase[i] == (pw_phase)ph ? p->done_lat[i] : NAN;
-            fs_pairs_outliers(v, n, true, TRIGGER_Z, TRIGGER_LAT_REL, flag);
+                v[i] = p->done_phase[i] == (pw_phase)ph && p->done_lat[i] > 0 ? log(p->done_lat[i])
+                                                                              : NAN;
+            fs_pairs_outliers(v, n, true, TRIGGER_Z, log(TRIGGER_LAT_X), flag);
             for (int i = 0; i < n; i++) slow[i] |= flag[i];
         }
         int extra = p->o->quick ? fs_pairs_log2_ceil(p->nh) : 0;

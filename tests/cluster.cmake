@@ -41,3 +41,9 @@ add_test(NAME cluster_screen
                  ${CMAKE_CURRENT_BINARY_DIR}/cluster-screen)
 set_tests_properties(cluster_screen PROPERTIES
                      LABELS cluster SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 600)
+# fabscale screen on recorded pairwise runs (no cluster): verdict, JSON,
+# exit statuses, the report's heatmap.
+add_test(NAME screen_cli
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/screen/cli-test.sh $<TARGET_FILE:fabscale>
+                 ${CMAKE_CURRENT_SOURCE_DIR}/screen/data ${CMAKE_CURRENT_BINARY_DIR}/screen-cli)
+set_tests_properties(screen_cli PROPERTIES LABELS analysis)

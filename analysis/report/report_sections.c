@@ -3,8 +3,17 @@
 
 #include <stdio.h>
 
+#include "report_pairs.h"
+
+/* The pair matrix names a bad node or link: a buyer must see it first. */
+static int pairs_section(fs_doc *d, const fs_report_ctx *c, fs_err *err)
+{
+    return fs_report_pairs_section(d, c->dir, c->gnuplot, c->r, c->nr, c->out, err);
+}
+
 /* One row per optional section: {"name", FS_SECTION_..., its function}. */
 const fs_report_section fs_report_sections[] = {
+    {"pair matrix", FS_SECTION_FIRST_SCREEN, pairs_section},
     {NULL, FS_SECTION_EVIDENCE, NULL},
 };
 

@@ -112,7 +112,8 @@ static fs_screen_suspect evidence(const fs_screen_input *in, const fs_screen_res
     if (s.by_bandwidth || !s.by_latency)
         s.robust_z = r->bw_sigma > 0 ? (r->bw_median - s.bw_GBps) / r->bw_sigma : INFINITY;
     else
-        s.robust_z = r->lat_sigma > 0 ? (s.lat_us - r->lat_median) / r->lat_sigma : INFINITY;
+        s.robust_z =
+            r->lat_sigma_log > 0 ? log(s.lat_us / r->lat_median) / r->lat_sigma_log : INFINITY;
     double frac = s.measured ? (double)s.slow / s.measured : 0;
     s.confidence = frac * (s.slow >= 3 ? 1.0 : s.slow / 3.0);
     return s;
@@ -150,6 +151,8 @@ int fs_screen_classify(const fs_screen_input *in, fs_screen_result *r)
     double *bw = calloc(z, sizeof *bw), *lat = calloc(z, sizeof *lat);
     bool *use = calloc(z, sizeof *use), *sel = calloc(z, sizeof *sel);
     bool *node = calloc(zh, sizeof *node), *nicbad = calloc((size_t)(nn > 0 ? nn : 1), 1);
+    bool *cand = calloc(zh, sizeof *cand), *allh = malloc(zh * sizeof *allh);
+    double *score = calloc(zh, sizeof *score), *ss = calloc(zh, sizeof *ss);
     r->slow_bw = calloc(z, sizeof *r->slow_bw);
     r->slow_lat = calloc(z, sizeof *r->slow_lat);
     r->host_measured = calloc(zh, sizeof *r->host_measured);
@@ -157,8 +160,9 @@ int fs_screen_classify(const fs_screen_input *in, fs_screen_result *r)
     r->host_bw = calloc(zh, sizeof *r->host_bw);
     r->matrix_bw = calloc(zh * zh, sizeof *r->matrix_bw);
     int rc = -1;
-    if (!scratch || !work || !bw || !lat || !use || !sel || !node || !nicbad || !r->slow_bw ||
-        !r->slow_lat || !r->host_measured || !r->host_slow || !r->host_bw || !r->matrix_bw)
+    if (!scratch || !work || !bw || !lat || !use || !sel || !node || !nicbad || !cand || !allh ||
+        !score || !ss || !r->slow_bw || !r->slow_lat || !r->host_measured || !r->host_slow ||
+        !r->host_bw || !r->matrix_bw)
         goto out;
 
     /* References: tournament rounds when there are any (confirmation rounds
@@ -171,13 +175,73 @@ int fs_screen_classify(const fs_screen_input *in, fs_screen_result *r)
             have_tour ? in->m[i].phase == FS_SCREEN_TOURNAMENT : in->m[i].phase != FS_SCREEN_RING;
     for (int i = 0; i < n; i++) {
         bw[i] = in->m[i].bw_GBps;
-        lat[i] = in->m[i].lat_us;
+        /* Latency noise is multiplicative and heavy-tailed (a descheduled
+         * rank, an interrupt): judge it on a log scale. */
+        lat[i] = in->m[i].lat_us > 0 ? log(in->m[i].lat_us) : NAN;
     }
     robust(bw, use, n, scratch, work, &r->bw_median, &r->bw_sigma);
-    robust(lat, use, n, scratch, work, &r->lat_median, &r->lat_sigma);
+    robust(lat, use, n, scratch, work, &r->lat_median, &r->lat_sigma_log);
+    r->lat_median = exp(r->lat_median);
     double ring_sigma;
     for (int i = 0; i < n; i++) sel[i] = in->m[i].phase == FS_SCREEN_RING;
     robust(bw, sel, n, scratch, work, &r->ring_bw_median, &ring_sigma);
+    /* A slow node is on 2/N of the pairs of every round (a third of them on
+     * 6 hosts), which inflates the MAD until the node hides inside it.  Its
+     * hosts' own medians are not fooled (the node's are all slow, a peer
+     * has one slow pair among several): hosts whose median falls out of
+     * line are set aside, and the spread is taken from the others. */
+    /* Only a few hosts may be set aside (a third at most): when more stray,
+     * the cluster is noisy rather than faulty, and the full spread is the
+     * honest one. */
+    for (int h = 0; h < nh; h++) allh[h] = true;
+    bool *use0 = sel;                      /* the pair rounds' selection, kept per pass below */
+    for (int pass = 0; pass < 2; pass++) { /* 0: bandwidth, 1: ln latency */
+        int ncand = 0;
+        for (int h = 0; h < nh; h++) {
+            for (int i = 0; i < n; i++) {
+                const fs_screen_meas *m = &in->m[i];
+                bool ring = m->phase == FS_SCREEN_RING;
+                work[i] = NAN;
+                if (!involves(m, h)) continue;
+                if (pass == 0)
+                    work[i] = bw[i] / (ring ? r->ring_bw_median : r->bw_median);
+                else if (!ring)
+                    work[i] = lat[i] - log(r->lat_median);
+            }
+            score[h] = median(work, n, scratch);
+        }
+        /* Only the floor: on a few hosts the MAD of host medians is itself
+         * noisy (a slow node's ring neighbours carry two of its slow pairs),
+         * and setting a host aside names nothing - it only keeps it out of
+         * the spread. */
+        double mh, sh;
+        robust(score, allh, nh, scratch, ss, &mh, &sh);
+        for (int h = 0; h < nh; h++) {
+            double dev = pass == 0 ? mh - score[h] : score[h] - mh;
+            cand[h] = isfinite(score[h]) && isfinite(mh) &&
+                      dev > (pass == 0 ? p->bw_floor : log1p(p->lat_floor));
+            ncand += cand[h];
+        }
+        if (ncand == 0 || 3 * ncand > nh) continue;
+        int left = 0;
+        for (int i = 0; i < n; i++) {
+            bool touched = cand[in->m[i].src] || cand[in->m[i].dst];
+            use0[i] = use[i] && !touched;
+            left += use0[i];
+        }
+        if (left < 3) continue; /* the spread of the hosts not set aside */
+        double m_unused;
+        if (pass == 0) {
+            robust(bw, use0, n, scratch, work, &m_unused, &r->bw_sigma);
+            for (int i = 0; i < n; i++)
+                use0[i] =
+                    in->m[i].phase == FS_SCREEN_RING && !cand[in->m[i].src] && !cand[in->m[i].dst];
+            robust(bw, use0, n, scratch, work, &m_unused, &ring_sigma);
+        } else {
+            robust(lat, use0, n, scratch, work, &m_unused, &r->lat_sigma_log);
+        }
+    }
+
     for (int i = 0; i < n; i++) work[i] = in->m[i].bw_noise;
     r->bw_noise = median(work, n, scratch);
     if (!isfinite(r->bw_noise) && r->bw_median > 0) r->bw_noise = r->bw_sigma / r->bw_median;
@@ -195,8 +259,8 @@ int fs_screen_classify(const fs_screen_input *in, fs_screen_result *r)
         }
         if (!ring && isfinite(m->lat_us) && isfinite(r->lat_median)) {
             double noise = isfinite(m->lat_noise) ? m->lat_noise : 0;
-            double limit = fmax(p->z * r->lat_sigma, fmax(p->lat_floor, noise) * r->lat_median);
-            r->slow_lat[i] = m->lat_us - r->lat_median > limit;
+            double limit = fmax(p->z * r->lat_sigma_log, log1p(fmax(p->lat_floor, noise)));
+            r->slow_lat[i] = m->lat_us > 0 && log(m->lat_us / r->lat_median) > limit;
         }
     }
 
@@ -301,7 +365,7 @@ int fs_screen_classify(const fs_screen_input *in, fs_screen_result *r)
     double bw_tol = fmax(p->expected_floor, isfinite(r->bw_noise) ? r->bw_noise : 0);
     if (isfinite(in->expected_bw_GBps) && isfinite(r->bw_median))
         r->below_expected_bw = r->bw_median < in->expected_bw_GBps * (1 - bw_tol);
-    double lat_tol = fmax(p->expected_floor, r->lat_median > 0 ? r->lat_sigma / r->lat_median : 0);
+    double lat_tol = fmax(p->expected_floor, expm1(r->lat_sigma_log));
     if (isfinite(in->expected_lat_us) && isfinite(r->lat_median))
         r->below_expected_lat = r->lat_median > in->expected_lat_us * (1 + lat_tol);
     r->healthy = r->nsuspects == 0 && !r->below_expected_bw && !r->below_expected_lat;
@@ -315,6 +379,10 @@ out:
     free(sel);
     free(node);
     free(nicbad);
+    free(cand);
+    free(allh);
+    free(score);
+    free(ss);
     if (rc) fs_screen_result_free(r);
     return rc;
 }

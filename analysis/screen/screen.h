@@ -10,7 +10,8 @@
  * is slow when it falls short of the median (bandwidth) or exceeds it
  * (latency) by more than z robust standard deviations (1.4826 x MAD), more
  * than a floor fraction of the median, and more than its own measured
- * noise.  Then:
+ * noise; latency on a log scale (its noise is multiplicative: a descheduled
+ * rank doubles one pair's figure, not adds to it).  Then:
  *  - node: a host whose measurements are mostly slow (>= node_fraction),
  *    with at least min_slow of them against at least two peers;
  *  - nic: the same, confined to one NIC of a host whose other NICs are not
@@ -82,15 +83,16 @@ typedef struct fs_screen_suspect {
      * median of the same kind, the expected figure (NAN unknown). */
     double bw_GBps, cluster_bw_GBps, expected_bw_GBps;
     double lat_us, cluster_lat_us, expected_lat_us;
-    double robust_z; /* of the suspect's median bandwidth (latency if only that) */
+    double robust_z; /* of the suspect's median bandwidth (latency, in ln units, if only that) */
     int slow, measured;
     double confidence; /* 0..1: slow/measured, discounted below 3 slow measurements */
 } fs_screen_suspect;
 
 typedef struct fs_screen_result {
     /* Cluster reference (pair rounds; ring separately). */
-    double bw_median, bw_sigma, lat_median, lat_sigma, ring_bw_median;
-    double bw_noise; /* typical relative noise of one measurement */
+    double bw_median, bw_sigma, lat_median, ring_bw_median;
+    double lat_sigma_log; /* robust sd of ln(latency) */
+    double bw_noise;      /* typical relative noise of one measurement */
     bool below_expected_bw, below_expected_lat;
     int nsuspects;
     fs_screen_suspect *suspects;

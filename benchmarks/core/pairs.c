@@ -73,8 +73,7 @@ double fs_pairs_median(const double *v, int n, double *scratch)
     return k % 2 ? scratch[k / 2] : 0.5 * (scratch[k / 2 - 1] + scratch[k / 2]);
 }
 
-int fs_pairs_outliers(const double *v, int n, bool high_is_bad, double z, double rel_floor,
-                      bool *out)
+int fs_pairs_outliers(const double *v, int n, bool high_is_bad, double z, double floor, bool *out)
 {
     double *s = malloc((size_t)(n > 0 ? n : 1) * sizeof *s);
     double *d = calloc((size_t)(n > 0 ? n : 1), sizeof *d);
@@ -85,7 +84,7 @@ int fs_pairs_outliers(const double *v, int n, bool high_is_bad, double z, double
     if (!isfinite(med)) goto done;
     for (int i = 0; i < n; i++) d[i] = isfinite(v[i]) ? fabs(v[i] - med) : NAN;
     double sigma = 1.4826 * fs_pairs_median(d, n, s);
-    double limit = fmax(z * sigma, rel_floor * fabs(med));
+    double limit = fmax(z * sigma, floor);
     for (int i = 0; i < n; i++) {
         if (!isfinite(v[i])) continue;
         double dev = high_is_bad ? v[i] - med : med - v[i];

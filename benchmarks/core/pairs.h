@@ -43,11 +43,10 @@ int fs_pairs_ring(int n, fs_pair *out);
 
 /* Robust outliers among n values: v[i] differs from the median in the bad
  * direction (below it when !high_is_bad, above it when high_is_bad) by more
- * than z robust standard deviations (1.4826 x MAD) and by more than
- * rel_floor x median.  NaN values are skipped and never flagged.  Writes
- * flags to out and returns how many were flagged. */
-int fs_pairs_outliers(const double *v, int n, bool high_is_bad, double z, double rel_floor,
-                      bool *out);
+ * than z robust standard deviations (1.4826 x MAD) and by more than floor
+ * (in v's units).  NaN values are skipped and never flagged.  Writes flags
+ * to out and returns how many were flagged. */
+int fs_pairs_outliers(const double *v, int n, bool high_is_bad, double z, double floor, bool *out);
 
 /* Median of the n finite values of v (NaN skipped), NaN when none; uses
  * scratch (room for n). */

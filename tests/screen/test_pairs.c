@@ -81,6 +81,33 @@ static void test_quick_rounds(void **state)
     assert_int_equal(fs_pairs_log2_ceil(64), 6);
 }
 
+/* What --quick costs against all pairs: 64 hosts are screened in a ring and
+ * 6 tournament rounds, 64 + 6 x 32 = 256 measurements before confirmation,
+ * against 2016 pairs in 63 rounds. */
+static void test_quick_cost_64(void **state)
+{
+    (void)state;
+    int idx[64], k = fs_pairs_quick_rounds(64, idx), measured = 64;
+    fs_pair p[32];
+    for (int j = 0; j < k; j++) measured += fs_pairs_round(64, idx[j], p);
+    assert_int_equal(k, 6);
+    assert_int_equal(1 + k, 7); /* rounds before confirmation <= ceil(log2 64) + 2 */
+    assert_int_equal(measured, 256);
+    assert_int_equal(fs_pairs_rounds(64), 63);
+    /* Distinct partners per host: 2 on the ring + 6 in the rounds, no repeats. */
+    int seen[64][64] = {{0}};
+    for (int i = 0; i < 64; i++) seen[i][(i + 1) % 64] = seen[(i + 1) % 64][i] = 1;
+    for (int j = 0; j < k; j++) {
+        int m = fs_pairs_round(64, idx[j], p);
+        for (int i = 0; i < m; i++) seen[p[i].a][p[i].b] = seen[p[i].b][p[i].a] = 1;
+    }
+    for (int h = 0; h < 64; h++) {
+        int partners = 0;
+        for (int q = 0; q < 64; q++) partners += seen[h][q];
+        assert_true(partners >= 7 && partners <= 8);
+    }
+}
+
 static void test_ring(void **state)
 {
     (void)state;
@@ -97,15 +124,20 @@ static void test_outliers(void **state)
     (void)state;
     double bw[8] = {10, 10.2, 9.9, 10.1, 4.0, 9.8, NAN, 10.3};
     bool out[8];
-    assert_int_equal(fs_pairs_outliers(bw, 8, false, 3.5, 0.1, out), 1);
+    assert_int_equal(fs_pairs_outliers(bw, 8, false, 3.5, 1.0, out), 1);
     assert_true(out[4]);
     assert_false(out[6]);
     /* Faster than the rest is not a fault of bandwidth. */
     bw[4] = 20;
-    assert_int_equal(fs_pairs_outliers(bw, 8, false, 3.5, 0.1, out), 0);
+    assert_int_equal(fs_pairs_outliers(bw, 8, false, 3.5, 1.0, out), 0);
+    /* z 0: the floor alone decides (20 % below a median of 10). */
+    bw[4] = 7.9;
+    assert_int_equal(fs_pairs_outliers(bw, 8, false, 0, 2.0, out), 1);
+    bw[4] = 8.1;
+    assert_int_equal(fs_pairs_outliers(bw, 8, false, 0, 2.0, out), 0);
     /* Latency: high is bad; identical values give MAD 0, the floor decides. */
     double lat[5] = {100, 100, 100, 109, 150};
-    assert_int_equal(fs_pairs_outliers(lat, 5, true, 3.5, 0.2, out), 1);
+    assert_int_equal(fs_pairs_outliers(lat, 5, true, 3.5, 20, out), 1);
     assert_true(out[4]);
 }
 
@@ -146,11 +178,9 @@ static void test_confirm_and_pack(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tournament),
-        cmocka_unit_test(test_quick_rounds),
-        cmocka_unit_test(test_ring),
-        cmocka_unit_test(test_outliers),
-        cmocka_unit_test(test_confirm_and_pack),
+        cmocka_unit_test(test_tournament),    cmocka_unit_test(test_quick_rounds),
+        cmocka_unit_test(test_quick_cost_64), cmocka_unit_test(test_ring),
+        cmocka_unit_test(test_outliers),      cmocka_unit_test(test_confirm_and_pack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
