@@ -178,7 +178,11 @@ int main(int argc, char **argv)
                 .max_bytes = opt.sizes.v[opt.sizes.n - 1],
                 .timeout_s = opt.timeout,
             };
+            /* Collective (addresses are exchanged): a rank waits here for
+             * the others, which the watchdog does not take for a hang. */
+            fs_watchdog_wait_begin();
             rc = ops->init(&tp, &topts);
+            fs_watchdog_wait_end();
             if (rc) snprintf(msg, sizeof msg, "%s", tp.errmsg);
             if (!rc) fs_fault_wrap_transport(&tp);
             rc = fs_agree_error(rte, rc, msg, sizeof msg);
@@ -200,7 +204,9 @@ int main(int argc, char **argv)
                     }
                 }
             }
+            fs_watchdog_wait_begin();
             ops->fini(&tp);
+            fs_watchdog_wait_end();
         }
     }
     fs_watchdog_stop();

@@ -147,23 +147,33 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         !c.reqs || !c.rkeys) {
         rc = fs_bench_fail(&c, "cannot allocate %zu-byte buffers", c.buf_bytes);
     }
+    /* Each step of the set-up that ends is progress for the watchdog
+     * (touching and registering large buffers takes a while). */
     if (!rc) {
         memset(c.sbuf, 0, c.buf_bytes);
         memset(c.rbuf, 0, c.buf_bytes);
+        fs_watchdog_beat();
         rc = tp->ops->mr_reg(tp, c.sbuf, c.buf_bytes, &c.smr);
+        fs_watchdog_beat();
         if (!rc) rc = tp->ops->mr_reg(tp, c.rbuf, c.buf_bytes, &c.rmr);
+        fs_watchdog_beat();
         if (rc) snprintf(errmsg, len, "%s", tp->errmsg);
     }
     rc = fs_agree_error(env->rte, rc, errmsg, len);
     if (!rc && b->needs_rma) {
+        fs_watchdog_wait_begin(); /* collective */
         rc = tp->ops->rma_expose(tp, c.rmr, c.rkeys);
+        fs_watchdog_wait_end();
         if (rc) snprintf(errmsg, len, "%s", tp->errmsg);
         rc = fs_agree_error(env->rte, rc, errmsg, len);
     }
     if (!rc && b->algorithm_ok) rc = fs_agree_error(env->rte, b->algorithm_ok(&c), errmsg, len);
     bool set_up = false;
     if (!rc && b->setup) {
-        rc = fs_agree_error(env->rte, b->setup(&c), errmsg, len);
+        fs_watchdog_wait_begin(); /* collective */
+        int src = b->setup(&c);
+        fs_watchdog_wait_end();
+        rc = fs_agree_error(env->rte, src, errmsg, len);
         set_up = rc == 0;
     }
 
