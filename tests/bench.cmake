@@ -4,6 +4,7 @@ fs_add_unit_test(test_sizes SOURCES bench/test_sizes.c LIBS fs_bench)
 fs_add_unit_test(test_options SOURCES bench/test_options.c LIBS fs_bench)
 fs_add_unit_test(test_results SOURCES bench/test_results.c LIBS fs_bench)
 fs_add_unit_test(test_watchdog SOURCES bench/test_watchdog.c LIBS fs_bench)
+fs_add_unit_test(test_status SOURCES bench/test_status.c LIBS fs_bench)
 # The benchmark registry, table columns by metric, and the collective
 # benchmarks end to end on the collectives' in-process fake transport.
 fs_add_unit_test(test_benchmarks SOURCES bench/test_benchmarks.c collectives/fake_transport.c

@@ -97,17 +97,6 @@ static int check_runnable(const fs_sweep_env *env, fs_transport *tp, const fs_be
     return 0;
 }
 
-static void progress(const fs_sweep_env *env, const fs_bench *b, fs_transport *tp, const char *alg,
-                     size_t k, size_t n, const fs_bench_point *p)
-{
-    if (env->opt->quiet) return;
-    fprintf(stderr,
-            "[fabscale-bench] %s%s%s %s/%s: size %zu/%zu (%zu B) %ld iters, %.2f s; "
-            "elapsed %.1f s\n",
-            b->name, alg ? ":" : "", alg ? alg : "", tp->ops->name, tp->provider, k, n, p->bytes,
-            p->iterations, p->elapsed_s, fs_now_s() - env->t_launch);
-}
-
 int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const char *algorithm,
                  char *errmsg, size_t len)
 {
@@ -122,6 +111,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         .errmsg_len = len,
     };
     pair_up(b, &c);
+    if (env->status) fs_status_run(env->status);
     int rc = check_runnable(env, tp, b, &c);
     if (rc) return fs_agree_error(env->rte, rc, errmsg, len);
 
@@ -191,7 +181,10 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         if (b->participation == FS_BENCH_COLLECTIVE)
             snprintf(title, sizeof title, "transport %s, provider %s, %d ranks, algorithm %s",
                      tp->ops->name, tp->provider, c.nranks, algorithm ? algorithm : "-");
-        fs_bench_table_header(stdout, b, title);
+        if (o->format == FS_TABLE_OSU)
+            fs_bench_table_osu_header(stdout, b, &c);
+        else
+            fs_bench_table_header(stdout, b, title);
     }
     json_decref(notes);
 
@@ -212,9 +205,16 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
          * just measured would only repeat the point (1, 2, 4 B of float32). */
         if (b->participation == FS_BENCH_COLLECTIVE && b->bytes_per_iter) {
             double moved = b->bytes_per_iter(&c);
-            if (moved == last_moved) continue;
+            if (moved == last_moved) {
+                if (env->status) fs_status_point_done(env->status, -1);
+                continue;
+            }
             last_moved = moved;
         }
+        double t_point = fs_now_s();
+        if (env->status)
+            fs_status_point(env->status, b->name, tp->ops->name, tp->provider, k + 1, o->sizes.n,
+                            c.bytes);
         fs_bench_point p;
         fs_watchdog_context(b->name, tp->ops->name, tp->provider, c.bytes,
                             b->participation == FS_BENCH_PAIRS ? c.peer : -1);
@@ -250,8 +250,11 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
                          c.bytes, p.bytes, dtype_name(c.dtype));
                 if (run) json_array_append_new(run->notes, json_string(note));
             }
-            fs_bench_table_row(stdout, b, &p);
-            progress(env, b, tp, algorithm, k + 1, o->sizes.n, &p);
+            if (o->format == FS_TABLE_OSU)
+                fs_bench_table_osu_row(stdout, b, &p);
+            else
+                fs_bench_table_row(stdout, b, &p);
+            if (env->status) fs_status_point_done(env->status, fs_now_s() - t_point);
             /* Save after every size: a crash later loses nothing measured
              * (a failing write is said once; the end writes a fallback). */
             fs_sweep_save(env, false, false);
