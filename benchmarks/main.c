@@ -133,6 +133,7 @@ int main(int argc, char **argv)
             (json_int_t)opt.min_iters, "max_iterations", (json_int_t)opt.max_iters,
             "fixed_iterations", (json_int_t)opt.fixed_iters, "warmup_iterations",
             (json_int_t)opt.warmup, "window", opt.window, "timeout_s", opt.timeout);
+        json_object_set_new(settings, "bind", json_string(opt.bind));
         fs_metadata_add_env_knobs(settings);
         json_object_set_new(meta, "settings", settings);
         if (appended) {
