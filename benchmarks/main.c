@@ -10,6 +10,7 @@
 #include "options.h"
 #include "results.h"
 #include "rte_mpi.h"
+#include "status.h"
 #include "sweep.h"
 #include "fault.h"
 #include "watchdog.h"
@@ -39,7 +40,7 @@ static int finish(fs_sweep_env *env, int rc, const char *msg)
         const char *where = fs_sweep_json_path(env);
         if (rc && env->doc && where)
             fprintf(stderr, "fabscale-bench: results so far are in %s\n", where);
-        if (!rc && env->doc && !env->opt->quiet)
+        if (!rc && env->doc && env->opt->progress != FS_PROGRESS_NONE)
             fprintf(stderr, "[fabscale-bench] done in %.1f s%s%s\n", fs_now_s() - env->t_launch,
                     where ? ", results in " : "", where ? where : "");
     }
@@ -52,6 +53,8 @@ static int finish(fs_sweep_env *env, int rc, const char *msg)
 static void save_partial(void *arg)
 {
     fs_sweep_env *env = arg;
+    if (env->status) fs_status_end(env->status); /* the terminal's rows back */
+    env->status = NULL;
     if (!env->doc || !env->opt->output) return;
     fs_sweep_save(env, false, true);
     const char *where = fs_sweep_json_path(env);
@@ -130,6 +133,7 @@ int main(int argc, char **argv)
             (json_int_t)opt.min_iters, "max_iterations", (json_int_t)opt.max_iters,
             "fixed_iterations", (json_int_t)opt.fixed_iters, "warmup_iterations",
             (json_int_t)opt.warmup, "window", opt.window, "timeout_s", opt.timeout);
+        json_object_set_new(settings, "bind", json_string(opt.bind));
         fs_metadata_add_env_knobs(settings);
         json_object_set_new(meta, "settings", settings);
         if (appended) {
@@ -157,6 +161,24 @@ int main(int argc, char **argv)
         return finish(&env, FS_ERUNTIME, msg);
     }
 
+    /* The launch's plan, for the status line's ETA: every run, every size. */
+    fs_status status;
+    if (rank == 0) {
+        int nruns = 0;
+        for (int t = 0; t < opt.ntransports; t++) {
+            bool ofi = strcmp(opt.transports[t], "ofi") == 0;
+            int nprov = ofi && opt.nproviders ? opt.nproviders : 1;
+            for (int b = 0; b < opt.nbenches; b++)
+                nruns += nprov *
+                         (opt.benches[b]->has_algorithm && opt.nalgorithms ? opt.nalgorithms : 1);
+        }
+        /* A point's budget, its warm-up tenth and the harness's between. */
+        double guess = opt.fixed_iters > 0 ? 0.1 : 1.15 * opt.time_per_size;
+        fs_status_start(&status, (fs_progress_mode)opt.progress, stderr, nruns,
+                        (long)nruns * (long)opt.sizes.n, guess, fs_now_s());
+        env.status = &status;
+    }
+
     for (int t = 0; !rc && t < opt.ntransports; t++) {
         const struct fs_transport_ops *ops = fs_transport_find(opt.transports[t]);
         bool ofi = strcmp(opt.transports[t], "ofi") == 0;
@@ -178,7 +200,11 @@ int main(int argc, char **argv)
                 .max_bytes = opt.sizes.v[opt.sizes.n - 1],
                 .timeout_s = opt.timeout,
             };
+            /* Collective (addresses are exchanged): a rank waits here for
+             * the others, which the watchdog does not take for a hang. */
+            fs_watchdog_wait_begin();
             rc = ops->init(&tp, &topts);
+            fs_watchdog_wait_end();
             if (rc) snprintf(msg, sizeof msg, "%s", tp.errmsg);
             if (!rc) fs_fault_wrap_transport(&tp);
             rc = fs_agree_error(rte, rc, msg, sizeof msg);
@@ -200,9 +226,13 @@ int main(int argc, char **argv)
                     }
                 }
             }
+            fs_watchdog_wait_begin();
             ops->fini(&tp);
+            fs_watchdog_wait_end();
         }
     }
+    if (env.status) fs_status_end(env.status);
+    env.status = NULL;
     fs_watchdog_stop();
     fs_harness_fini(&harness);
     fs_hostmap_free(&hosts);

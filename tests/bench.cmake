@@ -3,6 +3,8 @@ fs_add_unit_test(test_stats SOURCES bench/test_stats.c LIBS fs_bench)
 fs_add_unit_test(test_sizes SOURCES bench/test_sizes.c LIBS fs_bench)
 fs_add_unit_test(test_options SOURCES bench/test_options.c LIBS fs_bench)
 fs_add_unit_test(test_results SOURCES bench/test_results.c LIBS fs_bench)
+fs_add_unit_test(test_watchdog SOURCES bench/test_watchdog.c LIBS fs_bench)
+fs_add_unit_test(test_status SOURCES bench/test_status.c LIBS fs_bench)
 # The benchmark registry, table columns by metric, and the collective
 # benchmarks end to end on the collectives' in-process fake transport.
 fs_add_unit_test(test_benchmarks SOURCES bench/test_benchmarks.c collectives/fake_transport.c
@@ -81,3 +83,9 @@ target_link_libraries(test_rte_progress PRIVATE fs_bench MPI::MPI_C)
 add_test(NAME test_rte_progress COMMAND ${MPIEXEC_EXECUTABLE} -n 2 $<TARGET_FILE:test_rte_progress>)
 set_tests_properties(test_rte_progress PROPERTIES LABELS integration ENVIRONMENT "${FS_MPIEXEC_ENV}"
                      TIMEOUT 60)
+
+# --bind core honours the launcher's binding and records who placed each rank.
+add_test(NAME bench_binding
+         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/bench/binding.sh ${MPIEXEC_EXECUTABLE} ${FS_BENCH_BIN})
+set_tests_properties(bench_binding PROPERTIES LABELS integration ENVIRONMENT "${FS_MPIEXEC_ENV}"
+                     TIMEOUT 120 SKIP_RETURN_CODE 77)

@@ -132,14 +132,14 @@ static long default_warmup(size_t bytes)
 }
 
 static int warm_up(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs_harness_cfg *cfg,
-                   long *done, double *mean_s)
+                   long *done, double *pace_s)
 {
     long want = cfg->warmup >= 0 ? cfg->warmup : default_warmup(c->bytes);
     /* Warm-up never takes more than a tenth of the budget: at 4 MiB with a
      * window of 64 a hundred iterations would otherwise cost seconds.  The
      * next iteration runs only if, at the mean so far, it ends inside. */
     double limit = cfg->fixed_iters > 0 ? INFINITY : 0.1 * cfg->time_per_size;
-    double t0 = h->clock();
+    double t0 = h->clock(), prev = t0, fastest = 0;
     long i = 0;
     for (int stop = want == 0; !stop; i++) {
         /* A failing rank returns at once: its peers cannot finish the
@@ -153,13 +153,19 @@ static int warm_up(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs_h
         }
         fs_watchdog_beat();
         if (h->rank == 0) {
-            double spent = h->clock() - t0;
+            /* The pace the first batch is planned with: the fastest
+             * iteration, not the mean, which the first ones (connections
+             * made on first use, cold caches) inflate. */
+            double t = h->clock();
+            if (i == 0 || t - prev < fastest) fastest = t - prev;
+            prev = t;
+            double spent = t - t0;
             stop = (i + 1 >= want) || (spent + spent / (double)(i + 1) > limit);
         }
         if (fs_rte_bcast(h->rte, &stop, sizeof stop, 0)) return rte_failed(h, c);
     }
     *done = i;
-    *mean_s = i > 0 ? (h->clock() - t0) / (double)i : 0;
+    *pace_s = fastest;
     return 0;
 }
 
@@ -255,13 +261,13 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
     if (fs_rte_barrier(h->rte)) return rte_failed(h, c);
     fs_fault_point_start(c->bytes);
     unsigned delay_us = fs_fault_delay_us(c->bytes);
-    double warm_mean = 0;
-    if ((rc = warm_up(h, b, c, cfg, &out->warmup, &warm_mean))) return rc;
+    double warm_pace = 0;
+    if ((rc = warm_up(h, b, c, cfg, &out->warmup, &warm_pace))) return rc;
     if (h->rank == 0) memset(h->slow_count, 0, (size_t)h->nranks * sizeof(long));
 
     /* Rank 0 plans every batch, the first from the warm-up's pace: at 4 MiB
      * on a slow link one iteration may outlast the budget. */
-    long n = 0, batch = fs_harness_next_batch(cfg, 0, warm_mean, cfg->time_per_size);
+    long n = 0, batch = fs_harness_next_batch(cfg, 0, warm_pace, cfg->time_per_size);
     if (fs_rte_bcast(h->rte, &batch, sizeof batch, 0)) return rte_failed(h, c);
     double start = h->clock(), sum_us = 0;
     while (batch > 0) {

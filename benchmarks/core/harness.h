@@ -84,7 +84,7 @@ double fs_now_s(void);
 #define FS_BATCH_SPAN_S 1.0
 
 /* Timed iterations in the next batch, decided on rank 0 (pure): n done so
- * far, mean_s the mean iteration time so far (or the warm-up's for the
+ * far, mean_s the mean iteration time so far (or the warm-up's fastest for the
  * first batch; <= 0 when unknown), left_s the budget left.  The first
  * batch is min_iters, or as many as fit in the budget (at least one), or
  * one when nothing is known yet; the next completes min_iters, later ones

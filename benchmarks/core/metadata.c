@@ -49,6 +49,37 @@ static hwloc_topology_t load_topology(bool io)
     return topo;
 }
 
+/* What fs_bind_rank decided; FS_BOUND_NOBODY until it ran. */
+static fs_bound_by bound_by = FS_BOUND_NOBODY;
+static bool bind_decided;
+
+fs_bound_by fs_bind_decide(bool want_core, const char *cpus, const char *allowed, bool *bind)
+{
+    hwloc_bitmap_t cur = hwloc_bitmap_alloc(), all = hwloc_bitmap_alloc();
+    bool unbound = hwloc_bitmap_list_sscanf(cur, cpus) == 0 &&
+                   hwloc_bitmap_list_sscanf(all, allowed) == 0 && hwloc_bitmap_isincluded(all, cur);
+    hwloc_bitmap_free(cur);
+    hwloc_bitmap_free(all);
+    *bind = want_core && unbound;
+    return !unbound ? FS_BOUND_LAUNCHER : *bind ? FS_BOUND_FABSCALE : FS_BOUND_NOBODY;
+}
+
+const char *fs_bound_by_name(fs_bound_by b)
+{
+    return b == FS_BOUND_LAUNCHER ? "launcher" : b == FS_BOUND_FABSCALE ? "fabscale-bench" : "none";
+}
+
+/* This process's mask and allowed set as hwloc lists ("" when unknown). */
+static void masks(hwloc_topology_t topo, char *cpus, char *allowed, size_t len)
+{
+    cpus[0] = allowed[0] = '\0';
+    hwloc_bitmap_t cur = hwloc_bitmap_alloc();
+    if (hwloc_get_cpubind(topo, cur, HWLOC_CPUBIND_PROCESS) == 0)
+        hwloc_bitmap_list_snprintf(cpus, len, cur);
+    hwloc_bitmap_list_snprintf(allowed, len, hwloc_topology_get_allowed_cpuset(topo));
+    hwloc_bitmap_free(cur);
+}
+
 int fs_bind_rank(fs_rte *rte, char *errmsg, size_t len)
 {
     fs_hostmap hosts;
@@ -66,22 +97,19 @@ int fs_bind_rank(fs_rte *rte, char *errmsg, size_t len)
         return -1;
     }
     int rc = 0;
-    hwloc_bitmap_t cur = hwloc_bitmap_alloc();
-    if (hwloc_get_cpubind(topo, cur, HWLOC_CPUBIND_PROCESS) == 0) {
-        /* Already inside one core (the launcher bound us): keep it. */
-        hwloc_obj_t core =
-            hwloc_get_next_obj_covering_cpuset_by_type(topo, cur, HWLOC_OBJ_CORE, NULL);
-        bool one_core = core && hwloc_bitmap_isincluded(cur, core->cpuset);
-        if (!one_core) {
-            int ncores = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
-            hwloc_obj_t target = hwloc_get_obj_by_type(topo, HWLOC_OBJ_CORE, local % ncores);
-            if (target && hwloc_set_cpubind(topo, target->cpuset, HWLOC_CPUBIND_PROCESS)) {
-                snprintf(errmsg, len, "hwloc could not bind to core %d", local % ncores);
-                rc = -1;
-            }
+    char cpus[1024], allowed[1024];
+    masks(topo, cpus, allowed, sizeof cpus);
+    bool bind = false;
+    bound_by = fs_bind_decide(true, cpus, allowed, &bind);
+    bind_decided = true;
+    if (bind) {
+        int ncores = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
+        hwloc_obj_t target = hwloc_get_obj_by_type(topo, HWLOC_OBJ_CORE, local % ncores);
+        if (target && hwloc_set_cpubind(topo, target->cpuset, HWLOC_CPUBIND_PROCESS)) {
+            snprintf(errmsg, len, "hwloc could not bind to core %d", local % ncores);
+            rc = -1;
         }
     }
-    hwloc_bitmap_free(cur);
     hwloc_topology_destroy(topo);
     return rc;
 }
@@ -264,6 +292,18 @@ json_t *fs_metadata_collect(fs_rte *rte, int argc, char **argv)
     if (topo) describe_binding(topo, binding, sizeof binding);
     char *bindings = rank == 0 ? calloc((size_t)n, sizeof binding) : NULL;
     fs_rte_gather(rte, binding, bindings, sizeof binding, 0);
+    /* Who placed each rank: what fs_bind_rank decided, or (--bind none)
+     * whether the launcher narrowed the mask. */
+    char by[16];
+    if (!bind_decided && topo) {
+        char cpus[1024], allowed[1024];
+        bool bind;
+        masks(topo, cpus, allowed, sizeof cpus);
+        bound_by = fs_bind_decide(false, cpus, allowed, &bind);
+    }
+    snprintf(by, sizeof by, "%s", fs_bound_by_name(bound_by));
+    char *bys = rank == 0 ? calloc((size_t)n, sizeof by) : NULL;
+    fs_rte_gather(rte, by, bys, sizeof by, 0);
 
     /* One topology per host: the first rank on each host serialises its own. */
     fs_hostmap hosts;
@@ -293,9 +333,11 @@ json_t *fs_metadata_collect(fs_rte *rte, int argc, char **argv)
         json_object_set_new(meta, "start_time", json_string(now));
         json_object_set_new(meta, "ranks", json_integer(n));
         json_t *hl = json_array(), *rh = json_array(), *rb = json_array(), *tp = json_object();
+        json_t *rbb = json_array();
         for (int r = 0; r < n; r++) {
             json_array_append_new(rh, json_string(hosts.name[r]));
             json_array_append_new(rb, json_string(bindings + (size_t)r * sizeof binding));
+            json_array_append_new(rbb, json_string(bys + (size_t)r * sizeof by));
             const char *ts = topos + (size_t)r * sizeof topo_s;
             if (*ts) {
                 json_array_append_new(hl, json_string(hosts.name[r]));
@@ -306,6 +348,7 @@ json_t *fs_metadata_collect(fs_rte *rte, int argc, char **argv)
         json_object_set_new(meta, "hosts", hl);
         json_object_set_new(meta, "rank_host", rh);
         json_object_set_new(meta, "rank_binding", rb);
+        json_object_set_new(meta, "rank_bound_by", rbb);
         instance_type(meta);
         json_t *t0 = json_object_get(tp, hosts.name[0]);
         json_object_set(meta, "cpu_model", t0 ? json_object_get(t0, "cpu_model") : json_null());
@@ -318,6 +361,7 @@ json_t *fs_metadata_collect(fs_rte *rte, int argc, char **argv)
         json_object_set_new(meta, "topology", tp);
     }
     free(bindings);
+    free(bys);
     free(topos);
     fs_hostmap_free(&hosts);
     if (topo) hwloc_topology_destroy(topo);

@@ -9,13 +9,31 @@
 
 #include "fs_rte.h"
 
-/* Collective: bind this rank to its own core (by node-local rank: its
- * index among the ranks with its host name) unless the launcher already
- * bound it to one core.  Returns 0, or -1 with errmsg. */
+/* Who placed a rank: the launcher (mpirun --bind-to, srun --cpu-bind: its
+ * mask is narrower than every CPU the process may use), fabscale-bench
+ * (--bind core on a rank the launcher left unbound), or nobody. */
+typedef enum fs_bound_by { FS_BOUND_NOBODY, FS_BOUND_LAUNCHER, FS_BOUND_FABSCALE } fs_bound_by;
+
+/* The decision, pure: with --bind core (want_core), bind only a rank the
+ * launcher left unbound, i.e. whose mask (cpus, an hwloc list such as
+ * "0-3") covers every CPU it is allowed (allowed: the topology's allowed
+ * set, what cgroups and taskset leave).  A wider launcher binding (a NUMA
+ * node, a socket: NIC-local placement) is kept as it is.  Returns who
+ * places the rank; *bind is set when fabscale-bench must bind it. */
+fs_bound_by fs_bind_decide(bool want_core, const char *cpus, const char *allowed, bool *bind);
+
+/* Who placed this rank, as the results record it ("launcher",
+ * "fabscale-bench", "none"). */
+const char *fs_bound_by_name(fs_bound_by b);
+
+/* Collective: with --bind core, bind this rank to its own core (by
+ * node-local rank: its index among the ranks with its host name) when
+ * fs_bind_decide says so.  Returns 0, or -1 with errmsg. */
 int fs_bind_rank(fs_rte *rte, char *errmsg, size_t len);
 
-/* Collective: gather hosts, bindings, topology, versions.  Returns the
- * "meta" object on rank 0 (NULL elsewhere). */
+/* Collective: gather hosts, bindings (and who made them: rank_bound_by),
+ * topology, versions.  Returns the "meta" object on rank 0 (NULL
+ * elsewhere). */
 json_t *fs_metadata_collect(fs_rte *rte, int argc, char **argv);
 
 /* Add to settings the environment variables that change how a run behaves

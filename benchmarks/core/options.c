@@ -3,6 +3,8 @@
 #include "options.h"
 
 #include "collectives.h"
+#include "status.h"
+#include "table.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -79,8 +81,10 @@ void fs_options_usage(void *outp)
                  "                          timed iterations); a mismatch names ranks and offset\n"
                  "      --timeout S         abort when an operation makes no progress for S\n"
                  "                          seconds (default 60; 0 = never)\n"
-                 "      --bind core|none    bind each rank to its own core unless MPI already\n"
-                 "                          did (default core)\n"
+                 "      --bind core|none    bind each rank the launcher left unbound to its own\n"
+                 "                          core (default core); a launcher's binding (mpirun\n"
+                 "                          --bind-to, srun --cpu-bind) is kept as it is.  Who\n"
+                 "                          placed each rank: meta.rank_bound_by\n"
                  "      --emulate-efa       libfabric: force the strict paths EFA needs\n"
                  "      --quick             pairwise: ring + ceil(log2 hosts) rounds, then confirm\n"
                  "\n"
@@ -89,7 +93,13 @@ void fs_options_usage(void *outp)
                  "      --csv FILE          CSV results, one row per size\n"
                  "      --force             overwrite an existing output file\n"
                  "      --append            add this launch's runs to an existing results file\n"
-                 "  -q, --quiet             no progress on stderr\n"
+                 "      --format F          the table on stdout: fabscale (default; the median\n"
+                 "                          and extras) or osu (OSU 7.x's exact headers, widths\n"
+                 "                          and average, for diff against osu_latency, osu_bw)\n"
+                 "      --progress P        on stderr: auto (default: one updating status line\n"
+                 "                          with the launch's ETA on a terminal, else a line\n"
+                 "                          every 10 s at most), line, log or none\n"
+                 "  -q, --quiet             no progress on stderr (--progress none)\n"
                  "      --list-providers    list libfabric RDM providers and exit (with --json:\n"
                  "                          as JSON)\n"
                  "  -h, --help              this text\n"
@@ -188,6 +198,8 @@ enum {
     OPT_LIST,
     OPT_JSON,
     OPT_QUICK,
+    OPT_FORMAT,
+    OPT_PROGRESS,
 };
 
 int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t whylen, void *outp)
@@ -220,6 +232,8 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
         {"force", no_argument, 0, OPT_FORCE},
         {"append", no_argument, 0, OPT_APPEND},
         {"quiet", no_argument, 0, 'q'},
+        {"format", required_argument, 0, OPT_FORMAT},
+        {"progress", required_argument, 0, OPT_PROGRESS},
         {"list-providers", no_argument, 0, OPT_LIST},
         {"json", no_argument, 0, OPT_JSON},
         {"quick", no_argument, 0, OPT_QUICK},
@@ -349,6 +363,25 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
         case 'q':
             o->quiet = true;
             break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "fabscale") == 0) {
+                o->format = FS_TABLE_FABSCALE;
+            } else if (strcmp(optarg, "osu") == 0) {
+                o->format = FS_TABLE_OSU;
+            } else {
+                snprintf(why, whylen, "--format: \"%s\" is not fabscale or osu", optarg);
+                rc = -1;
+            }
+            break;
+        case OPT_PROGRESS: {
+            static const char *const modes[] = {"auto", "line", "log", "none"};
+            rc = -1;
+            for (int m = 0; m < 4; m++)
+                if (strcmp(optarg, modes[m]) == 0) o->progress = m, rc = 0;
+            if (rc)
+                snprintf(why, whylen, "--progress: \"%s\" is not auto, line, log or none", optarg);
+            break;
+        }
         case OPT_LIST:
             o->list_providers = true;
             break;
@@ -377,6 +410,7 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
         snprintf(why, whylen, "unexpected argument \"%s\" (see --help)", argv[optind]);
         return FS_OPT_BAD;
     }
+    if (o->quiet) o->progress = FS_PROGRESS_NONE;
     if (o->ntransports == 0) o->transports[o->ntransports++] = "mpi";
     for (int i = 0; i < o->ntransports; i++) {
         if (!fs_transport_find(o->transports[i])) {

@@ -39,7 +39,9 @@ typedef struct fs_options {
     /* Output. */
     const char *output, *csv;
     bool force, append;
-    bool quiet; /* no progress on stderr */
+    bool quiet;   /* no progress on stderr */
+    int format;   /* fs_table_format: fabscale's table or OSU's */
+    int progress; /* fs_progress_mode (--quiet: none) */
     /* Modes. */
     bool list_providers, json;
     /* Storage the string lists above point into. */

@@ -101,17 +101,6 @@ static int check_runnable(const fs_sweep_env *env, fs_transport *tp, const fs_be
     return 0;
 }
 
-static void progress(const fs_sweep_env *env, const fs_bench *b, fs_transport *tp, const char *alg,
-                     size_t k, size_t n, const fs_bench_point *p)
-{
-    if (env->opt->quiet) return;
-    fprintf(stderr,
-            "[fabscale-bench] %s%s%s %s/%s: size %zu/%zu (%zu B) %ld iters, %.2f s; "
-            "elapsed %.1f s\n",
-            b->name, alg ? ":" : "", alg ? alg : "", tp->ops->name, tp->provider, k, n, p->bytes,
-            p->iterations, p->elapsed_s, fs_now_s() - env->t_launch);
-}
-
 int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const char *algorithm,
                  char *errmsg, size_t len)
 {
@@ -128,6 +117,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         .errmsg_len = len,
     };
     pair_up(b, &c);
+    if (env->status) fs_status_run(env->status);
     int rc = check_runnable(env, tp, b, &c);
     if (rc) return fs_agree_error(env->rte, rc, errmsg, len);
 
@@ -153,23 +143,33 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         !c.reqs || !c.rkeys) {
         rc = fs_bench_fail(&c, "cannot allocate %zu-byte buffers", c.buf_bytes);
     }
+    /* Each step of the set-up that ends is progress for the watchdog
+     * (touching and registering large buffers takes a while). */
     if (!rc) {
         memset(c.sbuf, 0, c.buf_bytes);
         memset(c.rbuf, 0, c.buf_bytes);
+        fs_watchdog_beat();
         rc = tp->ops->mr_reg(tp, c.sbuf, c.buf_bytes, &c.smr);
+        fs_watchdog_beat();
         if (!rc) rc = tp->ops->mr_reg(tp, c.rbuf, c.buf_bytes, &c.rmr);
+        fs_watchdog_beat();
         if (rc) snprintf(errmsg, len, "%s", tp->errmsg);
     }
     rc = fs_agree_error(env->rte, rc, errmsg, len);
     if (!rc && b->needs_rma) {
+        fs_watchdog_wait_begin(); /* collective */
         rc = tp->ops->rma_expose(tp, c.rmr, c.rkeys);
+        fs_watchdog_wait_end();
         if (rc) snprintf(errmsg, len, "%s", tp->errmsg);
         rc = fs_agree_error(env->rte, rc, errmsg, len);
     }
     if (!rc && b->algorithm_ok) rc = fs_agree_error(env->rte, b->algorithm_ok(&c), errmsg, len);
     bool set_up = false;
     if (!rc && b->setup) {
-        rc = fs_agree_error(env->rte, b->setup(&c), errmsg, len);
+        fs_watchdog_wait_begin(); /* collective */
+        int src = b->setup(&c);
+        fs_watchdog_wait_end();
+        rc = fs_agree_error(env->rte, src, errmsg, len);
         set_up = rc == 0;
     }
 
@@ -187,7 +187,10 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         if (b->participation == FS_BENCH_COLLECTIVE)
             snprintf(title, sizeof title, "transport %s, provider %s, %d ranks, algorithm %s",
                      tp->ops->name, tp->provider, c.nranks, algorithm ? algorithm : "-");
-        fs_bench_table_header(stdout, b, title);
+        if (o->format == FS_TABLE_OSU)
+            fs_bench_table_osu_header(stdout, b, &c);
+        else
+            fs_bench_table_header(stdout, b, title);
     }
     json_decref(notes);
 
@@ -208,9 +211,16 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
          * just measured would only repeat the point (1, 2, 4 B of float32). */
         if (b->participation == FS_BENCH_COLLECTIVE && b->bytes_per_iter) {
             double moved = b->bytes_per_iter(&c);
-            if (moved == last_moved) continue;
+            if (moved == last_moved) {
+                if (env->status) fs_status_point_done(env->status, -1);
+                continue;
+            }
             last_moved = moved;
         }
+        double t_point = fs_now_s();
+        if (env->status)
+            fs_status_point(env->status, b->name, tp->ops->name, tp->provider, k + 1, o->sizes.n,
+                            c.bytes);
         fs_bench_point p;
         fs_watchdog_context(b->name, tp->ops->name, tp->provider, c.bytes,
                             b->participation == FS_BENCH_PAIRS ? c.peer : -1);
@@ -251,8 +261,11 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
                          c.bytes, p.bytes, dtype_name(c.dtype));
                 if (run) json_array_append_new(run->notes, json_string(note));
             }
-            fs_bench_table_row(stdout, b, &p);
-            progress(env, b, tp, algorithm, k + 1, o->sizes.n, &p);
+            if (o->format == FS_TABLE_OSU)
+                fs_bench_table_osu_row(stdout, b, &p);
+            else
+                fs_bench_table_row(stdout, b, &p);
+            if (env->status) fs_status_point_done(env->status, fs_now_s() - t_point);
             /* Save after every size: a crash later loses nothing measured
              * (a failing write is said once; the end writes a fallback). */
             fs_sweep_save(env, false, false);

@@ -10,6 +10,7 @@
 #include "metadata.h"
 #include "options.h"
 #include "results.h"
+#include "status.h"
 
 typedef struct fs_sweep_env {
     const fs_options *opt;
@@ -20,6 +21,7 @@ typedef struct fs_sweep_env {
     fs_rte *rte;
     /* Rank 0: --output and --csv, and what became of their writes. */
     fs_bench_output json_out, csv_out;
+    fs_status *status; /* rank 0: the status line (NULL: none) */
 } fs_sweep_env;
 
 /* Returns 0 or a negative FS_E* code; on failure errmsg holds the line to

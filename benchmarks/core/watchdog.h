@@ -3,7 +3,9 @@
  * On a rented cluster a hung benchmark burns paid hours: a peer died, a
  * security group drops EFA traffic, a provider deadlocks.  A thread per rank
  * watches the process's heartbeat (fs_rte.h), which counts completions: a
- * transport's completed operations, iterations, runtime collectives.
+ * transport's completed operations, iterations, runtime collectives; and,
+ * on Linux, the bytes the process moves through its sockets (an MPI
+ * library may complete many large messages only at the end of the lot).
  *
  * Who is expected to progress decides the limit.  A rank at work (inside
  * an iteration, or its own set-up) that sees no completion for --timeout
@@ -51,6 +53,11 @@ void fs_watchdog_wait_end(void);
  * waits; ranks other than 0 get 2 s more, so that when rank 0 is alive its
  * message (and its saved results) come first.  Pure. */
 double fs_watchdog_limit(double timeout_s, bool waiting, int rank);
+
+/* The rchar + wchar of a /proc/PID/io text: bytes a process moved through
+ * read/write-family system calls (readv/writev on sockets among them);
+ * the watchdog counts them as progress beside the completions.  Pure. */
+unsigned long long fs_watchdog_parse_io(const char *text);
 
 /* What is being measured, for the message: set between points. */
 void fs_watchdog_context(const char *bench, const char *transport, const char *provider,

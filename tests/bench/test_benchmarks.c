@@ -106,6 +106,51 @@ static void test_table_columns(void **state)
     assert_int_equal(slowest, 3);
 }
 
+/* --format osu: OSU 7.4's exact lines (osu_latency, osu_bw, osu_mbw_mr and
+ * osu_allreduce output, widths 10 and 18), values from the mean. */
+static void osu_table(const char *name, fs_metric m, fs_bench_participation part, char *out,
+                      size_t len)
+{
+    fs_bench b = {.name = name, .metric = m, .participation = part, .time_scale = 1.0};
+    fs_bench_ctx c = {.pairs = 1, .window = 64, .dtype = FS_COLL_FLOAT32};
+    fs_bench_point p = {
+        .bytes = 4096,
+        .iterations = 77,
+        .time_us = {.n = 77, .min = 1, .p50 = 10, .mean = 12.5, .p99 = 20},
+        .bandwidth_GBps = 0.5, /* from the median: 5000 bytes / 10 us */
+        .msg_rate_Mps = 0.1,
+    };
+    FILE *f = fmemopen(out, len, "w");
+    assert_non_null(f);
+    fs_bench_table_osu_header(f, &b, &c);
+    fs_bench_table_osu_row(f, &b, &p);
+    fclose(f);
+}
+
+static void test_table_osu(void **state)
+{
+    (void)state;
+    char out[1024];
+    osu_table("latency", FS_METRIC_LATENCY, FS_BENCH_PAIRS, out, sizeof out);
+    assert_string_equal(out, "\n# OSU MPI Latency Test v7.4\n# Datatype: MPI_CHAR.\n"
+                             "# Size       Avg Latency(us)\n"
+                             "4096                   12.50\n");
+    osu_table("bw", FS_METRIC_BANDWIDTH, FS_BENCH_PAIRS, out, sizeof out);
+    /* 0.5 GB/s at the median; OSU's MB/s from the mean: 500 x 10/12.5. */
+    assert_string_equal(out, "\n# OSU MPI Bandwidth Test v7.4\n# Datatype: MPI_CHAR.\n"
+                             "# Size      Bandwidth (MB/s)\n"
+                             "4096                  400.00\n");
+    osu_table("msgrate", FS_METRIC_MESSAGE_RATE, FS_BENCH_PAIRS, out, sizeof out);
+    assert_string_equal(out, "# OSU MPI Multiple Bandwidth / Message Rate Test v7.4\n"
+                             "# [ pairs: 1 ] [ window size: 64 ]\n# Datatype: MPI_CHAR.\n"
+                             "# Size                  MB/s        Messages/s\n"
+                             "4096                  400.00          80000.00\n");
+    osu_table("allreduce", FS_METRIC_COLLECTIVE, FS_BENCH_COLLECTIVE, out, sizeof out);
+    assert_string_equal(out, "\n# OSU MPI Allreduce Latency Test v7.4\n# Datatype: MPI_FLOAT.\n"
+                             "# Size       Avg Latency(us)\n"
+                             "4096                   12.50\n");
+}
+
 /* ------------------------------------------------------------------ */
 /* Collective benchmarks on the fake transport.                         */
 
@@ -301,9 +346,10 @@ static void test_validation_failure(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_metric_names),  cmocka_unit_test(test_registry),
-        cmocka_unit_test(test_table_columns), cmocka_unit_test(test_collective_benchmarks),
-        cmocka_unit_test(test_refusals),      cmocka_unit_test(test_validation_failure),
+        cmocka_unit_test(test_metric_names),          cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_table_columns),         cmocka_unit_test(test_table_osu),
+        cmocka_unit_test(test_collective_benchmarks), cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_validation_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

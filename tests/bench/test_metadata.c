@@ -59,9 +59,38 @@ static void test_env_knob_unset_absent(void **state)
     json_decref(settings);
 }
 
+/* --bind core binds only a rank the launcher left unbound; a launcher's
+ * binding of any width (a core, a NUMA node, a socket) is kept. */
+static void test_bind_decision(void **state)
+{
+    (void)state;
+    bool bind = true;
+    /* Unbound: the mask is every allowed CPU (or more). */
+    assert_int_equal(fs_bind_decide(true, "0-15", "0-15", &bind), FS_BOUND_FABSCALE);
+    assert_true(bind);
+    assert_int_equal(fs_bind_decide(true, "0-31", "0-15", &bind), FS_BOUND_FABSCALE);
+    assert_true(bind);
+    /* A cgroup that allows 4-7 only, and no launcher binding inside it. */
+    assert_int_equal(fs_bind_decide(true, "4-7", "4-7", &bind), FS_BOUND_FABSCALE);
+    /* mpirun --bind-to core, --bind-to numa / srun --cpu-bind=sockets. */
+    assert_int_equal(fs_bind_decide(true, "3", "0-15", &bind), FS_BOUND_LAUNCHER);
+    assert_false(bind);
+    assert_int_equal(fs_bind_decide(true, "0-7", "0-15", &bind), FS_BOUND_LAUNCHER);
+    assert_false(bind);
+    assert_int_equal(fs_bind_decide(true, "0,2,4,6", "0-7", &bind), FS_BOUND_LAUNCHER);
+    /* --bind none: nothing is bound by us; who placed it is still said. */
+    assert_int_equal(fs_bind_decide(false, "0-15", "0-15", &bind), FS_BOUND_NOBODY);
+    assert_false(bind);
+    assert_int_equal(fs_bind_decide(false, "0-7", "0-15", &bind), FS_BOUND_LAUNCHER);
+    assert_string_equal(fs_bound_by_name(FS_BOUND_LAUNCHER), "launcher");
+    assert_string_equal(fs_bound_by_name(FS_BOUND_FABSCALE), "fabscale-bench");
+    assert_string_equal(fs_bound_by_name(FS_BOUND_NOBODY), "none");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bind_decision),
         cmocka_unit_test(test_env_knobs_recorded),
         cmocka_unit_test(test_env_knob_unset_absent),
     };

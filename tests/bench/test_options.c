@@ -9,6 +9,8 @@
 #include <cmocka.h>
 
 #include "options.h"
+#include "status.h"
+#include "table.h"
 
 static int parse(fs_options *o, char *why, size_t n, int argc, char **argv)
 {
@@ -37,6 +39,24 @@ static void test_defaults(void **state)
     assert_float_equal(o.precision, 0.01, 0);
     assert_int_equal(o.sizes.n, 23);
     assert_false(o.validate);
+    assert_float_equal(o.min_time, 0.02, 0);
+    assert_int_equal(o.format, FS_TABLE_FABSCALE);
+    assert_int_equal(o.progress, FS_PROGRESS_AUTO);
+}
+
+static void test_terminal_options(void **state)
+{
+    (void)state;
+    fs_options o;
+    char why[256];
+    assert_int_equal(
+        PARSE(&o, why, "x", "--format", "osu", "--progress", "log", "--min-time", "0.5"),
+        FS_OPT_RUN);
+    assert_int_equal(o.format, FS_TABLE_OSU);
+    assert_int_equal(o.progress, FS_PROGRESS_LOG);
+    assert_float_equal(o.min_time, 0.5, 0);
+    assert_int_equal(PARSE(&o, why, "x", "--progress", "line", "-q"), FS_OPT_RUN);
+    assert_int_equal(o.progress, FS_PROGRESS_NONE); /* --quiet wins */
 }
 
 static void test_lists_and_values(void **state)
@@ -93,6 +113,9 @@ static void test_bad_input(void **state)
     BAD("--append needs --output", "x", "--append");
     BAD("unknown type \"int8\"", "x", "--dtype", "int8");
     BAD("--bind", "x", "--bind", "socket");
+    BAD("--format: \"csv\" is not fabscale or osu", "x", "--format", "csv");
+    BAD("--progress: \"loud\"", "x", "--progress", "loud");
+    BAD("--min-time: \"-1\"", "x", "--min-time", "-1");
 }
 
 static void test_help_version(void **state)
@@ -107,9 +130,8 @@ static void test_help_version(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_lists_and_values),
-        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_defaults),         cmocka_unit_test(test_lists_and_values),
+        cmocka_unit_test(test_terminal_options), cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_help_version),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

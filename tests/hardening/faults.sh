@@ -77,7 +77,30 @@ run delay_coll 3 delay:rank=2:us=20000 -b allreduce -a native --sizes 8,1K,64K -
 [ "$rc" = 0 ] || fail "delay_coll: status $rc"
 "$check" "$dir/delay_coll.json" --run allreduce:mpi --points 3 --slowest 2 || fail "delay_coll: slowest rank"
 
-# 6. A malformed FS_FAULT is bad input.
+# 6. The watchdog knows who is expected to progress.  3 ranks of a pair
+# benchmark: rank 2 is idle, waiting for each batch of the pair (0, 1).
+# Rank 0's sends each take 80 ms (a slow link): an iteration of 64
+# messages lasts ~5.1 s, well past --timeout 2, while its messages keep
+# completing.  Nobody is hung: the run ends normally, within its budget
+# (one warm-up and one timed iteration, not --min-iters of them).
+run slow_odd 3 slow:rank=0:us=80000 -b bw --sizes 1K --time-per-size 0.5 --timeout 2
+[ "$rc" = 0 ] || fail "slow_odd: status $rc (a slow but healthy pair, idle rank 2)"
+grep -q watchdog "$dir/slow_odd.err" && fail "slow_odd: the watchdog fired"
+"$check" "$dir/slow_odd.json" --run bw:mpi --points 1 --ranks 3 || fail "slow_odd: results"
+iters=$(grep -o '"iterations": *[0-9]*' "$dir/slow_odd.json" | grep -o '[0-9]*$' | head -1)
+[ "${iters:-0}" -ge 1 ] && [ "${iters:-99}" -le 2 ] || fail "slow_odd: $iters iterations (budget 0.5 s, 5.1 s each)"
+
+# 7. ... and a peer that stops is still caught and named, in the same
+# odd-sized launch: rank 0 sees no completion from rank 1; idle rank 2
+# is not the one blamed.
+run hang_odd 3 hang:rank=1:bytes=1024 -b bw --sizes 1K --time-per-size 0.5 --timeout 2
+[ "$rc" != 0 ] || fail "hang_odd: exit status 0"
+grep -q "watchdog: rank 0 made no progress for [0-9]* s in bw over mpi/mpi at 1024 bytes: rank 1 did not answer" "$dir/hang_odd.err" ||
+    fail "hang_odd: message does not name rank 0 waiting for rank 1"
+grep -q "watchdog: rank 2" "$dir/hang_odd.err" && fail "hang_odd: idle rank 2 was taken for hung"
+[ "$(echo "$secs < 30" | bc)" = 1 ] || fail "hang_odd: took ${secs}s"
+
+# 8. A malformed FS_FAULT is bad input.
 run badspec 2 explode:rank=1 -b latency --sizes 8
 [ "$rc" = 2 ] || fail "badspec: status $rc, expected 2"
 grep -q 'FS_FAULT: unknown fault "explode"' "$dir/badspec.err" || fail "badspec: message"
