@@ -25,3 +25,8 @@ add_test(NAME analysis_cli
          COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/analysis/cli_test.sh $<TARGET_FILE:fabscale>
                  ${FS_ANALYSIS_DATA} ${CMAKE_CURRENT_BINARY_DIR}/analysis_cli)
 set_tests_properties(analysis_cli PROPERTIES LABELS integration)
+
+add_test(NAME analysis_import_cli
+         COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/analysis/import_cli_test.sh $<TARGET_FILE:fabscale>
+                 ${FS_ANALYSIS_DATA} ${CMAKE_CURRENT_BINARY_DIR}/analysis_import_cli)
+set_tests_properties(analysis_import_cli PROPERTIES LABELS integration)
