@@ -2,12 +2,20 @@
 #include "status.h"
 
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
+
+static atomic_ullong written;
+
+unsigned long long fs_status_written(void)
+{
+    return atomic_load_explicit(&written, memory_order_relaxed);
+}
 
 static double now_s(void)
 {
@@ -65,6 +73,7 @@ static void put(int fd, const char *text)
     while (n > 0) {
         ssize_t w = write(fd, text, n);
         if (w <= 0) return;
+        atomic_fetch_add_explicit(&written, (unsigned long long)w, memory_order_relaxed);
         text += w;
         n -= (size_t)w;
     }
@@ -102,6 +111,7 @@ static void *tick(void *arg)
             fs_status_text(s, now, true, text, sizeof text);
             fprintf(s->err, "%s\n", text);
             fflush(s->err);
+            atomic_fetch_add_explicit(&written, strlen(text) + 1, memory_order_relaxed);
             s->last_log = now;
         }
         pthread_mutex_unlock(&s->lock);

@@ -62,6 +62,10 @@ void fs_status_point_done(fs_status *s, double point_s);
  * line.  Before the launch's last messages. */
 void fs_status_end(fs_status *s);
 
+/* Bytes the status thread has written so far (the watchdog counts the
+ * process's I/O as progress, and these are not). */
+unsigned long long fs_status_written(void);
+
 /* Seconds left in the launch (pure): the done points took spent_s; the rest
  * are expected at the same mean, or guess_s each before any is done. */
 double fs_status_eta(long done, long total, double spent_s, double guess_s);

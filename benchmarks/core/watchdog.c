@@ -1,6 +1,8 @@
 /* watchdog.c - progress watchdog thread. */
 #include "watchdog.h"
 
+#include "status.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -100,7 +102,8 @@ static unsigned long long io_bytes(void)
     if (n <= 0) return 0;
     buf[n] = '\0';
     /* The kernel counts a read after it returns: this one is not in buf. */
-    unsigned long long v = fs_watchdog_parse_io(buf) - own;
+    /* Nor are the status line's writes progress. */
+    unsigned long long v = fs_watchdog_parse_io(buf) - own - fs_status_written();
     own += (unsigned long long)n;
     return v;
 }
