@@ -59,7 +59,7 @@ if(FS_FUZZ)
 endif()
 
 if(TARGET fs_analysis)
-  foreach(t results_json nccl_json osu nccl_text)
+  foreach(t results_json nccl_json osu nccl_text fabscale_text launcher)
     fs_add_fuzz(${t} SOURCES ${FS_FUZZ_DIR}/fuzz_${t}.c ${FS_FUZZ_DIR}/roundtrip.c
                 LIBS fs_analysis FUZZ_LIBS fs_fuzz_analysis)
   endforeach()
