@@ -110,6 +110,71 @@ static void window(fs_transport *tp, unsigned char *sb, fs_mr *smr, unsigned cha
     }
 }
 
+static long counter(fs_transport *tp, const char *name)
+{
+    json_t *a = json_object();
+    tp->ops->describe(tp, a);
+    long v = (long)json_integer_value(json_object_get(a, name));
+    json_decref(a);
+    return v;
+}
+
+/* Streaming as fabscale-bench's bw does it (benchmarks/core/window.c):
+ * STREAM_WINDOWS windows of WINDOW messages of STREAM_BYTES from rank 0,
+ * each acknowledged.  What the transport must do for the link to stay
+ * busy, checked on its counters rather than on a clock: the responder has
+ * a whole window of receives in the provider at once (pre-posted, not
+ * trickled in as completions free queue slots), the initiator a whole
+ * window of sends, and once connected nothing waits in the transport's
+ * own queue. */
+#define STREAM_BYTES   (64u << 10)
+#define STREAM_WINDOWS 4
+static void stream(fs_transport *tp, unsigned char *sb, fs_mr *smr, unsigned char *rb, fs_mr *rmr,
+                   bool emulated)
+{
+    static fs_req reqs[WINDOW];
+    int peer = 1 - rank;
+    long deferred0 = counter(tp, "posts_deferred");
+    for (int w = 0; w < STREAM_WINDOWS; w++) {
+        for (int i = 0; i < WINDOW; i++) {
+            size_t off = (size_t)i * STREAM_BYTES;
+            if (rank == 0) {
+                fill(sb + off, STREAM_BYTES, (unsigned)(3000 + 64 * w + i));
+                must(tp, tp->ops->isend(tp, peer, sb + off, STREAM_BYTES, smr, 31, &reqs[i]),
+                     "isend (stream)");
+            } else {
+                must(tp, tp->ops->irecv(tp, peer, rb + off, STREAM_BYTES, rmr, 31, &reqs[i]),
+                     "irecv (stream)");
+            }
+        }
+        must(tp, tp->ops->waitall(tp, reqs, WINDOW), "waitall (stream)");
+        if (rank == 0) {
+            must(tp, fs_recv(tp, peer, rb, 4, rmr, 32), "recv (stream ack)");
+            continue;
+        }
+        for (int i = 0; i < WINDOW; i++) {
+            size_t off = (size_t)i * STREAM_BYTES;
+            size_t bad = check(rb + off, STREAM_BYTES, (unsigned)(3000 + 64 * w + i));
+            CHECK(bad == (size_t)-1, "stream window %d message %d differs at offset %zu", w, i,
+                  bad);
+        }
+        must(tp, fs_send(tp, peer, sb, 4, smr, 32), "send (stream ack)");
+    }
+    if (emulated || tp->caps.tx_depth < WINDOW || tp->caps.rx_depth < WINDOW) return;
+    if (rank == 0)
+        CHECK(counter(tp, "tx_in_flight_max") >= WINDOW,
+              "a window of %d sends was in the provider at once (most: %ld)", WINDOW,
+              counter(tp, "tx_in_flight_max"));
+    else
+        CHECK(counter(tp, "rx_in_flight_max") >= WINDOW,
+              "a window of %d receives was pre-posted at once (most: %ld)", WINDOW,
+              counter(tp, "rx_in_flight_max"));
+    CHECK(counter(tp, "posts_deferred") == deferred0,
+          "%ld requests waited in the transport's queue while streaming over an established "
+          "connection",
+          counter(tp, "posts_deferred") - deferred0);
+}
+
 static void rma(fs_transport *tp, unsigned char *sb, fs_mr *smr, unsigned char *rb, fs_mr *rmr)
 {
     fs_rkey keys[2];
@@ -206,6 +271,7 @@ int main(int argc, char **argv)
     pingpong(&tp, sb, smr, rb, rmr);
     window(&tp, sb, smr, rb, rmr, false);
     window(&tp, sb, smr, rb, rmr, true);
+    stream(&tp, sb, smr, rb, rmr, o.emulate_efa);
     if (tp.caps.rma) rma(&tp, sb, smr, rb, rmr);
 
     /* The watchdog: a receive nobody sends to must time out, not hang. */

@@ -3,8 +3,8 @@
  * versions (runtime and headers), provider, fabric, domain, the attributes
  * that shape the numbers (mr_mode, inject size, message and queue limits,
  * progress, CQ data), what the transport did about them (chunking,
- * emulation, -FI_EAGAIN retries) and, where the headers define them,
- * whether EFA emulates RDMA read/write in software.
+ * emulation, -FI_EAGAIN retries, deferred posts, operations in flight) and, where the headers
+ * define them, whether EFA emulates RDMA read/write in software.
  */
 #include "ofi_priv.h"
 
@@ -108,6 +108,12 @@ void ofi_describe(fs_transport *tp, json_t *a)
     json_object_set_new(a, "chunked_messages", json_integer((json_int_t)st->chunked));
     json_object_set_new(a, "injected_messages", json_integer((json_int_t)st->injected));
     json_object_set_new(a, "eagain_retries", json_integer((json_int_t)st->eagain));
+    /* This rank's posting: requests that waited in the transport's queue,
+     * and the most operations it had in the provider at once (a window
+     * of W messages should reach W: all in flight, receives pre-posted). */
+    json_object_set_new(a, "posts_deferred", json_integer((json_int_t)st->deferred));
+    json_object_set_new(a, "tx_in_flight_max", json_integer((json_int_t)st->tx_hwm));
+    json_object_set_new(a, "rx_in_flight_max", json_integer((json_int_t)st->rx_hwm));
     json_object_set_new(a, "emulated_tx_queue",
                         st->emulate ? json_integer(OFI_EMU_TX_QUEUE) : json_null());
     json_object_set_new(a, "efa_emulated_read", tristate(st->emulated_read));

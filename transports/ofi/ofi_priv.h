@@ -122,6 +122,8 @@ typedef struct ofi_state {
     uint64_t eagain;  /* -FI_EAGAIN answers seen */
     uint64_t chunked; /* messages split into several operations */
     uint64_t injected;
+    uint64_t deferred;     /* requests queued here because the provider could not take them */
+    size_t tx_hwm, rx_hwm; /* most operations in the provider at once (a full window?) */
 
     /* EFA: emulated RDMA (fi_getopt, libfabric >= 1.18), -1 unknown. */
     int emulated_read, emulated_write;

@@ -294,10 +294,11 @@ static int post_one(ofi_state *st, ofi_req *r)
         return (int)rc;
     }
     r->posted++;
-    if (r->kind == OFI_RECV)
-        st->rx_out++;
-    else
-        st->tx_out++;
+    if (r->kind == OFI_RECV) {
+        if (++st->rx_out > st->rx_hwm) st->rx_hwm = st->rx_out;
+    } else {
+        if (++st->tx_out > st->tx_hwm) st->tx_hwm = st->tx_out;
+    }
     return 0;
 }
 
@@ -381,6 +382,7 @@ static int submit(fs_transport *tp, ofi_fifo *q, ofi_req *r)
     ofi_state *st = tp->priv;
     if (q->head) {
         /* Others are waiting: keep the order. */
+        st->deferred++;
         fifo_push(q, r);
         if (kick(st, q)) return fs_transport_fail(tp, FS_ERUNTIME, "%s", st->cq_err);
         return 0;
@@ -391,6 +393,7 @@ static int submit(fs_transport *tp, ofi_fifo *q, ofi_req *r)
         if (rc == 0) continue;
         if (rc == QUEUE_FULL || rc == -FI_EAGAIN) {
             if (rc == -FI_EAGAIN) st->eagain++;
+            st->deferred++;
             fifo_push(q, r); /* the wait loop posts the rest */
             return 0;
         }
@@ -471,7 +474,7 @@ int ofi_irecv(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint
         ssize_t rc = fi_trecv(st->ep, buf, len, (st->pass_desc && mr) ? mr->desc : NULL,
                               st->addrs[peer], tag64, 0, &r->op.ctx);
         if (rc == 0) {
-            st->rx_out++;
+            if (++st->rx_out > st->rx_hwm) st->rx_hwm = st->rx_out;
             return 0;
         }
         if (rc != -FI_EAGAIN)
