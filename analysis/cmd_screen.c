@@ -206,7 +206,8 @@ static void print_text(const screened *s, int n, const fs_expected *ex, bool hea
             if (isfinite(ex->bw_GBps)) printf("  bandwidth: %s (%s)\n", ex->bw_source, ex->bw_date);
             if (isfinite(ex->lat_us)) printf("  latency: %s (%s)\n", ex->lat_source, ex->lat_date);
         } else if (ex) {
-            printf("expected (%s): the catalogue has no point-to-point figures for it\n",
+            printf("expected (%s): the catalogue has no one-direction point-to-point figure for "
+                   "it (analysis/data/instances.json, \"expected\")\n",
                    ex->instance);
         }
         if (r->nsuspects) {

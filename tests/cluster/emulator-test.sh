@@ -65,6 +65,12 @@ expect_err 2 "--ranks-per-host must be" ec up --hosts 2 --ranks-per-host 0
 expect_err 2 "unknown option '--frobnicate'" ec up --hosts 2 --frobnicate
 expect_err 2 "--name must be" "$EC" --name BAD up --hosts 2
 expect_err 2 "unknown command" ec frobnicate
+expect_err 2 "--degrade wants HOST=RATE" ec up --hosts 2 --degrade slow
+expect_err 2 "no host '5'" ec up --hosts 2 --degrade 5=10mbit
+expect_err 2 "--degrade: rate must be" ec up --hosts 2 --degrade 1=fast
+expect_err 2 "a link joins two different hosts" ec up --hosts 2 --degrade 1-1=10mbit
+expect_err 2 "--delay wants HOST=MS" ec up --hosts 2 --delay 1=soon
+expect_err 1 "no cluster '$NAME' is up" ec shape --degrade 1=10mbit
 expect_err 1 "no cluster '$NAME' is up" ec run -- hostname
 # The machine's own routes are off limits.
 own=$(ip -4 -o addr show scope global | awk '{print $4; exit}')
@@ -123,6 +129,32 @@ for pml in "ob1/tcp:--mca pml ob1 --mca btl tcp,self" \
         bad "$label stream (exit $rc)"
     fi
 done
+
+# Ground truth for the pairwise screen: one host's cable, then only the link
+# between two hosts, at 40 % of the rate (shape on the running cluster).
+slow=$((FSC_RATE_BPS * 2 / 5000))kbit
+slow_expect=$(awk -v r="$FSC_RATE_BPS" -v f="$FSC_FRAMING" 'BEGIN { printf "%.3f", r * 0.4 / 8 * f / 1e6 }')
+for spec in "1=$slow" "$NAME-h0-$NAME-h1=$slow"; do
+    if ! ec shape --reset --degrade "$spec" >/dev/null 2>&1; then
+        bad "shape --degrade $spec failed"
+        continue
+    fi
+    out=$(ec run -- --mca pml ob1 --mca btl tcp,self "$LINKBW" --mode stream --seconds 2 \
+        --expect-MBps "$slow_expect" --tolerance "$TOL" 2>&1)
+    rc=$?
+    echo "$out" | grep -E '^(stream|PASS|FAIL)' | sed 's/^/     /'
+    [ $rc -eq 0 ] && ok "degraded $spec: stream at 40 % = $slow_expect MB/s (+-$TOL)" ||
+        bad "degraded $spec: stream (exit $rc)"
+done
+ec shape --reset >/dev/null 2>&1 && ec status >/dev/null && ok "shape --reset: links restored, status healthy" ||
+    bad "shape --reset"
+# A fixed delay needs netem; where the kernel lacks it, one clear line.
+if err=$(ec shape --delay 1=5 2>&1 >/dev/null); then
+    ok "delay applied (netem available)"
+    ec shape --reset >/dev/null 2>&1
+else
+    [[ $err == *netem* ]] && ok "delay without netem: '$err'" || bad "delay failed without saying why: '$err'"
+fi
 
 # Several ranks per host: hostfile slots and mapping.
 ec down >/dev/null 2>&1
