@@ -32,7 +32,7 @@ static int finish(fs_sweep_env *env, int rc, const char *msg)
         /* Results that went to a fallback file are kept, but the file the
          * user named is missing: that is a failure of the launch. */
         if (env->doc &&
-            (fs_sweep_save(env, rc == 0, true) || env->json_out.fallback[0] ||
+            (fs_sweep_save_final(env, rc == 0) || env->json_out.fallback[0] ||
              env->csv_out.fallback[0]) &&
             !rc)
             rc = FS_ERUNTIME;
@@ -56,7 +56,7 @@ static void save_partial(void *arg)
     if (env->status) fs_status_end(env->status); /* the terminal's rows back */
     env->status = NULL;
     if (!env->doc || !env->opt->output) return;
-    fs_sweep_save(env, false, true);
+    fs_sweep_save_final(env, false);
     const char *where = fs_sweep_json_path(env);
     if (where) fprintf(stderr, "fabscale-bench: results so far are in %s\n", where);
 }

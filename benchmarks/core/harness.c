@@ -36,6 +36,7 @@
 #include <math.h>
 
 #include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,7 +185,10 @@ long fs_harness_next_batch(const fs_harness_cfg *cfg, long n, double mean_s, dou
     long batch =
         n == 0 ? (mean_s > 0 ? cfg->min_iters : 1) : (n < cfg->min_iters ? cfg->min_iters - n : n);
     if (mean_s > 0) {
-        double span = fixed ? FS_BATCH_SPAN_S : left_s;
+        /* Completing min_iters after the budget (a stall, or a hard
+         * --min-iters) is bounded by the span, not by the budget left. */
+        bool completing = n > 0 && n < cfg->min_iters;
+        double span = fixed || (completing && left_s < FS_BATCH_SPAN_S) ? FS_BATCH_SPAN_S : left_s;
         double fit = span / mean_s;
         if (fit < (double)batch) batch = fit < 1 ? 1 : (long)fit;
     }
@@ -194,11 +198,14 @@ long fs_harness_next_batch(const fs_harness_cfg *cfg, long n, double mean_s, dou
 }
 
 bool fs_harness_stop(const fs_harness_cfg *cfg, long n, double elapsed_s, double rel,
-                     bool *converged)
+                     double median_s, bool *converged)
 {
     *converged = n >= cfg->min_iters && elapsed_s >= cfg->min_time && rel <= cfg->precision;
     if (cfg->fixed_iters > 0) return n >= cfg->fixed_iters;
-    return *converged || elapsed_s >= cfg->time_per_size || n >= cfg->max_iters;
+    if (*converged || n >= cfg->max_iters) return true;
+    if (elapsed_s < cfg->time_per_size) return false;
+    if (n >= cfg->min_iters) return true;
+    return !cfg->min_iters_hard && median_s * (double)cfg->min_iters > cfg->time_per_size;
 }
 
 static int validate(fs_harness *h, const fs_bench *b, fs_bench_ctx *c)
@@ -309,7 +316,8 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
             double elapsed = h->clock() - start;
             out->p50_ci95_rel =
                 fs_median_ci95_rel(h->samples, (size_t)n, &out->p50_ci95_lo, &out->p50_ci95_hi);
-            if (!fs_harness_stop(cfg, n, elapsed, out->p50_ci95_rel, &out->converged))
+            double median_s = 1e-6 * gsl_stats_median_from_sorted_data(h->samples, 1, (size_t)n);
+            if (!fs_harness_stop(cfg, n, elapsed, out->p50_ci95_rel, median_s, &out->converged))
                 next = fs_harness_next_batch(cfg, n, sum_us * 1e-6 / (double)n,
                                              cfg->time_per_size - elapsed);
         } else {

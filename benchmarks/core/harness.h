@@ -13,6 +13,10 @@ typedef struct fs_harness_cfg {
     double time_per_size; /* seconds */
     double min_time;      /* seconds of timed iterations before precision may stop */
     long min_iters, max_iters;
+    /* min_iters was asked for (--min-iters): the budget never stops a point
+     * before it.  Else (the default) it does when min_iters at the pace so
+     * far cannot fit in the budget (a slow link). */
+    bool min_iters_hard;
     long fixed_iters; /* > 0: exactly this many */
     long warmup;      /* < 0: default by size */
     bool validate;
@@ -84,20 +88,23 @@ double fs_now_s(void);
 #define FS_BATCH_SPAN_S 1.0
 
 /* Timed iterations in the next batch, decided on rank 0 (pure): n done so
- * far, mean_s the mean iteration time so far (or the warm-up's fastest for the
- * first batch; <= 0 when unknown), left_s the budget left.  The first
+ * far, mean_s the mean iteration time so far (or the warm-up's fastest for
+ * the first batch; <= 0 when unknown), left_s the budget left.  The first
  * batch is min_iters, or as many as fit in the budget (at least one), or
- * one when nothing is known yet; the next completes min_iters, later ones
- * double the sample.  A batch
- * never plans past the budget (adaptive) or FS_BATCH_SPAN_S (--iterations),
- * never past the point's last iteration, and is at least one. */
+ * one when nothing is known yet; the next completes min_iters (within
+ * FS_BATCH_SPAN_S when the budget is spent), later ones double the
+ * sample.  A batch never plans past the budget (adaptive) or
+ * FS_BATCH_SPAN_S (--iterations), never past the point's last iteration,
+ * and is at least one. */
 long fs_harness_next_batch(const fs_harness_cfg *cfg, long n, double mean_s, double left_s);
 
 /* Whether a point stops after n timed iterations (pure): --iterations
- * reached; or the budget is spent or max_iters reached; or, once min_iters
- * and min_time are done, the median's interval (rel) is within precision.
- * *converged tells the last apart. */
+ * reached; or max_iters reached; or, once min_iters and min_time are done,
+ * the median's interval (rel) is within precision (*converged); or the
+ * budget is spent, with min_iters done or (unless min_iters_hard) unable
+ * to fit in the budget at the median pace so far (median_s): a stalled
+ * iteration under load does not end a point, a slow link does. */
 bool fs_harness_stop(const fs_harness_cfg *cfg, long n, double elapsed_s, double rel,
-                     bool *converged);
+                     double median_s, bool *converged);
 
 #endif

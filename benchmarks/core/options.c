@@ -69,10 +69,12 @@ void fs_options_usage(void *outp)
                  "                          (order statistics) is within F x median (default\n"
                  "                          0.01), after --min-iters and --min-time\n"
                  "      --time-per-size S   timed budget per size in seconds (default 1.0); a\n"
-                 "                          point ends when it is spent, whatever --min-iters\n"
+                 "                          point may end before the default 20 iterations\n"
+                 "                          when they cannot fit in it (a slow link)\n"
                  "      --min-time S        time the iterations for at least S seconds before\n"
                  "                          the precision may stop a point (default 0.02)\n"
-                 "      --min-iters N       and at least N iterations (default 20)\n"
+                 "      --min-iters N       and at least N iterations (default 20; given, a\n"
+                 "                          floor the budget does not cut)\n"
                  "      --max-iters N       at most N timed iterations (default 1000000)\n"
                  "  -i, --iterations N      fixed count: exactly N iterations, no adaptivity\n"
                  "      --warmup N          warm-up iterations (default 100 below 64 KiB, else\n"
@@ -327,6 +329,7 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
             break;
         case OPT_MIN:
             rc = parse_long(optarg, "--min-iters", 2, &o->min_iters, why, whylen);
+            o->min_iters_given = true;
             break;
         case OPT_MAX:
             rc = parse_long(optarg, "--max-iters", 2, &o->max_iters, why, whylen);

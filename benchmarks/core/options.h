@@ -28,8 +28,9 @@ typedef struct fs_options {
     double time_per_size; /* seconds of timed iterations per size */
     double min_time;      /* seconds of timed iterations before precision may stop */
     long min_iters, max_iters;
-    long fixed_iters; /* > 0: exactly this many, no adaptivity */
-    long warmup;      /* warm-up iterations (at most 10% of the budget) */
+    bool min_iters_given; /* --min-iters: a floor the budget does not cut */
+    long fixed_iters;     /* > 0: exactly this many, no adaptivity */
+    long warmup;          /* warm-up iterations (at most 10% of the budget) */
     int window;
     bool validate;
     bool emulate_efa;

@@ -10,13 +10,25 @@
 #include "table.h"
 #include "watchdog.h"
 
-int fs_sweep_save(fs_sweep_env *env, bool complete, bool final)
+static int save(fs_sweep_env *env, bool complete, bool final)
 {
     if (!env->doc) return 0;
     env->doc->meta.complete = complete;
     int rc = fs_bench_output_write(&env->json_out, env->doc, final, stderr);
     rc |= fs_bench_output_write(&env->csv_out, env->doc, final, stderr);
     return rc ? -1 : 0;
+}
+
+int fs_sweep_save(fs_sweep_env *env, bool complete, char *errmsg, size_t len)
+{
+    if (len) errmsg[0] = '\0';
+    save(env, complete, false);
+    return 0;
+}
+
+int fs_sweep_save_final(fs_sweep_env *env, bool complete)
+{
+    return save(env, complete, true);
 }
 
 const char *fs_sweep_json_path(const fs_sweep_env *env)
@@ -199,6 +211,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         .time_per_size = o->time_per_size,
         .min_time = o->min_time,
         .min_iters = o->min_iters,
+        .min_iters_hard = o->min_iters_given,
         .max_iters = o->max_iters,
         .fixed_iters = o->fixed_iters,
         .warmup = o->warmup,
@@ -268,7 +281,8 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
             if (env->status) fs_status_point_done(env->status, fs_now_s() - t_point);
             /* Save after every size: a crash later loses nothing measured
              * (a failing write is said once; the end writes a fallback). */
-            fs_sweep_save(env, false, false);
+            char werr[8];
+            fs_sweep_save(env, false, werr, sizeof werr);
             fs_watchdog_unlock();
         }
     }

@@ -29,12 +29,18 @@ typedef struct fs_sweep_env {
 int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const char *algorithm,
                  char *errmsg, size_t len);
 
-/* Rank 0: write the JSON (and CSV) outputs with meta.complete as given.
- * A write that fails is said once on stderr and the results stay in the
- * document; final (the launch's last write, or the watchdog's) sends them
- * to a fallback file instead and names it.  Returns 0 when every asked-for
- * output is on disk somewhere, -1 otherwise. */
-int fs_sweep_save(fs_sweep_env *env, bool complete, bool final);
+/* Rank 0: write the JSON (and CSV) outputs with meta.complete as given,
+ * after a point.  A write that fails is said once on stderr and the
+ * results stay in the document for fs_sweep_save_final: nothing is left
+ * for the caller to report, so this returns 0 (errmsg is kept for
+ * callers written when it could fail). */
+int fs_sweep_save(fs_sweep_env *env, bool complete, char *errmsg, size_t len);
+
+/* Rank 0: the launch's last write (or the watchdog's): an output that
+ * cannot be written sends the results to a fallback file, named on
+ * stderr.  Returns 0 when every asked-for output is on disk somewhere, -1
+ * otherwise. */
+int fs_sweep_save_final(fs_sweep_env *env, bool complete);
 
 /* Where the JSON results are (the fallback when --output failed), or NULL. */
 const char *fs_sweep_json_path(const fs_sweep_env *env);

@@ -309,6 +309,9 @@ static void test_next_batch(void **state)
     assert_int_equal(fs_harness_next_batch(&a, 640, 1e-6, 1.0), 640);
     assert_int_equal(fs_harness_next_batch(&a, 640, 1e-3, 0.1), 100);
     assert_int_equal(fs_harness_next_batch(&a, 1000000 - 5, 1e-9, 1.0), 5); /* max_iters */
+    /* Completing --min-iters once the budget is spent: within the span. */
+    assert_int_equal(fs_harness_next_batch(&a, 1, 0.1, -0.5), 10);
+    assert_int_equal(fs_harness_next_batch(&a, 4, 0.012, -0.2), 16);
     /* --iterations: bounded by FS_BATCH_SPAN_S, not the budget. */
     fs_harness_cfg f = a;
     f.fixed_iters = 5000;
@@ -323,19 +326,27 @@ static void test_stop_rule(void **state)
     fs_harness_cfg a = adaptive(0.01, 1.0);
     a.min_time = 0.02;
     bool conv;
-    assert_false(fs_harness_stop(&a, 19, 0.5, 0.0, &conv)); /* count */
+    assert_false(fs_harness_stop(&a, 19, 0.5, 0.0, 1e-6, &conv)); /* count */
     assert_false(conv);
-    assert_false(fs_harness_stop(&a, 40, 0.01, 0.0, &conv)); /* time */
-    assert_true(fs_harness_stop(&a, 40, 0.03, 0.005, &conv));
+    assert_false(fs_harness_stop(&a, 40, 0.01, 0.0, 1e-6, &conv)); /* time */
+    assert_true(fs_harness_stop(&a, 40, 0.03, 0.005, 1e-6, &conv));
     assert_true(conv);
-    assert_false(fs_harness_stop(&a, 40, 0.5, 0.02, &conv)); /* imprecise */
-    assert_true(fs_harness_stop(&a, 40, 1.0, 0.02, &conv));  /* budget */
+    assert_false(fs_harness_stop(&a, 40, 0.5, 0.02, 1e-6, &conv)); /* imprecise */
+    assert_true(fs_harness_stop(&a, 40, 1.0, 0.02, 1e-6, &conv));  /* budget */
     assert_false(conv);
-    assert_true(fs_harness_stop(&a, 1, 1.5, INFINITY, &conv)); /* budget before the count */
+    /* Budget spent before --min-iters: a slow link (20 x 1.5 s cannot fit
+     * in 1 s) ends the point; a stall (12 ms iterations, 20 fit) does not. */
+    assert_true(fs_harness_stop(&a, 1, 1.5, INFINITY, 1.5, &conv));
+    assert_false(fs_harness_stop(&a, 4, 1.2, INFINITY, 0.012, &conv));
+    /* --min-iters given: a floor. */
+    fs_harness_cfg h = a;
+    h.min_iters_hard = true;
+    assert_false(fs_harness_stop(&h, 1, 1.5, INFINITY, 1.5, &conv));
+    assert_true(fs_harness_stop(&h, 20, 30.0, 0.5, 1.5, &conv));
     fs_harness_cfg f = a;
     f.fixed_iters = 50;
-    assert_false(fs_harness_stop(&f, 40, 9.0, 0.0, &conv));
-    assert_true(fs_harness_stop(&f, 50, 0.0, 1.0, &conv));
+    assert_false(fs_harness_stop(&f, 40, 9.0, 0.0, 1e-6, &conv));
+    assert_true(fs_harness_stop(&f, 50, 0.0, 1.0, 1e-6, &conv));
 }
 
 static void test_runs_to_budget_when_imprecise(void **state)
