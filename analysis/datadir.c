@@ -11,13 +11,34 @@
 #define PATH_MAX 4096
 #endif
 
+/* The install layout, relative to the program's directory (configured:
+ * CMAKE_INSTALL_BINDIR to CMAKE_INSTALL_DATADIR/fabscale). */
+#ifndef FS_DATADIR_FROM_BINDIR
+#define FS_DATADIR_FROM_BINDIR "../share/fabscale"
+#endif
+#ifndef FS_INSTALL_BINDIR_NAME
+#define FS_INSTALL_BINDIR_NAME "bin"
+#endif
+
 /* <dir of exe>/../share/fabscale, lexically ("/opt/x/bin/fabscale" ->
  * "/opt/x/bin/../share/fabscale"). */
 static void installed(const char *exe, char *buf, size_t len)
 {
     const char *slash = strrchr(exe, '/');
     int dl = slash ? (int)(slash - exe) : 1;
-    snprintf(buf, len, "%.*s/../share/fabscale", dl, slash ? exe : ".");
+    snprintf(buf, len, "%.*s/%s", dl, slash ? exe : ".", FS_DATADIR_FROM_BINDIR);
+}
+
+/* Does exe lie in a directory named like the install's bin directory?  The
+ * build tree puts programs in analysis/, benchmarks/, tests/, never there. */
+static int in_bindir(const char *exe)
+{
+    const char *slash = strrchr(exe, '/');
+    if (!slash) return 0;
+    const char *d = slash;
+    while (d > exe && d[-1] != '/') d--;
+    size_t n = strlen(FS_INSTALL_BINDIR_NAME);
+    return (size_t)(slash - d) == n && strncmp(d, FS_INSTALL_BINDIR_NAME, n) == 0;
 }
 
 const char *fs_datadir_for_exe(const char *exe, int share_exists, const char *build_dir,
@@ -25,8 +46,9 @@ const char *fs_datadir_for_exe(const char *exe, int share_exists, const char *bu
                                fs_datadir_from *from)
 {
     size_t bl = build_dir ? strlen(build_dir) : 0;
-    /* inside the build tree: the directory itself followed by '/' */
-    int in_build = bl && strncmp(exe, build_dir, bl) == 0 && exe[bl] == '/';
+    /* inside the build tree (the directory itself followed by '/') and not an
+     * installed layout put there (a prefix inside the build directory) */
+    int in_build = bl && strncmp(exe, build_dir, bl) == 0 && exe[bl] == '/' && !in_bindir(exe);
     if (!share_exists && in_build && source_datadir) {
         snprintf(buf, len, "%s", source_datadir);
         if (from) *from = FS_DATADIR_BUILD_TREE;

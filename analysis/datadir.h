@@ -5,9 +5,10 @@
  *   2. <directory of the running program>/../share/fabscale (read from
  *      /proc/self/exe): the installed layout, relative, wherever it is;
  *   3. the source tree's analysis/data, only when the running program lies
- *      inside the build tree it was compiled in (FS_BUILD_DIR): running
- *      from a build directory.  An installed program never reads the
- *      source tree, even when it still exists.
+ *      inside the build tree it was compiled in (FS_BUILD_DIR) and not in a
+ *      directory named like the install's bin/: running from a build
+ *      directory.  An installed program never reads the source tree, even
+ *      when it still exists, even when the prefix lies inside the build tree.
  * When none applies, the installed location (2) is returned, so the error
  * a missing file gives names where it should have been.
  */

@@ -48,6 +48,12 @@ static void build_tree_only_inside_it(void **state)
                        sizeof b, &from);
     assert_string_equal(b, "/src/build/stage/bin/../share/fabscale");
     assert_int_equal(from, FS_DATADIR_INSTALLED);
+    /* a prefix installed (or moved) inside the build tree, its share missing: still
+     * an installed program, never the source tree */
+    fs_datadir_for_exe("/src/build/moved/bin/fabscale", 0, "/src/build", "/src/analysis/data", b,
+                       sizeof b, &from);
+    assert_string_equal(b, "/src/build/moved/bin/../share/fabscale");
+    assert_int_equal(from, FS_DATADIR_INSTALLED);
     /* no build dir compiled in */
     fs_datadir_for_exe("/src/build/analysis/fabscale", 0, NULL, NULL, b, sizeof b, &from);
     assert_int_equal(from, FS_DATADIR_INSTALLED);
