@@ -48,19 +48,15 @@ static int train_input(const char *model, const fs_catalog *cat, const fs_instan
     return rc;
 }
 
-static void train_row(fs_headline_row *row, const fs_results *r, size_t li, const fs_catalog *cat,
-                      const fs_instance *inst, const hl_lists *L)
+/* Training at each GPU count on net, the file's calibrated network (one
+ * NIC's link, as `fabscale train` takes it; NULL: none, e says why). */
+static void train_row(fs_headline_row *row, const fs_coll_model *net, const fs_err *e,
+                      const fs_catalog *cat, const fs_instance *inst, const hl_lists *L)
 {
-    fs_coll_model nic;
-    char label[700], choice[32];
-    snprintf(choice, sizeof choice, "%zu", li + 1);
-    fs_err e = {0};
-    bool net = fs_train_link_from_results(r, 1, li == FS_NO_LINK ? NULL : choice, &nic, label,
-                                          sizeof label, NULL, 0, &e) == 0;
     for (size_t m = 0; m < L->nmodels; m++) {
         fs_train_in in;
         fs_err me = {0};
-        bool ok = net && train_input(L->models[m], cat, inst, &nic, &in, &me) == 0;
+        bool ok = net && train_input(L->models[m], cat, inst, net, &in, &me) == 0;
         for (size_t g = 0; g < L->ngpus; g++) {
             fs_headline_train *t = &row->train[row->ntrain++];
             t->model = L->models[m];
@@ -69,7 +65,7 @@ static void train_row(fs_headline_row *row, const fs_results *r, size_t li, cons
             t->limit = FS_LIMIT_COMPUTE;
             t->why[0] = '\0';
             if (!net) {
-                snprintf(t->why, sizeof t->why, "no link: %.180s", e.msg);
+                snprintf(t->why, sizeof t->why, "no link: %.180s", e->msg);
                 continue;
             }
             if (!ok) {
@@ -98,10 +94,14 @@ static void train_row(fs_headline_row *row, const fs_results *r, size_t li, cons
     }
 }
 
-/* Network figures of link li of file r (FS_NO_LINK: derived from its collectives). */
-static void network_row(fs_headline_row *row, const fs_results *r, const fs_link_fit *links,
+/* Network figures of link li of file r (FS_NO_LINK: derived from its
+ * collectives).  The model is built and calibrated once, as `fabscale
+ * train` builds it (one rank per node: how the collectives were measured);
+ * busbw puts it in the instance's node shape, and *net receives it for the
+ * training figures.  Returns false (e says why) when there is no model. */
+static bool network_row(fs_headline_row *row, const fs_results *r, const fs_link_fit *links,
                         size_t nl, size_t li, const fs_instance *inst, const hl_lists *L,
-                        int osu_ranks)
+                        int osu_ranks, fs_coll_model *net, fs_err *e)
 {
     row->lat_us = row->lat_bytes = row->peak_GBps = row->n_half_bytes = row->msg_rate_Mps = NAN;
     row->oos_median = NAN;
@@ -131,27 +131,25 @@ static void network_row(fs_headline_row *row, const fs_results *r, const fs_link
                         .nresults = 1,
                         .default_ranks = osu_ranks,
                         .info = &info};
-    row->ranks_per_node = 1;
-    if (inst && inst->accelerators > 1 && inst->intra_GBps > 0) {
-        mo.ranks_per_node = inst->accelerators;
-        mo.nics_per_node = inst->nics;
-        mo.intra_GBps = inst->intra_GBps;
-        mo.intra_alpha_us = inst->intra_alpha_us;
-        row->ranks_per_node = inst->accelerators;
-    }
-    fs_coll_model m;
     size_t lidx, iidx;
-    fs_err e = {0};
     row->nnodes = L->nnodes;
     for (size_t k = 0; k < L->nnodes; k++) {
         row->nodes[k] = L->nodes[k];
         row->busbw[k] = row->busbw_lo[k] = row->busbw_hi[k] = NAN;
         row->algo[k] = FS_ALGO_AUTO;
     }
-    if (fs_model_build(links, nl, &mo, &m, &lidx, &iidx, &e)) {
+    if (fs_model_build(links, nl, &mo, net, &lidx, &iidx, e)) {
         snprintf(row->note + strlen(row->note), sizeof row->note - strlen(row->note),
-                 "%sall-reduce not modelled: %.300s", row->note[0] ? " " : "", e.msg);
-        return;
+                 "%sall-reduce not modelled: %.300s", row->note[0] ? " " : "", e->msg);
+        return false;
+    }
+    fs_coll_model m = *net;
+    row->ranks_per_node = 1;
+    if (inst && inst->accelerators > 1 && inst->intra_GBps > 0) {
+        m.ranks_per_node = row->ranks_per_node = inst->accelerators;
+        m.nics_per_node = inst->nics;
+        m.intra = fs_link_hockney(isfinite(inst->intra_alpha_us) ? inst->intra_alpha_us : 0,
+                                  inst->intra_GBps);
     }
     row->calibrated = info.calibrated;
     if (info.calibrated && info.calib.headline.n) row->oos_median = info.calib.headline.median;
@@ -170,6 +168,7 @@ static void network_row(fs_headline_row *row, const fs_results *r, const fs_link
     if (nw)
         snprintf(row->note + strlen(row->note), sizeof row->note - strlen(row->note), "%s%s",
                  row->note[0] ? " " : "", w[0]);
+    return true;
 }
 
 static int add_row(fs_headline_row **rows, size_t *n, size_t *cap)
@@ -224,7 +223,10 @@ int fs_headline_build(const fs_results *r, size_t nr, const char (*names)[FS_REP
             snprintf(row->name, sizeof row->name, "%s", names[f]);
             snprintf(row->instance, sizeof row->instance, "%s", type ? type : "");
             size_t idx = nl ? li : FS_NO_LINK;
-            network_row(row, &r[f], links, nl, idx, inst, &L, o ? o->osu_ranks : 0);
+            fs_coll_model net;
+            fs_err ne = {0};
+            bool have_net =
+                network_row(row, &r[f], links, nl, idx, inst, &L, o ? o->osu_ranks : 0, &net, &ne);
             char why[300] = "";
             if (!cat)
                 snprintf(why, sizeof why, "training not modelled: %.250s",
@@ -241,7 +243,7 @@ int fs_headline_build(const fs_results *r, size_t nr, const char (*names)[FS_REP
                 size_t l = strlen(row->note);
                 snprintf(row->note + l, sizeof row->note - l, "%s%s", l ? " " : "", why);
             } else {
-                train_row(row, &r[f], idx, cat, inst, &L);
+                train_row(row, have_net ? &net : NULL, &ne, cat, inst, &L);
             }
         }
         fs_links_free(links, nl);

@@ -14,14 +14,8 @@
 #include <unistd.h>
 
 #include "catalog_entries.h"
+#include "datadir.h"
 #include "json_locate.h"
-
-#ifndef FS_DATADIR
-#define FS_DATADIR "/usr/local/share/fabscale"
-#endif
-#ifndef FS_SOURCE_DATADIR
-#define FS_SOURCE_DATADIR FS_DATADIR
-#endif
 
 const char *fs_precision_name(fs_precision p)
 {
@@ -51,12 +45,7 @@ int fs_purchase_parse(const char *s)
 
 static const char *datadir(fs_catalog *c)
 {
-    if (c->datadir[0]) return c->datadir;
-    const char *env = getenv("FABSCALE_DATADIR");
-    char probe[1100];
-    snprintf(probe, sizeof probe, "%s/instances.json", FS_DATADIR);
-    const char *d = env && *env ? env : access(probe, R_OK) == 0 ? FS_DATADIR : FS_SOURCE_DATADIR;
-    snprintf(c->datadir, sizeof c->datadir, "%s", d);
+    if (!c->datadir[0]) fs_datadir(c->datadir, sizeof c->datadir, NULL);
     return c->datadir;
 }
 

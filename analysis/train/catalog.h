@@ -10,8 +10,9 @@
  * an entry with a known name overrides only the fields it gives, a new name
  * must give every required field.  Every entry names its source.
  *
- * The data directory is $FABSCALE_DATADIR when set, else the installed one
- * when it exists, else the source tree's (running from a build directory).
+ * The data directory is fs_datadir()'s (datadir.h): $FABSCALE_DATADIR, else
+ * ../share/fabscale beside the running program, else the source tree's when
+ * running from the build tree.
  */
 #ifndef FS_CATALOG_H
 #define FS_CATALOG_H

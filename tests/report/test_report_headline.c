@@ -19,6 +19,7 @@
 #include "catalog.h"
 #include "report_headline.h"
 #include "results.h"
+#include "train_opts.h"
 
 static fs_results r[2];
 static char names[2][FS_REPORT_NAME_LEN];
@@ -137,6 +138,26 @@ static void training_figures(void **state)
     }
     /* at 4096 GPUs the data-parallel traffic over the network limits it */
     assert_int_equal(rows[1].train[2].limit, FS_LIMIT_DP);
+    /* the same numbers `fabscale train p5/results.json --model llama2-70b` gives */
+    fs_coll_model net;
+    char label[700];
+    assert_int_equal(
+        fs_train_link_from_results(&r[1], 1, NULL, &net, label, sizeof label, NULL, 0, &e), 0);
+    fs_train_opts to;
+    char *argv[] = {"train", "--model", "llama2-70b", NULL};
+    assert_int_equal(fs_train_opts_parse(FS_CMD_TRAIN, 3, argv, &to, &e), 0);
+    fs_train_in in;
+    assert_int_equal(
+        fs_train_input(&to, &cat, fs_catalog_instance(&cat, "p5.48xlarge"), &net, &in, &e), 0);
+    fs_train_opts_free(&to);
+    for (size_t k = 0; k < 3; k++) {
+        fs_step st;
+        assert_int_equal(fs_train_step(&in, (int)gpus[k], &st, &e), 0);
+        assert_float_equal(rows[1].train[k].eff, st.efficiency, 1e-12);
+        assert_float_equal(rows[1].train[k].lo, st.eff_lo, 1e-12);
+        assert_float_equal(rows[1].train[k].hi, st.eff_hi, 1e-12);
+        assert_int_equal(rows[1].train[k].limit, st.limit);
+    }
     free(rows);
 }
 
