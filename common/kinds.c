@@ -36,7 +36,8 @@ fs_kind fs_kind_of_benchmark(const char *b)
         {"write_bw", FS_KIND_BANDWIDTH},   {"msgrate", FS_KIND_MESSAGE_RATE},
         {"allreduce", FS_KIND_COLLECTIVE}, {"reduce_scatter", FS_KIND_COLLECTIVE},
         {"allgather", FS_KIND_COLLECTIVE}, {"alltoall", FS_KIND_COLLECTIVE},
-        {"broadcast", FS_KIND_COLLECTIVE}, {"reduce", FS_KIND_COLLECTIVE},
+        {"alltoallv", FS_KIND_COLLECTIVE}, {"broadcast", FS_KIND_COLLECTIVE},
+        {"reduce", FS_KIND_COLLECTIVE},
     };
     if (!b) return FS_KIND_UNKNOWN;
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)

@@ -54,6 +54,8 @@ static const fs_field meta_rows[] = {
 static const fs_field run_rows[] = {
     {"benchmark", FS_FT_STRING, AT(fs_run, benchmark), 0, 0, FS_FIELD_REQUIRED, "benchmark",
      "latency, bw, bibw, msgrate, write_lat, write_bw, allreduce, reduce_scatter, allgather, "
+     "alltoall, "
+     "alltoallv, pairwise, "
      "or an imported name",
      NULL},
     {"kind", FS_FT_KIND, AT(fs_run, kind), 0, 0, 0, "kind",
