@@ -62,7 +62,7 @@ def main(mpiexec, bench, fabscale, work):
     run([mpiexec, "-n", "2", bench, "-t", "mpi", "-b", ",".join(P2P + COLL), "--force"] + common)
     run([mpiexec, "-n", "2", bench, "-t", "ofi", "-p", "shm", "-b", ",".join(P2P + COLL + RMA),
          "--append"] + common)
-    run([fabscale, "import", orig, "-o", imported])
+    run([fabscale, "import", orig, "-o", imported, "--force"])  # reruns overwrite their own output
     for f in (orig, imported):
         run([sys.executable, os.path.join(HERE, "check_schema.py"), f])
 
