@@ -174,6 +174,7 @@ int fs_cli_words(const char *opt, const char *s, const char *const *allowed, int
 #include <jansson.h>
 
 #include "results.h"
+#include "collective_model.h"
 
 int fs_cli_bad_option(const char *cmd, int c, int optopt_, char **argv, int optind_)
 {
@@ -195,6 +196,24 @@ int fs_cli_load(const char *cmd, char **paths, int n, fs_results **out, fs_err *
         return fs_err_set(err, FS_EXIT_INPUT, "%s: no RESULTS file given (see fabscale %s --help)",
                           cmd, cmd);
     return fs_results_load_all(paths, (size_t)n, out, err);
+}
+
+int fs_cli_osu_ranks(fs_results *r, size_t n, int ranks, size_t *unknown, fs_err *err)
+{
+    size_t left = 0;
+    for (size_t f = 0; f < n; f++)
+        for (size_t i = 0; i < r[f].nruns; i++) {
+            fs_run *run = &r[f].runs[i];
+            if (run->ranks != 0 || fs_coll_parse(run->benchmark) < 0) continue;
+            if (ranks <= 0) {
+                left++;
+                continue;
+            }
+            int rc = fs_osu_set_ranks(run, ranks, err);
+            if (rc) return rc;
+        }
+    if (unknown) *unknown = left;
+    return 0;
 }
 
 int fs_cli_print_json(void *json)

@@ -34,6 +34,12 @@ int fs_cli_bad_option(const char *cmd, int c, int optopt_, char **argv, int opti
 /* Load the RESULTS operands (at least one). */
 struct fs_results;
 int fs_cli_load(const char *cmd, char **paths, int n, struct fs_results **out, fs_err *err);
+/* --osu-ranks P: give P ranks to the collective runs of n loaded files that
+ * do not say how many ranks they had (OSU logs), converting OSU's
+ * per-process sizes to fabscale's (fs_osu_set_ranks).  P <= 0 leaves them
+ * alone; *unknown (may be NULL) counts collective runs still without ranks.
+ * 0 or FS_EXIT_RUNTIME. */
+int fs_cli_osu_ranks(struct fs_results *r, size_t n, int ranks, size_t *unknown, fs_err *err);
 /* Print a jansson value to stdout (consumes it); 1 on failure. */
 int fs_cli_print_json(void *json);
 /* JSON number or null for NAN/inf. */

@@ -169,20 +169,10 @@ int fs_cmd_import(int argc, char **argv)
         return fs_cli_fail(&err);
     }
     size_t unknown_ranks = 0;
-    for (int f = first; f < nf + first; f++)
-        for (size_t i = 0; i < r[f].nruns; i++) {
-            fs_run *run = &r[f].runs[i];
-            if (run->ranks == 0 && fs_coll_parse(run->benchmark) >= 0) {
-                if (osu_ranks > 0) {
-                    if (fs_osu_set_ranks(run, (int)osu_ranks, &err)) {
-                        fs_results_free_all(r, (size_t)(nf + first));
-                        return fs_cli_fail(&err);
-                    }
-                } else {
-                    unknown_ranks++;
-                }
-            }
-        }
+    if (fs_cli_osu_ranks(r + first, (size_t)nf, (int)osu_ranks, &unknown_ranks, &err)) {
+        fs_results_free_all(r, (size_t)(nf + first));
+        return fs_cli_fail(&err);
+    }
     char *text = fs_results_to_json(r, (size_t)(nf + first));
     int rc = text ? write_atomic(output, text, &err)
                   : fs_err_set(&err, FS_EXIT_RUNTIME, "out of memory");

@@ -593,6 +593,8 @@ int fs_cmd_predict(int argc, char **argv)
     bool synthetic = o.mo.link && strchr(o.mo.link, ':');
     if (rc == 0 && (nf > 0 || !synthetic)) {
         rc = fs_cli_load("predict", argv + optind, nf, &r, &err);
+        /* OSU's collective sizes are per process until the ranks are known. */
+        if (rc == 0) rc = fs_cli_osu_ranks(r, (size_t)nf, (int)o.osu_ranks, NULL, &err);
         /* Measured collectives alone are still worth checking with --link A:B,
          * and without it they give a link of their own (fs_model_build). */
         if (rc == 0 &&

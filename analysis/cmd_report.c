@@ -158,6 +158,11 @@ int fs_cmd_report(int argc, char **argv)
     int nf = argc - optind;
     fs_results *r;
     if (fs_cli_load("report", argv + optind, nf, &r, &err)) goto bad;
+    /* OSU's collective sizes are per process until the ranks are known. */
+    if (fs_cli_osu_ranks(r, (size_t)nf, ro.osu_ranks, NULL, &err)) {
+        fs_results_free_all(r, (size_t)nf);
+        goto bad;
+    }
     fs_report_out ro_out;
     rc = fs_report_write(&ro, r, (size_t)nf, &ro_out, &err);
     fs_results_free_all(r, (size_t)nf);

@@ -285,7 +285,8 @@ static void record_round(pw *p, pw_phase ph, const fs_pair *pairs, int k)
         remember(p, (fs_pair){rec->src, rec->dst}, rec->m[2 * ns - 1].st.p50, rec->m[0].st.p50, ph);
     }
     fflush(stdout);
-    fs_sweep_save(p->env, false, false); /* says a failed write itself */
+    char werr[512]; /* unused: a failed write is said by fs_sweep_save itself */
+    fs_sweep_save(p->env, false, werr, sizeof werr);
     fs_watchdog_unlock();
 }
 
