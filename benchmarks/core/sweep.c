@@ -275,7 +275,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
                 if (run) json_array_append_new(run->notes, json_string(note));
             }
             if (o->format == FS_TABLE_OSU)
-                fs_bench_table_osu_row(stdout, b, &p);
+                fs_bench_table_osu_row(stdout, b, &c, &p);
             else
                 fs_bench_table_row(stdout, b, &p);
             if (env->status) fs_status_point_done(env->status, fs_now_s() - t_point);

@@ -129,13 +129,18 @@ void fs_bench_table_osu_header(FILE *out, const fs_bench *b, const fs_bench_ctx 
     fflush(out);
 }
 
-void fs_bench_table_osu_row(FILE *out, const fs_bench *b, const fs_bench_point *p)
+void fs_bench_table_osu_row(FILE *out, const fs_bench *b, const fs_bench_ctx *c,
+                            const fs_bench_point *p)
 {
     const fs_stats *s = &p->time_us;
     /* OSU divides what moved by the total time: the mean iteration.  The
      * point's rates are from the median; rescale them. */
     double to_mean = s->p50 / s->mean;
-    fprintf(out, "%-*zu", 10, p->bytes);
+    /* osu_allgather's Size is what each process contributes; fabscale's
+     * bytes are the gathered vector, so OSU-format readers see OSU's sizes. */
+    size_t size = p->bytes;
+    if (strcmp(b->name, "allgather") == 0 && c->nranks > 0) size /= (size_t)c->nranks;
+    fprintf(out, "%-*zu", 10, size);
     switch (kind_of(b)) {
     case TABLE_LATENCY:
     case TABLE_COLLECTIVE:

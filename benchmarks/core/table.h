@@ -24,7 +24,9 @@ void fs_bench_table_row(FILE *out, const fs_bench *b, const fs_bench_point *p);
 void fs_bench_table_osu_header(FILE *out, const fs_bench *b, const fs_bench_ctx *c);
 /* One row as OSU prints it: the average (the mean iteration time), not the
  * median: latency in us, bandwidth in MB/s (10^6 bytes/s) from the mean
- * iteration, osu_mbw_mr's MB/s and messages/s. */
-void fs_bench_table_osu_row(FILE *out, const fs_bench *b, const fs_bench_point *p);
+ * iteration, osu_mbw_mr's MB/s and messages/s.  Sizes are OSU's: for
+ * allgather each process's contribution (fabscale's bytes / c->nranks). */
+void fs_bench_table_osu_row(FILE *out, const fs_bench *b, const fs_bench_ctx *c,
+                            const fs_bench_point *p);
 
 #endif

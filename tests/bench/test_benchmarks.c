@@ -112,7 +112,7 @@ static void osu_table(const char *name, fs_metric m, fs_bench_participation part
                       size_t len)
 {
     fs_bench b = {.name = name, .metric = m, .participation = part, .time_scale = 1.0};
-    fs_bench_ctx c = {.pairs = 1, .window = 64, .dtype = FS_COLL_FLOAT32};
+    fs_bench_ctx c = {.pairs = 1, .window = 64, .dtype = FS_COLL_FLOAT32, .nranks = 4};
     fs_bench_point p = {
         .bytes = 4096,
         .iterations = 77,
@@ -123,7 +123,7 @@ static void osu_table(const char *name, fs_metric m, fs_bench_participation part
     FILE *f = fmemopen(out, len, "w");
     assert_non_null(f);
     fs_bench_table_osu_header(f, &b, &c);
-    fs_bench_table_osu_row(f, &b, &p);
+    fs_bench_table_osu_row(f, &b, &c, &p);
     fclose(f);
 }
 
@@ -149,6 +149,11 @@ static void test_table_osu(void **state)
     assert_string_equal(out, "\n# OSU MPI Allreduce Latency Test v7.4\n# Datatype: MPI_FLOAT.\n"
                              "# Size       Avg Latency(us)\n"
                              "4096                   12.50\n");
+    /* osu_allgather's Size is each process's block: 4096 gathered over 4. */
+    osu_table("allgather", FS_METRIC_COLLECTIVE, FS_BENCH_COLLECTIVE, out, sizeof out);
+    assert_string_equal(out, "\n# OSU MPI Allgather Latency Test v7.4\n# Datatype: MPI_FLOAT.\n"
+                             "# Size       Avg Latency(us)\n"
+                             "1024                   12.50\n");
 }
 
 /* ------------------------------------------------------------------ */
