@@ -21,8 +21,10 @@ EC=$1
 BENCH=$2
 FABSCALE=$3
 OUT=$4
-NAME=${FSC_TEST_NAME:-diff}
-SUBNET=${FSC_TEST_SUBNET:-10.77.0.0/24}
+# A name and subnet of its own per build tree (like the other cluster
+# tests), so two builds testing at once never share a cluster.
+NAME=${FSC_TEST_NAME:-d$(printf '%s' "$OUT" | md5sum | cut -c1-5)}
+SUBNET=${FSC_TEST_SUBNET:-}
 RATE_A=${FS_DIFF_RATE:-40}
 RATE_B=$((RATE_A / 2))
 export FSC_STATE_ROOT=${FSC_STATE_ROOT:-/run/fabscale-cluster}
@@ -51,7 +53,7 @@ ec down >/dev/null 2>&1
 
 up() { # RATE_MBIT
     ec down >/dev/null 2>&1
-    ec up --hosts 2 --rate "${1}mbit" --subnet "$SUBNET" >/dev/null 2>"$OUT/up.err" || {
+    ec up --hosts 2 --rate "${1}mbit" ${SUBNET:+--subnet "$SUBNET"} >/dev/null 2>"$OUT/up.err" || {
         cat "$OUT/up.err"
         check 1 "emulate-cluster up at ${1}mbit"
         exit 1
