@@ -30,7 +30,7 @@ mkdir -p "$OUT"
 rm -f "$OUT"/*.json "$OUT"/*.err
 trap 'ec down >/dev/null 2>&1' EXIT
 ec down >/dev/null 2>&1
-ec up --hosts 3 --rate 20mbit --subnet "${FSC_TEST_SUBNET:-10.71.0.0/24}" >/dev/null 2>"$OUT/up.err" || {
+ec up --hosts 3 --rate 20mbit ${FSC_TEST_SUBNET:+--subnet "$FSC_TEST_SUBNET"} >/dev/null 2>"$OUT/up.err" || {
     cat "$OUT/up.err"
     fail "up --hosts 3"
     exit 1
