@@ -3,7 +3,7 @@
 #
 #   throttle-test.sh EMULATE_CLUSTER FABSCALE_BENCH FABSCALE OUTDIR
 #
-# Two emulated hosts (scripts/emulate-cluster, cluster "diff", subnet
+# Two emulated hosts (scripts/emulate-cluster, a cluster of its own in
 # a free subnet) joined by a link shaped to RATE_A, then to half of it.
 # fabscale-bench measures bw over libfabric "tcp;ofi_rxm" at sizes where
 # the link, not the CPU, sets the time (64-256 KiB, windows of 2):
