@@ -296,12 +296,15 @@ static void link_of_group(const grp *g, size_t ng, size_t i, fs_link_fit *l)
     }
     if (n < 2) return;
     unsigned kd = g[i].kinds;
-    snprintf(l->assumed, sizeof l->assumed,
-             "%s record no hosts; each measures what the others do not (%s%s%s%s%s), so they "
-             "are taken as one %s/%s link",
-             names, kd & K_LAT ? "latency" : "", kd & K_LAT && kd & K_BW ? ", " : "",
-             kd & K_BW ? "bandwidth" : "", kd & K_MR && kd & (K_LAT | K_BW) ? ", " : "",
-             kd & K_MR ? "message rate" : "", l->transport, l->provider);
+    int w =
+        snprintf(l->assumed, sizeof l->assumed,
+                 "%s record no hosts; each measures what the others do not (%s%s%s%s%s), so they "
+                 "are taken as one %s/%s link",
+                 names, kd & K_LAT ? "latency" : "", kd & K_LAT && kd & K_BW ? ", " : "",
+                 kd & K_BW ? "bandwidth" : "", kd & K_MR && kd & (K_LAT | K_BW) ? ", " : "",
+                 kd & K_MR ? "message rate" : "", l->transport, l->provider);
+    /* Many long file names: cut, and say so, rather than end mid-word unseen. */
+    if (w >= (int)sizeof l->assumed) memcpy(l->assumed + sizeof l->assumed - 4, "...", 4);
 }
 
 int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o, fs_link_fit **out,
