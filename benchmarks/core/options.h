@@ -34,7 +34,7 @@ typedef struct fs_options {
     int window;
     bool validate;
     bool emulate_efa;
-    bool quick; /* pairwise: ring + log2 N rounds, then confirm suspects */
+    bool quick;       /* pairwise: ring + log2 N rounds, then confirm suspects */
     double timeout;   /* watchdog seconds, 0 = off */
     const char *bind; /* core | none */
     /* Output. */
