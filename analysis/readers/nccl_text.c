@@ -294,12 +294,7 @@ int fs_read_nccl_text(const fs_src *s, fs_results *out, fs_err *err)
     fs_lines l;
     const char *ln;
     size_t n;
-    fs_lines_init(&l, s->text, s->len);
-    while (fs_lines_next(&l, &ln, &n)) {
-        while (n && isspace((unsigned char)*ln)) ln++, n--;
-        if (n) t.last_line = l.lineno;
-    }
-    t.ends_cut = t.last_line > 0 && s->text[s->len - 1] != '\n';
+    t.last_line = fs_text_last_line(s->text, s->len, &t.ends_cut);
     fs_lines_init(&l, s->text, s->len);
     while (fs_lines_next(&l, &ln, &n)) {
         char buf[2048], *tok[FS_MAX_TOKENS];

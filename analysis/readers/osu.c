@@ -647,16 +647,10 @@ int fs_read_osu(const fs_src *s, fs_results *out, fs_err *err)
     o.s = s;
     o.out = out;
     o.err = err;
-    o.ends_cut = s->len > 0 && s->text[s->len - 1] != '\n';
+    o.last_line = fs_text_last_line(s->text, s->len, &o.ends_cut);
     fs_lines l;
     const char *ln;
     size_t n;
-    fs_lines_init(&l, s->text, s->len);
-    while (fs_lines_next(&l, &ln, &n)) {
-        while (n && isspace((unsigned char)*ln)) ln++, n--;
-        if (n) o.last_line = l.lineno;
-    }
-    if (o.last_line == 0 || !o.ends_cut) o.ends_cut = false;
     fs_lines_init(&l, s->text, s->len);
     while (fs_lines_next(&l, &ln, &n)) {
         char buf[1024], *tok[FS_MAX_TOKENS];

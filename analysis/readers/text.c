@@ -71,3 +71,18 @@ int fs_text_size(const char *tok, double *v)
     *v = (double)bytes;
     return 1;
 }
+
+int fs_text_last_line(const char *text, size_t len, bool *ends_cut)
+{
+    fs_lines l;
+    const char *ln;
+    size_t n;
+    int last = 0;
+    fs_lines_init(&l, text, len);
+    while (fs_lines_next(&l, &ln, &n)) {
+        while (n && isspace((unsigned char)*ln)) ln++, n--;
+        if (n) last = l.lineno;
+    }
+    *ends_cut = last > 0 && text[len - 1] != '\n';
+    return last;
+}

@@ -5,6 +5,7 @@
 #ifndef FS_TEXT_H
 #define FS_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "json_locate.h" /* fs_line_of, fs_excerpt */
@@ -17,6 +18,11 @@ typedef struct fs_lines {
 void fs_lines_init(fs_lines *l, const char *text, size_t len);
 /* Next line without its end-of-line (\n, \r\n); 0 at the end. */
 int fs_lines_next(fs_lines *l, const char **s, size_t *len);
+
+/* The number of the last line that is not blank (0: none), and in
+ * *ends_cut whether the text stops on it without a line break (a log cut
+ * short mid-row). */
+int fs_text_last_line(const char *text, size_t len, bool *ends_cut);
 
 #define FS_MAX_TOKENS 64
 /* Whitespace tokens of a line, copied into buf; returns the count (at most
