@@ -19,6 +19,8 @@ import re
 import subprocess
 import sys
 
+import integration  # the --help parsing the reductions' test uses (same folder)
+
 SIZES = [2, 1001, 4096, 65536, 1048576]
 ITERS = 5
 SCHEMA_CHECK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common",
@@ -39,25 +41,8 @@ def close(a, b, rel=1e-6):
 
 
 def algorithms(exe):
-    """Per benchmark, the registered algorithms that have it, then auto, as
-    fabscale-bench --help lists them ("NAME  summary[; not OP, OP]")."""
-    text = subprocess.run([exe, "--help"], stdout=subprocess.PIPE, text=True,
-                          check=True).stdout
-    block = text.split("--algorithm LIST", 1)[1].split("--dtype", 1)[0]
-    algs = {b: [] for b in BENCHES}
-    for line in block.splitlines():
-        if not line.startswith(" " * 28) or line[28] == " ":
-            continue
-        name = line.split()[0]
-        if name in ("native", "auto"):
-            continue
-        lacks = line.rsplit("; not ", 1)[1].split(", ") if "; not " in line else []
-        for b in BENCHES:
-            if b not in lacks:
-                algs[b].append(name)
-    if not all(algs.values()):
-        fail("no algorithms found in --help: %r" % algs)
-    return {b: a + ["auto"] for b, a in algs.items()}
+    """Per benchmark, the registered algorithms that have it, then auto."""
+    return integration.algorithms(exe, BENCHES)
 
 
 def zipf_bytes(n, per_rank, s=1.2, experts=60, topk=2, capacity=1.5):

@@ -27,13 +27,13 @@ ESIZE = {"float32": 4, "float64": 8, "bfloat16": 2}
 BENCHES = ["allreduce", "reduce_scatter", "allgather"]
 
 
-def algorithms(exe):
-    """Per collective, the registered algorithms that have it, then auto, as
+def algorithms(exe, benches=BENCHES):
+    """Per collective in benches, the registered algorithms that have it, then auto, as
     fabscale-bench --help lists them ("NAME  summary[; not OP, OP]")."""
     text = subprocess.run([exe, "--help"], stdout=subprocess.PIPE, text=True,
                           check=True).stdout
     block = text.split("--algorithm LIST", 1)[1].split("--dtype", 1)[0]
-    algs = {b: [] for b in BENCHES}
+    algs = {b: [] for b in benches}
     for line in block.splitlines():
         if not line.startswith(" " * 28) or line[28] == " ":
             continue
@@ -41,7 +41,7 @@ def algorithms(exe):
         if name in ("native", "auto"):
             continue
         lacks = line.rsplit("; not ", 1)[1].split(", ") if "; not " in line else []
-        for b in BENCHES:
+        for b in benches:
             if b not in lacks:
                 algs[b].append(name)
     if not all(algs.values()):
