@@ -17,10 +17,20 @@ typedef enum fs_bound_by { FS_BOUND_NOBODY, FS_BOUND_LAUNCHER, FS_BOUND_FABSCALE
 /* The decision, pure: with --bind core (want_core), bind only a rank the
  * launcher left unbound, i.e. whose mask (cpus, an hwloc list such as
  * "0-3") covers every CPU it is allowed (allowed: the topology's allowed
- * set, what cgroups and taskset leave).  A wider launcher binding (a NUMA
- * node, a socket: NIC-local placement) is kept as it is.  Returns who
- * places the rank; *bind is set when fabscale-bench must bind it. */
-fs_bound_by fs_bind_decide(bool want_core, const char *cpus, const char *allowed, bool *bind);
+ * set, what cgroups and taskset leave), and was not told to leave unbound
+ * (launcher_none: mpirun --bind-to none, srun --cpu-bind=none; see
+ * fs_launcher_says_unbound).  A wider launcher binding (a NUMA node, a
+ * socket: NIC-local placement) is kept as it is.  Returns who places the
+ * rank; *bind is set when fabscale-bench must bind it. */
+fs_bound_by fs_bind_decide(bool want_core, bool launcher_none, const char *cpus,
+                           const char *allowed, bool *bind);
+
+/* Whether the launcher was explicitly asked not to bind, from what it
+ * exports to each rank: Open MPI's OMPI_MCA_hwloc_base_binding_policy
+ * (ompi_policy, "none" after --bind-to none) and Slurm's
+ * SLURM_CPU_BIND_TYPE (slurm_type, "none" after --cpu-bind=none); NULL when
+ * unset.  Pure. */
+bool fs_launcher_says_unbound(const char *ompi_policy, const char *slurm_type);
 
 /* Who placed this rank, as the results record it ("launcher",
  * "fabscale-bench", "none"). */

@@ -66,22 +66,35 @@ static void test_bind_decision(void **state)
     (void)state;
     bool bind = true;
     /* Unbound: the mask is every allowed CPU (or more). */
-    assert_int_equal(fs_bind_decide(true, "0-15", "0-15", &bind), FS_BOUND_FABSCALE);
+    assert_int_equal(fs_bind_decide(true, false, "0-15", "0-15", &bind), FS_BOUND_FABSCALE);
     assert_true(bind);
-    assert_int_equal(fs_bind_decide(true, "0-31", "0-15", &bind), FS_BOUND_FABSCALE);
+    assert_int_equal(fs_bind_decide(true, false, "0-31", "0-15", &bind), FS_BOUND_FABSCALE);
     assert_true(bind);
     /* A cgroup that allows 4-7 only, and no launcher binding inside it. */
-    assert_int_equal(fs_bind_decide(true, "4-7", "4-7", &bind), FS_BOUND_FABSCALE);
+    assert_int_equal(fs_bind_decide(true, false, "4-7", "4-7", &bind), FS_BOUND_FABSCALE);
     /* mpirun --bind-to core, --bind-to numa / srun --cpu-bind=sockets. */
-    assert_int_equal(fs_bind_decide(true, "3", "0-15", &bind), FS_BOUND_LAUNCHER);
+    assert_int_equal(fs_bind_decide(true, false, "3", "0-15", &bind), FS_BOUND_LAUNCHER);
     assert_false(bind);
-    assert_int_equal(fs_bind_decide(true, "0-7", "0-15", &bind), FS_BOUND_LAUNCHER);
+    assert_int_equal(fs_bind_decide(true, false, "0-7", "0-15", &bind), FS_BOUND_LAUNCHER);
     assert_false(bind);
-    assert_int_equal(fs_bind_decide(true, "0,2,4,6", "0-7", &bind), FS_BOUND_LAUNCHER);
+    assert_int_equal(fs_bind_decide(true, false, "0,2,4,6", "0-7", &bind), FS_BOUND_LAUNCHER);
     /* --bind none: nothing is bound by us; who placed it is still said. */
-    assert_int_equal(fs_bind_decide(false, "0-15", "0-15", &bind), FS_BOUND_NOBODY);
+    assert_int_equal(fs_bind_decide(false, false, "0-15", "0-15", &bind), FS_BOUND_NOBODY);
     assert_false(bind);
-    assert_int_equal(fs_bind_decide(false, "0-7", "0-15", &bind), FS_BOUND_LAUNCHER);
+    assert_int_equal(fs_bind_decide(false, false, "0-7", "0-15", &bind), FS_BOUND_LAUNCHER);
+    /* mpirun --bind-to none / srun --cpu-bind=none on an unbound rank: the
+     * user's explicit placement is kept; a real binding still wins. */
+    assert_int_equal(fs_bind_decide(true, true, "0-15", "0-15", &bind), FS_BOUND_NOBODY);
+    assert_false(bind);
+    assert_int_equal(fs_bind_decide(true, true, "3", "0-15", &bind), FS_BOUND_LAUNCHER);
+    assert_false(bind);
+    assert_true(fs_launcher_says_unbound("none", NULL));
+    assert_false(fs_launcher_says_unbound("core", NULL));
+    assert_false(fs_launcher_says_unbound(NULL, NULL));
+    assert_true(fs_launcher_says_unbound(NULL, "none"));
+    assert_true(fs_launcher_says_unbound(NULL, "quiet,none"));
+    assert_false(fs_launcher_says_unbound(NULL, "nonexistent"));
+    assert_false(fs_launcher_says_unbound(NULL, "map_cpu"));
     assert_string_equal(fs_bound_by_name(FS_BOUND_LAUNCHER), "launcher");
     assert_string_equal(fs_bound_by_name(FS_BOUND_FABSCALE), "fabscale-bench");
     assert_string_equal(fs_bound_by_name(FS_BOUND_NOBODY), "none");
