@@ -134,6 +134,7 @@ int main(int argc, char **argv)
             "fixed_iterations", (json_int_t)opt.fixed_iters, "warmup_iterations",
             (json_int_t)opt.warmup, "window", opt.window, "timeout_s", opt.timeout);
         json_object_set_new(settings, "bind", json_string(opt.bind));
+        if (opt.nics) json_object_set_new(settings, "nics", json_string(opt.nics));
         fs_metadata_add_env_knobs(settings);
         json_object_set_new(meta, "settings", settings);
         if (appended) {
@@ -195,6 +196,7 @@ int main(int argc, char **argv)
                 .provider = ofi && opt.nproviders ? opt.providers[p] : NULL,
                 .fabric = opt.fabric,
                 .domain = opt.domain,
+                .nics = opt.nics,
                 .need_rma = any_needs_rma(&opt),
                 .emulate_efa = opt.emulate_efa,
                 .max_bytes = opt.sizes.v[opt.sizes.n - 1],

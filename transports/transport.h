@@ -60,10 +60,14 @@ typedef struct fs_transport_opts {
     const char *provider; /* libfabric provider name (ofi), NULL = first RDM */
     const char *fabric;   /* libfabric fabric name, NULL = any */
     const char *domain;   /* libfabric domain name, NULL = any */
-    bool need_rma;        /* fail with FS_EINPUT if RMA write is unavailable */
-    bool emulate_efa;     /* force EFA's strict paths on local providers */
-    size_t max_bytes;     /* largest message the run will post */
-    double timeout_s;     /* progress watchdog for waits; 0 = none */
+    /* One endpoint ("rail") per NIC: "all" (every domain of the provider and
+     * fabric, one per device or interface) or comma-separated domain names;
+     * NULL = one endpoint on the first domain. */
+    const char *nics;
+    bool need_rma;    /* fail with FS_EINPUT if RMA write is unavailable */
+    bool emulate_efa; /* force EFA's strict paths on local providers */
+    size_t max_bytes; /* largest message the run will post */
+    double timeout_s; /* progress watchdog for waits; 0 = none */
 } fs_transport_opts;
 
 /* What the transport negotiated; benchmarks read these, metadata records them. */

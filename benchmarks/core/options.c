@@ -32,6 +32,9 @@ void fs_options_usage(void *outp)
             "                          (default: the first RDM provider fi_getinfo returns)\n"
             "      --fabric NAME       libfabric fabric (e.g. efa or efa-direct)\n"
             "      --domain NAME       libfabric domain (e.g. rdmap0s31-rdm)\n"
+            "      --nics all|LIST     libfabric: one endpoint per NIC (\"rail\"), traffic\n"
+            "                          spread over them; LIST: domain names (tcp: the\n"
+            "                          interface, efa: the device, e.g. rdmap16s27-rdm)\n"
             "  -b, --bench LIST        benchmarks (default latency,bw,bibw,msgrate):\n");
     for (int i = 0; fs_benches[i]; i++)
         fprintf(out, "                            %-15s %s\n", fs_benches[i]->name,
@@ -188,6 +191,7 @@ static int parse_dtype(const char *s, fs_dtype *out)
 enum {
     OPT_FABRIC = 256,
     OPT_DOMAIN,
+    OPT_NICS,
     OPT_DTYPE,
     OPT_SKEW,
     OPT_HALF,
@@ -218,6 +222,7 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
         {"provider", required_argument, 0, 'p'},
         {"fabric", required_argument, 0, OPT_FABRIC},
         {"domain", required_argument, 0, OPT_DOMAIN},
+        {"nics", required_argument, 0, OPT_NICS},
         {"bench", required_argument, 0, 'b'},
         {"algorithm", required_argument, 0, 'a'},
         {"dtype", required_argument, 0, OPT_DTYPE},
@@ -288,6 +293,13 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
             break;
         case OPT_DOMAIN:
             o->domain = optarg;
+            break;
+        case OPT_NICS:
+            if (!optarg[0]) {
+                snprintf(why, whylen, "--nics: empty list (all, or domain names)");
+                rc = -1;
+            }
+            o->nics = optarg;
             break;
         case 'b':
             bench_list = optarg;
@@ -450,6 +462,16 @@ int fs_options_parse(int argc, char **argv, fs_options *o, char *why, size_t why
     if (o->min_iters > o->max_iters) {
         snprintf(why, whylen, "--min-iters %ld is larger than --max-iters %ld", o->min_iters,
                  o->max_iters);
+        return FS_OPT_BAD;
+    }
+    if (o->nics && o->domain) {
+        snprintf(why, whylen, "--nics and --domain both choose domains; give one of them");
+        return FS_OPT_BAD;
+    }
+    bool ofi = false;
+    for (int i = 0; i < o->ntransports; i++) ofi |= strcmp(o->transports[i], "ofi") == 0;
+    if (o->nics && !ofi) {
+        snprintf(why, whylen, "--nics applies to the libfabric transport: add -t ofi");
         return FS_OPT_BAD;
     }
     if (o->force && o->append) {

@@ -20,6 +20,7 @@ typedef struct fs_options {
     const char *algorithms[FS_MAX_LIST];
     int nalgorithms;
     const char *fabric, *domain;
+    const char *nics; /* --nics all|LIST (ofi): one endpoint per NIC; NULL = one endpoint */
     fs_sizes sizes;
     fs_dtype dtype;
     const char *skew; /* alltoallv's --skew SPEC (common/skew.h), NULL = uniform */
