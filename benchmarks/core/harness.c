@@ -280,6 +280,7 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
     while (batch > 0) {
         if (fs_rte_barrier(h->rte)) return rte_failed(h, c);
         double epoch = h->clock(), prev = epoch, ref = epoch;
+        if (h->probe && active) h->probe(h->probe_arg, -1);
         for (long i = 0; i < batch; i++) {
             double entry = prev;
             if (delay_us) { /* fault injection (tests only) */
@@ -296,6 +297,7 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
             h->arrive[i] = collective ? entry - ref : t - prev;
             if (i == 0) ref = t; /* see the top of the file */
             prev = t;
+            if (h->probe && active) h->probe(h->probe_arg, i);
         }
         for (long i = 0; i < batch; i++)
             contrib[i] = (fs_rte_loc){timer ? h->arrive[i] : -1.0, h->rank};

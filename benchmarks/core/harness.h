@@ -53,6 +53,12 @@ typedef struct fs_harness {
     /* Set when the last point failed on this rank alone, inside an
      * iteration: peers may be blocked on it, so the job must be aborted. */
     bool failed_alone;
+    /* Test seam (NULL in fabscale-bench): called by every active rank just
+     * before its batch's timed loop (i = -1) and after each timed iteration
+     * i, with nothing else in between, so a test can read what reached the
+     * rank while it was timing (tests/scale/unexpected.c). */
+    void (*probe)(void *arg, long i);
+    void *probe_arg;
 } fs_harness;
 
 /* Collective over rte.  capacity: the most timed iterations a point may

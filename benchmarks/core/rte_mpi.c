@@ -1,6 +1,8 @@
 /* rte_mpi.c - the runtime seam over MPI.  The only file of the measurement
  * core that calls MPI; the MPI transport (transports/mpi) has its own
  * communicator for the data path. */
+#include <mpi.h>
+
 #include "rte_mpi.h"
 
 #include "watchdog.h"
@@ -12,8 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-
-#include <mpi.h>
 
 _Static_assert(offsetof(fs_rte_loc, rank) == sizeof(double),
                "fs_rte_loc must have MPI_DOUBLE_INT's layout");
@@ -175,6 +175,11 @@ fs_rte *fs_rte_mpi_init(int *argc, char ***argv)
     MPI_Get_library_version(m->version, &len);
     m->version[strcspn(m->version, "\n")] = '\0';
     return &m->rte;
+}
+
+MPI_Comm fs_rte_mpi_comm(fs_rte *rte)
+{
+    return comm_of(rte);
 }
 
 void fs_rte_mpi_fini(fs_rte *rte)

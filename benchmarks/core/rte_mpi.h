@@ -13,4 +13,10 @@ fs_rte *fs_rte_mpi_init(int *argc, char ***argv);
 /* Free the runtime; finalise MPI if fs_rte_mpi_init initialised it. */
 void fs_rte_mpi_fini(fs_rte *rte);
 
+#ifdef MPI_VERSION
+/* The runtime's own communicator (what its collectives travel on), for a
+ * test that watches it; include <mpi.h> first. */
+MPI_Comm fs_rte_mpi_comm(fs_rte *rte);
+#endif
+
 #endif
