@@ -58,6 +58,14 @@ typedef struct fs_rte_ops {
     /* Rank r's len bytes of mine land at all + r * len (on root, or on
      * every rank for FS_RTE_ALL); all holds size * len bytes. */
     int (*gather)(fs_rte *rte, const void *mine, void *all, size_t len, int root);
+    /* Variable sizes (MPI_Gatherv): rank r's lens[r] bytes of mine land at
+     * all + displs[r].  Every rank passes its own length as len; lens and
+     * displs (size entries) are read only where data lands (root, or every
+     * rank for FS_RTE_ALL) and may be NULL elsewhere.  May be NULL in a
+     * runtime: fs_rte_gatherv then falls back to fixed slots of the
+     * longest length over gather. */
+    int (*gatherv)(fs_rte *rte, const void *mine, size_t len, void *all, const size_t *lens,
+                   const size_t *displs, int root);
     /* Elementwise op over the ranks' n doubles of in, into out. */
     int (*reduce)(fs_rte *rte, const double *in, double *out, size_t n, fs_rte_op op, int root);
     /* Elementwise maximum with the rank it came from; on a tie the lowest
@@ -148,6 +156,11 @@ static inline int fs_rte_gather(fs_rte *rte, const void *mine, void *all, size_t
 {
     return rte->ops->gather(rte, mine, all, len, root);
 }
+
+/* Variable-size gather (see fs_rte_ops.gatherv): the runtime's own, or
+ * fixed slots of the longest length (common/fs_rte.c). */
+int fs_rte_gatherv(fs_rte *rte, const void *mine, size_t len, void *all, const size_t *lens,
+                   const size_t *displs, int root);
 
 static inline int fs_rte_reduce(fs_rte *rte, const double *in, double *out, size_t n, fs_rte_op op,
                                 int root)

@@ -3,6 +3,7 @@
 #include "collective.h"
 
 #include "skew.h"
+#include "watchdog.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -262,6 +263,10 @@ const char *fs_collbench_algorithm_at(const fs_bench_ctx *c)
     return fs_coll_alg_name(fs_coll_choice(&s->coll, s->op, s->alg, s->count, s->dt));
 }
 
+/* Elements checked between heartbeats: validating 64 MiB takes seconds on
+ * a loaded core, and the watchdog must see it progress (~1 ms apart). */
+#define CHECK_BEAT (1u << 16)
+
 /* All-to-all(v): the block from each rank, element by element; a wrong
  * one is named by the rank pair and its offset. */
 static int check_a2a(fs_bench_ctx *c, coll_state *s, const char *asked, const char *ran)
@@ -272,6 +277,7 @@ static int check_a2a(fs_bench_ctx *c, coll_state *s, const char *asked, const ch
     for (int src = 0; src < p; src++) {
         size_t n = v ? s->lay[2 * p + src] : blk, at = v ? s->lay[3 * p + src] : (size_t)src * blk;
         for (size_t j = 0; j < n; j++) {
+            if (j % CHECK_BEAT == CHECK_BEAT - 1) fs_watchdog_beat();
             double got = fs_coll_get(s->dt, (const char *)c->rbuf + at * es, j);
             double want = fs_a2a_value(s->dt, src, c->rank, j);
             if (got != want)
@@ -298,20 +304,32 @@ int fs_collbench_check(fs_bench_ctx *c)
     size_t first = op == FS_COLL_REDUCE_SCATTER ? (size_t)c->rank * blk : 0;
     const char *asked = c->algorithm ? c->algorithm : "auto", *ran = fs_collbench_algorithm_at(c);
     bool same = strcmp(asked, ran) == 0;
-    for (size_t j = 0; j < n; j++) {
+    /* Sums: the pattern repeats every `period` elements, so the expected
+     * values of one period (each in closed form) serve the whole vector:
+     * O(elements), not O(elements x ranks). */
+    size_t period = fs_coll_value_period(s->dt, c->nranks);
+    double *sums = NULL;
+    if (op != FS_COLL_ALLGATHER) {
+        sums = malloc(period * sizeof *sums);
+        if (!sums) return fs_bench_fail(c, "out of memory");
+        for (size_t k = 0; k < period; k++) sums[k] = fs_coll_sum_value(s->dt, k, c->nranks);
+    }
+    int rc = 0;
+    for (size_t j = 0; j < n && !rc; j++) {
+        if (j % CHECK_BEAT == CHECK_BEAT - 1) fs_watchdog_beat();
         size_t i = first + j;
         double got = fs_coll_get(s->dt, c->rbuf, j);
-        double want = op == FS_COLL_ALLGATHER ? fs_coll_value(s->dt, i, (int)(i / blk), c->nranks)
-                                              : fs_coll_sum_value(s->dt, i, c->nranks);
+        double want = sums ? sums[i % period] : fs_coll_value(s->dt, i, (int)(i / blk), c->nranks);
         if (got != want)
-            return fs_bench_fail(c,
-                                 "validation failed: %s (%s%s%s, %s), %zu bytes: rank %d element "
-                                 "%zu (byte offset %zu of its result) is %g, expected %g",
-                                 fs_coll_op_name(op), asked, same ? "" : " ran ", same ? "" : ran,
-                                 fs_coll_dtype_name(s->dt), s->count * es, c->rank, i, j * es, got,
-                                 want);
+            rc = fs_bench_fail(c,
+                               "validation failed: %s (%s%s%s, %s), %zu bytes: rank %d element "
+                               "%zu (byte offset %zu of its result) is %g, expected %g",
+                               fs_coll_op_name(op), asked, same ? "" : " ran ", same ? "" : ran,
+                               fs_coll_dtype_name(s->dt), s->count * es, c->rank, i, j * es, got,
+                               want);
     }
-    return 0;
+    free(sums);
+    return rc;
 }
 
 void fs_collbench_run_extra(const fs_bench_ctx *c, json_t *extra)

@@ -99,6 +99,42 @@ static int mpi_gather(fs_rte *rte, const void *mine, void *all, size_t len, int 
                   &req);
 }
 
+/* The receivers' counts and offsets are MPI ints.  A receiver that cannot
+ * convert them cannot leave the collective half entered by the others: it
+ * ends the job with the reason. */
+static int mpi_gatherv(fs_rte *rte, const void *mine, size_t len, void *all, const size_t *lens,
+                       const size_t *displs, int root)
+{
+    if (len > INT_MAX) fs_rte_abort(rte, 1, "fabscale: a gather of more than 2 GiB from one rank");
+    bool lands = root == FS_RTE_ALL || root == rte->rank;
+    int n = rte->size, *counts = NULL, *offs = NULL;
+    if (lands) {
+        counts = malloc(2 * (size_t)n * sizeof *counts);
+        if (!counts) fs_rte_abort(rte, 1, "fabscale: out of memory in a gather");
+        offs = counts + n;
+        for (int r = 0; r < n; r++) {
+            if (lens[r] > INT_MAX || displs[r] > INT_MAX)
+                fs_rte_abort(rte, 1, "fabscale: a gather of more than 2 GiB");
+            counts[r] = (int)lens[r];
+            offs[r] = (int)displs[r];
+        }
+    }
+    MPI_Request req;
+    int rc;
+    if (root == FS_RTE_ALL)
+        rc = finish(rte,
+                    MPI_Iallgatherv(mine, (int)len, MPI_BYTE, all, counts, offs, MPI_BYTE,
+                                    comm_of(rte), &req),
+                    &req);
+    else
+        rc = finish(rte,
+                    MPI_Igatherv(mine, (int)len, MPI_BYTE, all, counts, offs, MPI_BYTE, root,
+                                 comm_of(rte), &req),
+                    &req);
+    free(counts);
+    return rc;
+}
+
 static MPI_Op mpi_op(fs_rte_op op)
 {
     return op == FS_RTE_SUM ? MPI_SUM : op == FS_RTE_MIN ? MPI_MIN : MPI_MAX;
@@ -144,6 +180,7 @@ static const fs_rte_ops rte_mpi_ops = {
     .barrier = mpi_barrier,
     .bcast = mpi_bcast,
     .gather = mpi_gather,
+    .gatherv = mpi_gatherv,
     .reduce = mpi_reduce,
     .maxloc = mpi_maxloc,
     .abort = mpi_abort,

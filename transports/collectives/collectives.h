@@ -138,6 +138,9 @@ void fs_coll_fill(fs_coll_dtype dt, void *buf, size_t n, size_t first, int rank,
 /* Exact value of element i as contributed by rank, and summed over all ranks. */
 double fs_coll_value(fs_coll_dtype dt, size_t i, int rank, int nranks);
 double fs_coll_sum_value(fs_coll_dtype dt, size_t i, int nranks);
+/* P such that element i + P has every rank's value of element i: expected
+ * sums computed for P consecutive elements serve the whole vector. */
+size_t fs_coll_value_period(fs_coll_dtype dt, int nranks);
 /* All-to-all: element j of the block rank src sends rank dst, an integer
  * below 251 (exact in every type) that depends on src, dst and j, so a
  * block from the wrong rank, for the wrong rank or at the wrong offset

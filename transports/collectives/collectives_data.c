@@ -16,6 +16,7 @@
  */
 #include "collectives.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static double exact_limit(fs_coll_dtype dt)
@@ -31,24 +32,76 @@ static double exact_limit(fs_coll_dtype dt)
     return 256.0;
 }
 
-double fs_coll_value(fs_coll_dtype dt, size_t i, int rank, int nranks)
+/* The pattern's modulus: rank r's value for element i is
+ * (7i + 13r + 1) mod *mm (*mm >= 2: dense), or, when the ranks are too
+ * many for that, 1 where (i + r) mod *k is 0 and 0 elsewhere (*mm 0). */
+static void pattern(fs_coll_dtype dt, int nranks, size_t *mm, size_t *k)
 {
     double p = nranks > 0 ? nranks : 1;
     double m = exact_limit(dt) / p + 1.0;
     if (m > 1024.0) m = 1024.0;
-    if (m >= 2.0) {
-        size_t mm = (size_t)m;
-        return (double)((i * 7u + (size_t)rank * 13u + 1u) % mm);
-    }
-    size_t k = (size_t)(p / exact_limit(dt)) + 1u;
+    *mm = m >= 2.0 ? (size_t)m : 0;
+    *k = (size_t)(p / exact_limit(dt)) + 1u;
+}
+
+double fs_coll_value(fs_coll_dtype dt, size_t i, int rank, int nranks)
+{
+    size_t mm, k;
+    pattern(dt, nranks, &mm, &k);
+    if (mm) return (double)((i * 7u + (size_t)rank * 13u + 1u) % mm);
     return ((i + (size_t)rank) % k) == 0 ? 1.0 : 0.0;
 }
 
+/* sum_{j=0}^{n-1} floor((a j + b) / m) for m >= 1, in O(log m) steps (the
+ * Euclid-like floor-sum recursion, unrolled). */
+static uint64_t floor_sum(uint64_t n, uint64_t m, uint64_t a, uint64_t b)
+{
+    uint64_t s = 0;
+    for (;;) {
+        if (a >= m) {
+            s += (n * (n - 1) / 2) * (a / m);
+            a %= m;
+        }
+        if (b >= m) {
+            s += n * (b / m);
+            b %= m;
+        }
+        uint64_t top = a * n + b;
+        if (top < m) return s;
+        n = top / m;
+        b = top % m;
+        uint64_t t = m;
+        m = a;
+        a = t;
+    }
+}
+
+/* Closed form of sum over r < p of fs_coll_value(dt, i, r, p), so that
+ * validation costs O(1) per element at any rank count (the loop over the
+ * ranks cost 2-3 ns per element per rank: 145 s at 64 MiB on 4 096).
+ * Dense: with c = (7i + 1) mod m, sum_r (c + 13r) mod m
+ *   = sum_r (c + 13r) - m sum_r floor((c + 13r) / m).
+ * Sparse: the ranks r < p with r = -i (mod k). */
 double fs_coll_sum_value(fs_coll_dtype dt, size_t i, int nranks)
 {
-    double s = 0;
-    for (int r = 0; r < nranks; r++) s += fs_coll_value(dt, i, r, nranks);
-    return s;
+    if (nranks <= 0) return 0.0;
+    uint64_t p = (uint64_t)nranks;
+    size_t mm, k;
+    pattern(dt, nranks, &mm, &k);
+    if (mm) {
+        uint64_t c = ((uint64_t)(i % mm) * 7u + 1u) % mm;
+        uint64_t lin = p * c + 13u * (p * (p - 1) / 2);
+        return (double)(lin - mm * floor_sum(p, mm, 13u, c));
+    }
+    uint64_t r0 = (k - i % k) % k;
+    return r0 < p ? (double)((p - 1 - r0) / k + 1) : 0.0;
+}
+
+size_t fs_coll_value_period(fs_coll_dtype dt, int nranks)
+{
+    size_t mm, k;
+    pattern(dt, nranks, &mm, &k);
+    return mm ? mm : k;
 }
 
 static void put(fs_coll_dtype dt, void *buf, size_t j, double v)

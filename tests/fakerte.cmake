@@ -1,0 +1,8 @@
+# Scale (issue 19): what must hold at 4 096 ranks, checked in one process:
+# validation's expected sums in closed form, and (fakerte/) a fake runtime
+# of 4 096 ranks on 512 hosts driving metadata and results writing.
+fs_add_unit_test(test_coll_expect SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fakerte/test_coll_expect.c
+                 LIBS fs_collectives)
+if(TARGET test_coll_expect)
+  set_tests_properties(test_coll_expect PROPERTIES LABELS "unit;scale")
+endif()
