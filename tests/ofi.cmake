@@ -9,6 +9,7 @@ fs_add_unit_test(test_ofi_efa
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/ofi/test_ofi_efa.c ${CMAKE_CURRENT_SOURCE_DIR}/ofi/fake_fabric.c
           ${FS_OFI_SRC}/ofi.c ${FS_OFI_SRC}/ofi_info.c ${FS_OFI_SRC}/ofi_mr.c
           ${FS_OFI_SRC}/ofi_xfer.c ${FS_OFI_SRC}/ofi_attr.c ${FS_OFI_SRC}/ofi_list.c
+          ${FS_OFI_SRC}/ofi_rails.c
           ${FS_TR_SRC}/transport.c ${FS_TR_SRC}/coll_types.c ${FS_TR_SRC}/mpi/mpi.c
           ${CMAKE_SOURCE_DIR}/common/fs_rte.c
   LIBS PkgConfig::FABRIC PkgConfig::JANSSON MPI::MPI_C)
