@@ -353,3 +353,31 @@ int ofi_all_mr_bits(void)
 #endif
     return m;
 }
+
+int fs_ofi_pick_rails(const fs_transport_opts *o, fs_rail_info *out, int max, char *why, size_t len)
+{
+    fs_transport tp;
+    memset(&tp, 0, sizeof tp);
+    ofi_rails R;
+    memset(&R, 0, sizeof R);
+    int rc = ofi_select(&tp, &R, o);
+    if (rc) {
+        snprintf(why, len, "%s", tp.errmsg);
+        return rc;
+    }
+    int n = R.nrails;
+    for (int k = 0; k < n; k++) {
+        struct fi_info *fi = R.rail[k].info;
+        if (k < max) {
+            fs_rail_info *r = &out[k];
+            memset(r, 0, sizeof *r);
+            snprintf(r->domain, sizeof r->domain, "%s", fi->domain_attr->name);
+            snprintf(r->provider, sizeof r->provider, "%s", fi->fabric_attr->prov_name);
+            snprintf(r->fabric, sizeof r->fabric, "%s", fi->fabric_attr->name);
+            ofi_pci_id(fi, r->pci, sizeof r->pci);
+        }
+        fi_freeinfo(fi);
+    }
+    free(R.rail);
+    return n;
+}
