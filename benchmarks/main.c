@@ -7,6 +7,7 @@
 
 #include "harness.h"
 #include "metadata.h"
+#include "nics.h"
 #include "options.h"
 #include "results.h"
 #include "rte_mpi.h"
@@ -117,7 +118,19 @@ int main(int argc, char **argv)
     rc = rank == 0 ? check_output(&opt, &appended, msg, sizeof msg) : 0;
     if ((rc = fs_agree_error(rte, rc, msg, sizeof msg))) return finish(&env, rc, msg);
 
-    if (strcmp(opt.bind, "core") == 0) {
+    if (strcmp(opt.bind, "core") == 0 && opt.nics) {
+        /* Next to the NICs (nics.h); an unknown NIC name ends the run here. */
+        fs_transport_opts nopts = {.provider = opt.nproviders ? opt.providers[0] : NULL,
+                                   .fabric = opt.fabric,
+                                   .nics = opt.nics};
+        rc = fs_nics_place(rte, &nopts, msg, sizeof msg);
+        if ((rc = fs_agree_error(rte,
+                                 rc == FS_EINPUT ? FS_EINPUT
+                                 : rc            ? FS_ERUNTIME
+                                                 : 0,
+                                 msg, sizeof msg)))
+            return finish(&env, rc, msg);
+    } else if (strcmp(opt.bind, "core") == 0) {
         rc = fs_bind_rank(rte, msg, sizeof msg);
         if ((rc = fs_agree_error(rte, rc ? FS_ERUNTIME : 0, msg, sizeof msg)))
             return finish(&env, rc, msg);

@@ -9,6 +9,7 @@ fs_add_unit_test(test_ofi_efa
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/ofi/test_ofi_efa.c ${CMAKE_CURRENT_SOURCE_DIR}/ofi/fake_fabric.c
           ${FS_OFI_SRC}/ofi.c ${FS_OFI_SRC}/ofi_info.c ${FS_OFI_SRC}/ofi_mr.c
           ${FS_OFI_SRC}/ofi_xfer.c ${FS_OFI_SRC}/ofi_attr.c ${FS_OFI_SRC}/ofi_list.c
+          ${FS_OFI_SRC}/ofi_rails.c
           ${FS_TR_SRC}/transport.c ${FS_TR_SRC}/coll_types.c ${FS_TR_SRC}/mpi/mpi.c
           ${CMAKE_SOURCE_DIR}/common/fs_rte.c
   LIBS PkgConfig::FABRIC PkgConfig::JANSSON MPI::MPI_C)
@@ -16,6 +17,26 @@ if(TARGET test_ofi_efa)
   target_include_directories(test_ofi_efa PRIVATE ${FS_TR_SRC} ${FS_OFI_SRC} ${CMAKE_CURRENT_SOURCE_DIR}/ofi
                              ${CMAKE_SOURCE_DIR}/common)
   target_link_options(test_ofi_efa PRIVATE
+    -Wl,--wrap=fi_getinfo -Wl,--wrap=fi_fabric -Wl,--wrap=fi_version)
+endif()
+
+# Unit: --nics on a 4-NIC EFA node (scripted fi_getinfo list, hwloc XML
+# topology): one domain per device, in order, with its own attributes, and
+# its NUMA node.
+fs_add_unit_test(test_ofi_nics
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/ofi/test_ofi_nics.c ${CMAKE_CURRENT_SOURCE_DIR}/ofi/fake_fabric.c
+          ${FS_OFI_SRC}/ofi.c ${FS_OFI_SRC}/ofi_info.c ${FS_OFI_SRC}/ofi_mr.c
+          ${FS_OFI_SRC}/ofi_xfer.c ${FS_OFI_SRC}/ofi_attr.c ${FS_OFI_SRC}/ofi_list.c
+          ${FS_OFI_SRC}/ofi_rails.c ${CMAKE_SOURCE_DIR}/benchmarks/core/nics.c
+          ${FS_TR_SRC}/transport.c ${FS_TR_SRC}/coll_types.c ${FS_TR_SRC}/mpi/mpi.c
+          ${CMAKE_SOURCE_DIR}/common/fs_rte.c
+  LIBS PkgConfig::FABRIC PkgConfig::JANSSON PkgConfig::HWLOC MPI::MPI_C ${MATH_LIB})
+if(TARGET test_ofi_nics)
+  target_include_directories(test_ofi_nics PRIVATE ${FS_TR_SRC} ${FS_OFI_SRC} ${CMAKE_CURRENT_SOURCE_DIR}/ofi
+                             ${CMAKE_SOURCE_DIR}/common ${CMAKE_SOURCE_DIR}/benchmarks/core)
+  target_compile_definitions(test_ofi_nics PRIVATE
+    FS_EFA4_TOPOLOGY="${CMAKE_CURRENT_SOURCE_DIR}/ofi/data/efa4-topology.xml")
+  target_link_options(test_ofi_nics PRIVATE
     -Wl,--wrap=fi_getinfo -Wl,--wrap=fi_fabric -Wl,--wrap=fi_version)
 endif()
 

@@ -80,6 +80,16 @@ typedef struct fs_transport_caps {
     size_t rx_depth;     /* operations that may be outstanding on receive side */
 } fs_transport_caps;
 
+/* One NIC a transport uses (a "rail", --nics), for placement and
+ * per-NIC accounting. */
+typedef struct fs_rail_info {
+    char domain[128]; /* libfabric domain: the device (efa, verbs) or interface (tcp) */
+    char provider[64];
+    char fabric[128];
+    char pci[32];                /* PCI bus id ("0000:10:1b.0") when the provider gives it */
+    uint64_t tx_bytes, rx_bytes; /* payload this rank posted on it since init */
+} fs_rail_info;
+
 struct fs_transport_ops {
     const char *name; /* "mpi", "ofi", ... */
     /* Collective over all ranks: open the endpoint and exchange addresses. */
@@ -118,6 +128,10 @@ struct fs_transport_ops {
      * rank's row of the layout v (elements, coll_types.h).  NULL: none. */
     int (*collv)(fs_transport *tp, const void *sbuf, void *rbuf, const fs_coll_v *v,
                  fs_coll_dtype dt);
+    /* Optional: the rails in use, at most max of them into out (rail i is
+     * the one peers' rail i talks to); returns how many there are.  NULL:
+     * the transport does not know its NICs (MPI). */
+    int (*rails)(fs_transport *tp, fs_rail_info *out, int max);
     /* Add this transport's negotiated attributes to a run's JSON object. */
     void (*describe)(fs_transport *tp, json_t *run);
 };

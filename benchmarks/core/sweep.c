@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nics.h"
 #include "results.h"
 #include "table.h"
 #include "watchdog.h"
@@ -186,10 +187,16 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
     }
 
     fs_run *run = NULL;
+    /* --nics: each host's NICs (collective; rank 0 gets them). */
+    json_t *nics = !rc && o->nics ? fs_nics_run(env->rte, tp, env->hosts) : NULL;
     if (!rc && env->harness->rank == 0) {
         fs_watchdog_lock();
         run = add_run(env, tp, b, &c);
         if (run) json_array_extend(run->notes, notes);
+        if (run && nics) {
+            if (!run->extra) run->extra = json_object();
+            json_object_set(run->extra, "nics", nics);
+        }
         fs_watchdog_unlock();
         char title[512];
         snprintf(title, sizeof title, "transport %s, provider %s%s%s, %d ranks, %d pair%s%s%s",
@@ -205,6 +212,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
             fs_bench_table_header(stdout, b, title);
     }
     json_decref(notes);
+    json_decref(nics);
 
     fs_harness_cfg cfg = {
         .precision = o->precision,
@@ -237,7 +245,12 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         fs_bench_point p;
         fs_watchdog_context(b->name, tp->ops->name, tp->provider, c.bytes,
                             b->participation == FS_BENCH_PAIRS ? c.peer : -1);
+        fs_nics_snap nsnap = {0};
+        if (o->nics) fs_nics_snap_take(tp, &nsnap);
         rc = fs_harness_point(env->harness, b, &c, &cfg, &p);
+        /* --nics: what each NIC sent during the point (collective). */
+        json_t *nics_point =
+            !rc ? fs_nics_point(env->rte, tp, &nsnap, env->hosts, p.bandwidth_GBps) : NULL;
         if (rc) {
             /* Say what was being measured and, for a pair, who went quiet. */
             char why[512];
@@ -265,6 +278,10 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
                 if (!rp->extra) rp->extra = json_object();
                 b->point_extra(&c, rp->extra);
             }
+            if (rp && nics_point) {
+                if (!rp->extra) rp->extra = json_object();
+                json_object_set(rp->extra, "nics", nics_point);
+            }
             if (p.bytes != c.bytes) {
                 char note[300];
                 snprintf(note, sizeof note,
@@ -285,6 +302,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
             fs_sweep_save(env, false, werr, sizeof werr);
             fs_watchdog_unlock();
         }
+        json_decref(nics_point);
     }
     if (run && tp->ops->describe) {
         /* Again after the points, so what the transport counts (chunked

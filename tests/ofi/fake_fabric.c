@@ -8,6 +8,7 @@
 #include <rdma/fi_rma.h>
 #include <rdma/fi_tagged.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -347,6 +348,9 @@ static int fab_domain(struct fid_fabric *f, struct fi_info *info, struct fid_dom
 {
     (void)f;
     (void)ctx;
+    if (fake.ndomains < 8)
+        snprintf(fake.domains[fake.ndomains++], sizeof fake.domains[0], "%s",
+                 info->domain_attr->name);
     cur = NULL;
     for (int i = 0; i < fake.nprovs; i++)
         if (strcmp(fake.provs[i].fabric, info->fabric_attr->name) == 0 &&

@@ -73,6 +73,8 @@ typedef struct fake_state {
     int cq_reads;
     int ep_enabled;
     int closed;
+    char domains[8][64]; /* fi_domain's entries, in the order opened */
+    int ndomains;
 } fake_state;
 
 extern fake_state fake;

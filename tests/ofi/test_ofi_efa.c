@@ -177,7 +177,7 @@ static void test_registration_inject_and_tags(void **state)
     assert_int_equal(fake.ops[0].len, 8);
     assert_int_equal(fake.ops[1].kind, FAKE_TSEND);
     assert_int_equal(fake.ops[1].len, 4097);
-    assert_ptr_equal(fake.ops[1].desc, mr->desc);
+    assert_ptr_equal(fake.ops[1].desc, mr->desc[0]);
     /* Sender rank in the upper 32 bits, the interface's tag below. */
     assert_int_equal(fake.ops[1].tag, 0x1234);
     assert_int_equal(fake.ops[2].kind, FAKE_TRECV);
@@ -394,7 +394,7 @@ static void test_wait_notify_counts_chunked_writes(void **state)
     fake_remote_write(3);
     assert_int_equal(tp.ops->wait_notify(&tp, 3), 0);
     /* Nothing left: another wait times out. */
-    ((ofi_state *)tp.priv)->timeout_s = 0.05;
+    ((ofi_rails *)tp.priv)->rail[0].timeout_s = 0.05;
     assert_int_equal(tp.ops->wait_notify(&tp, 1), FS_ETIMEOUT);
 }
 

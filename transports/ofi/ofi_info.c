@@ -82,29 +82,58 @@ static bool name_ok(const char *want, const char *have)
     return !want || (have && strcmp(want, have) == 0);
 }
 
-/* fi_getinfo with our hints, then keep the first entry whose fabric and
- * domain names match exactly (names are filtered here, not in the hints:
- * layered providers do not all filter on them). */
-static int query(const fs_transport_opts *o, uint64_t caps, unsigned relax, struct fi_info **out)
+/* query: --nics named something the provider does not have (why says). */
+#define QUERY_BAD_NICS 1
+
+static void free_rails(struct fi_info **out, int n)
 {
-    *out = NULL;
+    for (int k = 0; k < n; k++) fi_freeinfo(out[k]);
+}
+
+/* fi_getinfo with our hints, then the entries that become rails, copied
+ * into out[] (*n of them): without --nics the first whose fabric and
+ * domain names match exactly (names are filtered here, not in the hints:
+ * layered providers do not all filter on them), with it one per NIC
+ * (ofi_rails_pick).  0, -FI_ENODATA when nothing matches, QUERY_BAD_NICS,
+ * or fi_getinfo's error. */
+static int query(const fs_transport_opts *o, uint64_t caps, unsigned relax, struct fi_info **out,
+                 int *n, char *why, size_t whylen)
+{
+    *n = 0;
     struct fi_info *h = make_hints(o->provider, caps, relax), *list = NULL;
     if (!h) return -FI_ENOMEM;
     int rc = fi_getinfo(OFI_API_VERSION, NULL, NULL, 0, h, &list);
     fi_freeinfo(h);
     if (rc) return rc;
-    for (struct fi_info *i = list; i; i = i->next) {
-        if (!name_ok(o->fabric, i->fabric_attr->name) || !name_ok(o->domain, i->domain_attr->name))
-            continue;
-        struct fi_info *next = i->next;
+    const struct fi_info *pick[OFI_MAX_RAILS];
+    int np = 0;
+    if (o->nics) {
+        np = ofi_rails_pick(list, o->fabric, o->nics, pick, OFI_MAX_RAILS, why, whylen);
+    } else {
+        for (struct fi_info *i = list; i && !np; i = i->next)
+            if (name_ok(o->fabric, i->fabric_attr->name) &&
+                name_ok(o->domain, i->domain_attr->name))
+                pick[np++] = i;
+    }
+    if (np < 0) {
+        fi_freeinfo(list);
+        return QUERY_BAD_NICS;
+    }
+    for (int k = 0; k < np; k++) {
+        /* fi_dupinfo copies one entry only when its next is NULL. */
+        struct fi_info *i = (struct fi_info *)pick[k], *next = i->next;
         i->next = NULL;
-        *out = fi_dupinfo(i);
+        out[k] = fi_dupinfo(i);
         i->next = next;
-        break;
+        if (!out[k]) {
+            free_rails(out, k);
+            fi_freeinfo(list);
+            return -FI_ENOMEM;
+        }
     }
     fi_freeinfo(list);
-    if (!*out) return -FI_ENODATA;
-    return 0;
+    *n = np;
+    return np ? 0 : -FI_ENODATA;
 }
 
 /* Append "a, b, c" of the distinct values get() returns over `list`. */
@@ -200,11 +229,14 @@ static int diagnose(fs_transport *tp, const fs_transport_opts *o, uint64_t caps)
                                  o->fabric ? o->fabric : "", names);
     }
     fi_freeinfo(mine);
-    struct fi_info *got = NULL;
+    struct fi_info *got[OFI_MAX_RAILS];
+    int ngot;
+    char why[8];
     for (size_t k = 0; k < sizeof relax_names / sizeof relax_names[0]; k++) {
         /* RMA is optional: diagnose what the tagged path needs. */
-        if (query(o, caps & ~(uint64_t)FI_RMA, relax_names[k].bit, &got) == 0) {
-            fi_freeinfo(got);
+        if (query(o, caps & ~(uint64_t)FI_RMA, relax_names[k].bit, got, &ngot, why, sizeof why) ==
+            0) {
+            free_rails(got, ngot);
             return fs_transport_fail(tp, FS_EINPUT, "provider \"%s\" cannot satisfy the hint %s",
                                      prov_label(o), relax_names[k].what);
         }
@@ -215,40 +247,40 @@ static int diagnose(fs_transport *tp, const fs_transport_opts *o, uint64_t caps)
                              prov_label(o));
 }
 
-int ofi_select(fs_transport *tp, ofi_state *st, const fs_transport_opts *o)
+int ofi_select(fs_transport *tp, ofi_rails *R, const fs_transport_opts *o)
 {
     const uint64_t tagged = FI_TAGGED | FI_MSG;
-    struct fi_info *info = NULL;
+    struct fi_info *info[OFI_MAX_RAILS];
+    int n = 0;
     bool have_rma = true, have_tagged = true;
+    char why[512] = "";
 
-    int rc = query(o, tagged | FI_RMA, 0, &info);
+    int rc = query(o, tagged | FI_RMA, 0, info, &n, why, sizeof why);
     if (rc == -FI_ENODATA) {
         /* RMA is optional for the two-sided benchmarks. */
         have_rma = false;
-        rc = query(o, tagged, 0, &info);
+        rc = query(o, tagged, 0, info, &n, why, sizeof why);
     }
     if (rc == -FI_ENODATA) {
         /* efa-direct: messages and RMA but no tag matching. */
-        struct fi_info *direct = NULL;
-        int drc = query(o, FI_MSG | FI_RMA, 0, &direct);
-        if (drc == 0 && !o->need_rma) {
+        rc = query(o, FI_MSG | FI_RMA, 0, info, &n, why, sizeof why);
+        if (rc == 0 && !o->need_rma) {
             int r = fs_transport_fail(
                 tp, FS_EINPUT,
                 "fabric \"%s\" of provider \"%s\" offers no tagged messages (FI_TAGGED), which the "
                 "two-sided benchmarks need; use --fabric efa (or another fabric) for them, "
                 "\"%s\" only for the RMA benchmarks (write_lat, write_bw)",
-                direct->fabric_attr->name, direct->fabric_attr->prov_name,
-                direct->fabric_attr->name);
-            fi_freeinfo(direct);
+                info[0]->fabric_attr->name, info[0]->fabric_attr->prov_name,
+                info[0]->fabric_attr->name);
+            free_rails(info, n);
             return r;
         }
-        if (drc == 0) {
-            info = direct;
+        if (rc == 0) {
             have_rma = true;
             have_tagged = false;
-            rc = 0;
         }
     }
+    if (rc == QUERY_BAD_NICS) return fs_transport_fail(tp, FS_EINPUT, "%s", why);
     if (rc == -FI_ENODATA) return diagnose(tp, o, tagged | FI_RMA);
     if (rc)
         return fs_transport_fail(tp, FS_ERUNTIME, "fi_getinfo for provider \"%s\" failed: %s",
@@ -258,13 +290,23 @@ int ofi_select(fs_transport *tp, ofi_state *st, const fs_transport_opts *o)
                                   "provider \"%s\" (fabric \"%s\") has no RMA write with remote CQ "
                                   "data (FI_RMA, cq_data_size >= 4); write_lat and write_bw "
                                   "cannot run on it",
-                                  info->fabric_attr->prov_name, info->fabric_attr->name);
-        fi_freeinfo(info);
+                                  info[0]->fabric_attr->prov_name, info[0]->fabric_attr->name);
+        free_rails(info, n);
         return r;
     }
-    st->info = info;
-    st->tagged = have_tagged;
-    st->rma = have_rma && info->domain_attr->cq_data_size >= 4;
+    R->rail = calloc((size_t)n, sizeof *R->rail);
+    if (!R->rail) {
+        free_rails(info, n);
+        return fs_transport_fail(tp, FS_ERUNTIME, "ofi: out of memory");
+    }
+    R->nrails = n;
+    for (int k = 0; k < n; k++) {
+        ofi_state *st = &R->rail[k];
+        st->index = k;
+        st->info = info[k];
+        st->tagged = have_tagged;
+        st->rma = have_rma && info[k]->domain_attr->cq_data_size >= 4;
+    }
     return 0;
 }
 
@@ -310,4 +352,32 @@ int ofi_all_mr_bits(void)
     m |= FI_MR_COLLECTIVE;
 #endif
     return m;
+}
+
+int fs_ofi_pick_rails(const fs_transport_opts *o, fs_rail_info *out, int max, char *why, size_t len)
+{
+    fs_transport tp;
+    memset(&tp, 0, sizeof tp);
+    ofi_rails R;
+    memset(&R, 0, sizeof R);
+    int rc = ofi_select(&tp, &R, o);
+    if (rc) {
+        snprintf(why, len, "%s", tp.errmsg);
+        return rc;
+    }
+    int n = R.nrails;
+    for (int k = 0; k < n; k++) {
+        struct fi_info *fi = R.rail[k].info;
+        if (k < max) {
+            fs_rail_info *r = &out[k];
+            memset(r, 0, sizeof *r);
+            snprintf(r->domain, sizeof r->domain, "%s", fi->domain_attr->name);
+            snprintf(r->provider, sizeof r->provider, "%s", fi->fabric_attr->prov_name);
+            snprintf(r->fabric, sizeof r->fabric, "%s", fi->fabric_attr->name);
+            ofi_pci_id(fi, r->pci, sizeof r->pci);
+        }
+        fi_freeinfo(fi);
+    }
+    free(R.rail);
+    return n;
 }

@@ -2,6 +2,8 @@
  * ofi_priv.h - state shared by the files of the libfabric transport:
  *   ofi.c       endpoint life cycle and the ops table
  *   ofi_info.c  hints, provider/fabric/domain selection, --list-providers
+ *   ofi_rails.c which domains become rails under --nics (pure), and the
+ *               rail a message takes
  *   ofi_mr.c    registration and RMA key exchange
  *   ofi_xfer.c  posting, chunking, queue limits, completion progress
  *   ofi_attr.c  negotiated attributes for the results (describe)
@@ -28,6 +30,13 @@
 #define OFI_EMU_CHUNK    8192u /* efa-direct max_msg_size (one MTU) */
 #define OFI_EMU_TX_QUEUE 8u    /* device queue: the 9th send gets -FI_EAGAIN */
 
+/* --nics: at most this many rails (one endpoint per NIC; p5 has 32). */
+#define OFI_MAX_RAILS 32
+/* Tags below this are striped over the rails message by message (a
+ * window's messages share a tag); larger ones (the collectives' per-step
+ * tags) go to the rail their tag hashes to. */
+#define OFI_SEQ_TAGS 64
+
 /* Distinct chunk counts of RMA writes that may be partly arrived at once. */
 #define OFI_PARTIAL_SLOTS 32
 
@@ -50,6 +59,7 @@ typedef struct ofi_op {
  * posting never allocates. */
 typedef struct ofi_req {
     ofi_op op;
+    struct ofi_state *st; /* the rail it was posted on */
     struct ofi_req *next; /* pending FIFO link */
     char *buf;
     void *desc;
@@ -72,15 +82,18 @@ typedef struct ofi_fifo {
     ofi_req *head, *tail;
 } ofi_fifo;
 
+/* One registration per rail (each domain has its own); RMA uses rail 0's. */
 struct fs_mr {
-    struct fid_mr *mr; /* NULL for an empty buffer */
-    void *desc;        /* fi_mr_desc, passed when needed */
+    struct fid_mr *mr[OFI_MAX_RAILS]; /* NULL for an empty buffer */
+    void *desc[OFI_MAX_RAILS];        /* fi_mr_desc, passed when needed */
     char *buf;
     size_t len;
-    uint64_t key; /* fi_mr_key: what peers must use */
+    uint64_t key; /* rail 0's fi_mr_key: what peers must use */
 };
 
+/* One rail: an endpoint with its own domain, CQ and AV on one NIC. */
 typedef struct ofi_state {
+    int index;            /* rail number */
     struct fi_info *info; /* the selected entry (owned copy) */
     struct fid_fabric *fabric;
     struct fid_domain *domain;
@@ -115,22 +128,69 @@ typedef struct ofi_state {
         uint32_t n, cnt;
     } partial[OFI_PARTIAL_SLOTS];
     int fatal;        /* sticky error not tied to one request */
-    bool hooked;      /* ofi_progress_hook registered with the launcher */
     char cq_err[400]; /* last completion error, for waitall's message */
 
     /* Counters reported in the attributes. */
     uint64_t eagain;  /* -FI_EAGAIN answers seen */
     uint64_t chunked; /* messages split into several operations */
     uint64_t injected;
-    uint64_t deferred;     /* requests queued here because the provider could not take them */
-    size_t tx_hwm, rx_hwm; /* most operations in the provider at once (a full window?) */
+    uint64_t tx_bytes, rx_bytes; /* payload posted (sends, writes) and received */
+    uint64_t deferred;           /* requests queued here because the provider could not take them */
+    size_t tx_hwm, rx_hwm;       /* most operations in the provider at once (a full window?) */
 
     /* EFA: emulated RDMA (fi_getopt, libfabric >= 1.18), -1 unknown. */
     int emulated_read, emulated_write;
 } ofi_state;
 
+/* The transport (tp->priv): its rails, and the per-peer message counts
+ * that stripe a window over them the same way on both sides. */
+typedef struct ofi_rails {
+    ofi_state *rail; /* [nrails] */
+    int nrails;
+    int rank, nranks;
+    /* [2][nranks][OFI_SEQ_TAGS]: sends to / receives from peer with a
+     * small tag so far; NULL with one rail. */
+    uint32_t *seq;
+    bool hooked; /* ofi_progress_hook registered with the launcher */
+} ofi_rails;
+
+/* ofi_rails.c */
+/* Which fi_info entries of `list` (fi_getinfo's answer, in its order)
+ * become rails: spec "all" takes the first entry of every distinct domain
+ * (device for efa/verbs, interface for tcp) - loopback only when it is
+ * the only one -, a comma-separated list the named domains in its order;
+ * NULL the first entry.  fabric (NULL = any) filters first.  Pure: out[]
+ * points into list.  Returns the count (>= 1), 0 when no entry has the
+ * fabric, or FS_EINPUT with one line in why (an unknown or repeated name,
+ * more than max). */
+int ofi_rails_pick(const struct fi_info *list, const char *fabric, const char *spec,
+                   const struct fi_info **out, int max, char *why, size_t len);
+
+/* A tag's rail when it is not counted: the same on every rank. */
+static inline uint32_t ofi_tag_mix(uint32_t t)
+{
+    t ^= t >> 16;
+    t *= 0x7feb352du;
+    t ^= t >> 15;
+    return t;
+}
+
+/* The rail the next message to (send) or from (receive) peer with tag
+ * takes; peer must be in range.  Inline: it is on the latency path. */
+static inline ofi_state *ofi_rail_for(ofi_rails *R, int peer, uint32_t tag, bool send)
+{
+    if (R->nrails == 1) return R->rail;
+    uint32_t k;
+    if (tag < OFI_SEQ_TAGS)
+        k = R->seq[((size_t)!send * (size_t)R->nranks + (size_t)peer) * OFI_SEQ_TAGS + tag]++;
+    else
+        k = ofi_tag_mix(tag);
+    return &R->rail[k % (uint32_t)R->nrails];
+}
+
 /* ofi_info.c */
-int ofi_select(fs_transport *tp, ofi_state *st, const fs_transport_opts *opts);
+/* Fill R->rail[i].info for every rail, R->nrails. */
+int ofi_select(fs_transport *tp, ofi_rails *R, const fs_transport_opts *opts);
 /* "FI_MR_LOCAL|FI_MR_PROV_KEY" style text of mr_mode bits, via fi_tostr. */
 void ofi_mr_mode_str(uint64_t mr_mode, char *buf, size_t len);
 /* Every mr_mode bit these headers define (to accept whatever a provider
@@ -157,13 +217,16 @@ int ofi_wait_notify(fs_transport *tp, long count);
  * calls it (arg: the ofi_state) while this rank waits outside the
  * transport, so the provider's buffered bytes keep moving.  An error is
  * kept in st->fatal for the next wait to report. */
-void ofi_progress_hook(void *arg);
+void ofi_progress_hook(void *arg); /* arg: the ofi_rails */
 /* Build the operation pool once the queue depths are known. */
 int ofi_pool_init(ofi_state *st);
 
 /* ofi_attr.c */
 void ofi_describe(fs_transport *tp, json_t *attributes);
 void ofi_query_efa_opts(ofi_state *st);
+int ofi_rails_info(fs_transport *tp, fs_rail_info *out, int max);
+/* "0000:10:1b.0" from fi->nic's PCI attributes, "" when absent. */
+void ofi_pci_id(const struct fi_info *fi, char *buf, size_t len);
 
 /* ofi_boot.c: the launcher's collectives (MPI). */
 int ofi_boot_rank(int *rank, int *nranks);

@@ -14,6 +14,10 @@
  * unchunked operation uses the context inside the caller's fs_req, extra
  * chunks in flight take contexts from a pool sized at init.
  *
+ * With several rails (--nics) each request goes to the rail ofi_rail_for
+ * names, with that rail's queues, limits and chunk size; waits progress
+ * every rail.  RMA writes stay on rail 0 (its keys are the ones published).
+ *
  * RMA writes carry their chunk count as remote CQ data; the target counts
  * a write once that many chunks with that count have landed (exact when
  * the target waits for everything sent to it, which is how write_lat and
@@ -337,12 +341,16 @@ static int progress(ofi_state *st)
     return 0;
 }
 
-static int check_buf(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr)
+static int check_peer(fs_transport *tp, int peer)
 {
-    ofi_state *st = tp->priv;
-    if (peer < 0 || peer >= st->nranks)
+    if (peer < 0 || peer >= tp->nranks)
         return fs_transport_fail(tp, FS_ERUNTIME, "ofi: peer rank %d out of range [0,%d)", peer,
-                                 st->nranks);
+                                 tp->nranks);
+    return 0;
+}
+
+static int check_buf(fs_transport *tp, ofi_state *st, const void *buf, size_t len, fs_mr *mr)
+{
     if (len == 0) return 0;
     if (!mr) {
         if (st->pass_desc || st->emulate)
@@ -367,7 +375,8 @@ static void req_init(ofi_state *st, ofi_req *r, int kind, int peer, const void *
     r->addr = st->addrs[peer];
     r->buf = (char *)(uintptr_t)buf;
     r->len = len;
-    r->desc = (st->pass_desc && mr) ? mr->desc : NULL;
+    r->st = st;
+    r->desc = (st->pass_desc && mr) ? mr->desc[st->index] : NULL;
     /* No division on the common unchunked path: it costs tens of cycles. */
     r->nchunks = len <= st->chunk ? 1 : (len - 1) / st->chunk + 1;
     r->posted = r->done = 0;
@@ -377,9 +386,8 @@ static void req_init(ofi_state *st, ofi_req *r, int kind, int peer, const void *
     if (r->nchunks > 1) st->chunked++;
 }
 
-static int submit(fs_transport *tp, ofi_fifo *q, ofi_req *r)
+static int submit(fs_transport *tp, ofi_state *st, ofi_fifo *q, ofi_req *r)
 {
-    ofi_state *st = tp->priv;
     if (q->head) {
         /* Others are waiting: keep the order. */
         st->deferred++;
@@ -407,22 +415,27 @@ static int submit(fs_transport *tp, ofi_fifo *q, ofi_req *r)
 int ofi_isend(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr, uint32_t tag,
               fs_req *req)
 {
-    ofi_state *st = tp->priv;
-    if (!st->tagged)
+    ofi_rails *R = tp->priv;
+    if (!R->rail->tagged)
         return fs_transport_fail(tp, FS_EINPUT,
                                  "fabric \"%s\" has no tagged messages; only RMA benchmarks run "
                                  "on it",
                                  tp->fabric);
-    int rc = check_buf(tp, peer, buf, len, mr);
+    int rc = check_peer(tp, peer);
+    if (rc) return rc;
+    ofi_state *st = ofi_rail_for(R, peer, tag, true);
+    rc = check_buf(tp, st, buf, len, mr);
     if (rc) return rc;
     ofi_req *r = req_of(req);
     uint64_t tag64 = ((uint64_t)(uint32_t)st->rank << 32) | tag;
+    st->tx_bytes += len;
     if (len <= st->inject && st->inject > 0 && !st->txq.head) {
         /* The latency path, kept short: every instruction here is on the
          * round trip.  No completion will come for an injected send. */
         ssize_t rc = fi_tinject(st->ep, buf, len, st->addrs[peer], tag64);
         if (rc == 0) {
             r->kind = OFI_SEND;
+            r->st = st;
             r->peer = peer;
             r->len = len;
             r->nchunks = r->posted = r->done = 1;
@@ -438,27 +451,32 @@ int ofi_isend(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr
     }
     req_init(st, r, OFI_SEND, peer, buf, len, mr);
     r->tag = tag64;
-    return submit(tp, &st->txq, r);
+    return submit(tp, st, &st->txq, r);
 }
 
 int ofi_irecv(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint32_t tag,
               fs_req *req)
 {
-    ofi_state *st = tp->priv;
-    if (!st->tagged)
+    ofi_rails *R = tp->priv;
+    if (!R->rail->tagged)
         return fs_transport_fail(tp, FS_EINPUT,
                                  "fabric \"%s\" has no tagged messages; only RMA benchmarks run "
                                  "on it",
                                  tp->fabric);
-    int rc = check_buf(tp, peer, buf, len, mr);
+    int rc = check_peer(tp, peer);
+    if (rc) return rc;
+    ofi_state *st = ofi_rail_for(R, peer, tag, false);
+    rc = check_buf(tp, st, buf, len, mr);
     if (rc) return rc;
     ofi_req *r = req_of(req);
+    st->rx_bytes += len;
     /* The sender's rank rides in the upper half of the tag. */
     uint64_t tag64 = ((uint64_t)(uint32_t)peer << 32) | tag;
     if (len <= st->chunk && !st->rxq.head && st->rx_out < st->rx_depth) {
         /* The latency path: one operation on the request's own context
          * (the initiator posts this before its ping, so it is timed). */
         r->kind = OFI_RECV;
+        r->st = st;
         r->peer = peer;
         r->len = len;
         r->buf = buf;
@@ -471,7 +489,7 @@ int ofi_irecv(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint
         r->op.req = r;
         r->op.pooled = false;
         r->op.len = len;
-        ssize_t rc = fi_trecv(st->ep, buf, len, (st->pass_desc && mr) ? mr->desc : NULL,
+        ssize_t rc = fi_trecv(st->ep, buf, len, (st->pass_desc && mr) ? mr->desc[st->index] : NULL,
                               st->addrs[peer], tag64, 0, &r->op.ctx);
         if (rc == 0) {
             if (++st->rx_out > st->rx_hwm) st->rx_hwm = st->rx_out;
@@ -484,18 +502,21 @@ int ofi_irecv(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint
     }
     req_init(st, r, OFI_RECV, peer, buf, len, mr);
     r->tag = tag64;
-    return submit(tp, &st->rxq, r);
+    return submit(tp, st, &st->rxq, r);
 }
 
 int ofi_write_notify(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr,
                      const fs_rkey *dst, uint64_t offset, fs_req *req)
 {
-    ofi_state *st = tp->priv;
+    ofi_rails *R = tp->priv;
+    ofi_state *st = R->rail; /* rail 0: the published keys are its */
     if (!st->rma)
         return fs_transport_fail(tp, FS_EINPUT, "provider %s (fabric %s) has no RMA write",
                                  tp->provider, tp->fabric);
-    int rc = check_buf(tp, peer, buf, len, mr);
+    int rc = check_peer(tp, peer);
+    if (!rc) rc = check_buf(tp, st, buf, len, mr);
     if (rc) return rc;
+    st->tx_bytes += len;
     ofi_req *r = req_of(req);
     req_init(st, r, OFI_WRITE, peer, buf, len, mr);
     if (r->nchunks > UINT32_MAX)
@@ -505,21 +526,24 @@ int ofi_write_notify(fs_transport *tp, int peer, const void *buf, size_t len, fs
     r->raddr = dst->addr + offset;
     r->rkey = dst->key;
     r->tag = 0;
-    return submit(tp, &st->txq, r);
+    return submit(tp, st, &st->txq, r);
 }
 
 void ofi_progress_hook(void *arg)
 {
-    ofi_state *st = arg;
-    if (st->fatal) return;
-    if (progress(st)) {
-        /* A request failed to post: its waitall reports it. */
-        return;
+    ofi_rails *R = arg;
+    for (int k = 0; k < R->nrails; k++) {
+        ofi_state *st = &R->rail[k];
+        if (st->fatal) continue;
+        if (progress(st)) {
+            /* A request failed to post: its waitall reports it. */
+            continue;
+        }
+        /* Reading the CQ is what advances the provider (rxm flushes its
+         * buffered sends, tcp reads its sockets); completions found are
+         * accounted as a wait would. */
+        (void)reap(st, 16, false);
     }
-    /* Reading the CQ is what advances the provider (rxm flushes its
-     * buffered sends, tcp reads its sockets); completions found are
-     * accounted as a wait would. */
-    (void)reap(st, 16, false);
 }
 
 /* Read the clock every `stride` idle rounds (a spinning round already
@@ -548,9 +572,22 @@ static bool yield_when_idle(void)
     return on;
 }
 
-int ofi_waitall(fs_transport *tp, fs_req *reqs, int n)
+static int unfinished(fs_transport *tp, const ofi_req *r, int left, int n, double timeout_s)
 {
-    ofi_state *st = tp->priv;
+    const ofi_state *st = r->st;
+    return fs_transport_fail(tp, FS_ETIMEOUT,
+                             "no progress for %.1f s: %d of %d requests unfinished, first a %s "
+                             "rank %d of %zu bytes on %s (%zu posted, %zu of %zu chunks done; "
+                             "%zu sends, %zu receives outstanding there); is the peer alive and "
+                             "posting the matching operation?",
+                             timeout_s, left, n, kind_name(r->kind), r->peer, r->len,
+                             st->info->domain_attr->name, r->posted, r->done, r->nchunks,
+                             st->tx_out, st->rx_out);
+}
+
+/* One rail: the loop a hand-written benchmark would have. */
+static int wait_one_rail(fs_transport *tp, ofi_state *st, fs_req *reqs, int n)
+{
     double deadline = 0;
     unsigned idle = 0;
     int first = 0; /* requests before this one are finished */
@@ -572,33 +609,77 @@ int ofi_waitall(fs_transport *tp, fs_req *reqs, int n)
             deadline = 0;       /* progress was made: restart the watchdog */
             idle = 0;
         } else if (timed_out(st, &deadline, &idle, spin ? 4 : 1024)) {
-            ofi_req *r = req_of(&reqs[first]);
-            return fs_transport_fail(tp, FS_ETIMEOUT,
-                                     "no progress for %.1f s: %d of %d requests unfinished, "
-                                     "first a %s rank %d of %zu bytes (%zu posted, %zu of %zu "
-                                     "chunks done; %zu sends, %zu receives outstanding); "
-                                     "is the peer alive and posting the matching operation?",
-                                     st->timeout_s, n - first, n, kind_name(r->kind), r->peer,
-                                     r->len, r->posted, r->done, r->nchunks, st->tx_out,
-                                     st->rx_out);
+            return unfinished(tp, req_of(&reqs[first]), n - first, n, st->timeout_s);
         } else if (yield_when_idle()) {
             sched_yield();
         }
     }
 }
 
+/* Several rails: every CQ is read on every round (an idle rail's provider
+ * may hold sends it reported done), none with a spin that starves the
+ * others. */
+static int wait_rails(fs_transport *tp, ofi_rails *R, fs_req *reqs, int n)
+{
+    double deadline = 0;
+    unsigned idle = 0;
+    int first = 0;
+    for (;;) {
+        for (int k = 0; k < R->nrails; k++)
+            if (progress(&R->rail[k]))
+                return fs_transport_fail(tp, FS_ERUNTIME, "%s", R->rail[k].cq_err);
+        while (first < n) {
+            ofi_req *r = req_of(&reqs[first]);
+            if (r->err) return fs_transport_fail(tp, r->err, "%s", r->st->cq_err);
+            if (r->done < r->nchunks) break;
+            first++;
+        }
+        if (first == n) return 0;
+        int got = 0;
+        for (int k = 0; k < R->nrails; k++) {
+            ofi_state *st = &R->rail[k];
+            int g = reap(st, st->tx_out + st->rx_out, false);
+            if (g < 0 || st->fatal)
+                return fs_transport_fail(tp, st->fatal ? st->fatal : FS_ERUNTIME, "%s", st->cq_err);
+            got += g;
+        }
+        if (got > 0) {
+            fs_rte_heartbeat();
+            deadline = 0;
+            idle = 0;
+        } else if (timed_out(R->rail, &deadline, &idle, 1024)) {
+            return unfinished(tp, req_of(&reqs[first]), n - first, n, R->rail->timeout_s);
+        } else if (yield_when_idle()) {
+            sched_yield();
+        }
+    }
+}
+
+int ofi_waitall(fs_transport *tp, fs_req *reqs, int n)
+{
+    ofi_rails *R = tp->priv;
+    return R->nrails == 1 ? wait_one_rail(tp, R->rail, reqs, n) : wait_rails(tp, R, reqs, n);
+}
+
 int ofi_wait_notify(fs_transport *tp, long count)
 {
-    ofi_state *st = tp->priv;
+    ofi_rails *R = tp->priv;
+    ofi_state *st = R->rail; /* writes land on rail 0 */
     double deadline = 0;
     unsigned idle = 0;
     while (st->notified < count) {
-        if (progress(st)) return fs_transport_fail(tp, FS_ERUNTIME, "%s", st->cq_err);
-        /* Remote writes are not counted in our queues: read a full batch. */
-        bool spin = !st->txq.head && !st->rxq.head && !yield_when_idle();
-        int got = reap(st, 16, spin);
-        if (got < 0 || st->fatal)
-            return fs_transport_fail(tp, st->fatal ? st->fatal : FS_ERUNTIME, "%s", st->cq_err);
+        int got = 0;
+        bool spin = false;
+        for (int k = 0; k < R->nrails; k++) {
+            ofi_state *s = &R->rail[k];
+            if (progress(s)) return fs_transport_fail(tp, FS_ERUNTIME, "%s", s->cq_err);
+            /* Remote writes are not counted in our queues: read a full batch. */
+            spin = R->nrails == 1 && !s->txq.head && !s->rxq.head && !yield_when_idle();
+            int g = reap(s, 16, spin);
+            if (g < 0 || s->fatal)
+                return fs_transport_fail(tp, s->fatal ? s->fatal : FS_ERUNTIME, "%s", s->cq_err);
+            got += g;
+        }
         if (got > 0) {
             fs_rte_heartbeat(); /* fabscale-bench's watchdog counts completions */
             deadline = 0;
