@@ -38,7 +38,9 @@ static void help(void)
         "Runs that record no hosts (OSU logs) are a link per file, except that files which each\n"
         "measure something the others do not (fit lat.txt bw.txt mbw.txt) are one link; with\n"
         "collectives only (nccl-tests logs) a link is derived from them, read as a ring.  The\n"
-        "output says what was assumed.\n\n"
+        "output says what was assumed.\n"
+        "Runs with per-NIC figures (fabscale-bench --nics) add one link per NIC of the sending\n"
+        "host ([NIC host:domain]) and one for the host's NICs together ([node host]).\n\n"
         "options:\n"
         "  --max-segments N   at most N protocol segments per link (1..%d, default 4)\n"
         "  --min-sizes N      at least N distinct sizes per segment (default 3)\n"
@@ -86,6 +88,7 @@ static json_t *link_json(const fs_link_fit *l, bool points)
         fs_cli_num(l->fit.rms_rel_residual), "max_rel_residual",
         fs_cli_num(l->fit.max_rel_residual), "npoints", (json_int_t)l->npoints);
     if (j) json_object_set_new(j, "outliers", json_integer((json_int_t)l->nexcluded));
+    if (j && l->nic[0]) json_object_set_new(j, "nic", json_string(l->nic));
     if (j) json_object_set_new(j, "assumed", l->assumed[0] ? json_string(l->assumed) : json_null());
     if (j) {
         json_t *cp = json_array(), *dr = json_array();
@@ -294,6 +297,22 @@ int fs_cmd_fit(int argc, char **argv)
     if (rc) {
         fs_results_free_all(r, (size_t)nf);
         return fs_cli_fail(&err);
+    }
+    fs_link_fit *nics = NULL; /* --nics runs: per NIC and per node, after the links */
+    size_t nn = 0;
+    fs_err ne = {0};
+    if (fs_links_per_nic(r, (size_t)nf, &fo, &nics, &nn, &ne) == 0 && nn) {
+        fs_link_fit *all = realloc(links, (nl + nn) * sizeof *all);
+        if (all) {
+            memcpy(all + nl, nics, nn * sizeof *nics);
+            links = all;
+            nl += nn;
+            free(nics);
+        } else {
+            fs_links_free(nics, nn);
+        }
+    } else if (ne.msg[0]) {
+        fprintf(stderr, "fabscale fit: no per-NIC link: %s\n", ne.msg);
     }
     if (out == FS_OUT_JSON) {
         json_t *arr = json_array();

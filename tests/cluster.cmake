@@ -55,3 +55,12 @@ add_test(NAME screen_cli
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/screen/cli-test.sh $<TARGET_FILE:fabscale>
                  ${CMAKE_CURRENT_SOURCE_DIR}/screen/data ${CMAKE_CURRENT_BINARY_DIR}/screen-cli)
 set_tests_properties(screen_cli PROPERTIES LABELS analysis)
+
+# Several NICs per host (issue 18): emulate-cluster --nics 2 gives each host
+# two NICs on their own rails, each shaped on its own (tc byte counters under
+# plain TCP streams, no fabscale, no MPI), and one NIC alone degraded.
+add_test(NAME cluster_nics_emulator
+         COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cluster/nics-emulator-test.sh
+                 ${FS_EMULATE_CLUSTER} ${CMAKE_CURRENT_SOURCE_DIR}/cluster/nic_stream.py)
+set_tests_properties(cluster_nics_emulator PROPERTIES
+                     LABELS cluster SKIP_RETURN_CODE 77 RUN_SERIAL TRUE TIMEOUT 400)

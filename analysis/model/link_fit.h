@@ -78,6 +78,7 @@ typedef struct fs_link_fit {
     char source[512];              /* first file the link's runs came from */
     char assumed[400];             /* what was assumed to form the link (merged files, derived
                                       from collectives), "" when nothing */
+    char nic[160]; /* fs_links_per_nic: "HOST:DOMAIN" one NIC, "HOST" the node's NICs together */
     fs_fit fit;
     double n_half_bytes;       /* size at which the latency model reaches half the peak bandwidth */
     double peak_GBps;          /* largest measured bandwidth of one message stream */
@@ -101,6 +102,14 @@ int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o, 
  * points, so the bandwidth is the ring's busbw).  `assumed` says so. */
 int fs_links_from_collectives(const fs_results *r, size_t nr, const fs_fit_opts *o,
                               fs_link_fit **out, size_t *nout, fs_err *err);
+/* Runs with per-NIC figures (fabscale-bench --nics: a point's "nics"
+ * member): one link per NIC of each sending host ("h0:fsc1", from that
+ * NIC's bandwidth at every bw size) and one per sending host ("h0", all
+ * its NICs together: the node's aggregate), fitted like the others.
+ * Returns 0 (*nout 0 when no run has per-NIC figures), or FS_EXIT_INPUT /
+ * FS_EXIT_RUNTIME with err. */
+int fs_links_per_nic(const fs_results *r, size_t nr, const fs_fit_opts *o, fs_link_fit **out,
+                     size_t *nout, fs_err *err);
 void fs_links_free(fs_link_fit *l, size_t n);
 /* True when both ends are the same known host. */
 int fs_link_is_intra(const fs_link_fit *l);

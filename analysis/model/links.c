@@ -415,6 +415,122 @@ int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o, 
                    "no latency or bw runs (one pair) to fit a link from", out, nout, err);
 }
 
+/* ---- per NIC (fabscale-bench --nics) ---- */
+
+/* The domain of rail `rail` of host `host` in a run's "nics" member
+ * ({"hosts": [{"host", "rails": [{"rail", "domain"}]}]}), NULL unknown. */
+static const char *rail_domain(const fs_run *run, const char *host, json_int_t rail)
+{
+    const json_t *hosts = json_object_get(json_object_get(run->extra, "nics"), "hosts");
+    size_t i, k;
+    const json_t *h, *rl;
+    json_array_foreach(hosts, i, h)
+    {
+        const char *name = json_string_value(json_object_get(h, "host"));
+        if (!name || strcmp(name, host) != 0) continue;
+        json_array_foreach(json_object_get(h, "rails"), k, rl)
+        {
+            if (json_integer_value(json_object_get(rl, "rail")) == rail)
+                return json_string_value(json_object_get(rl, "domain"));
+        }
+    }
+    return NULL;
+}
+
+/* The link named nic among links (of the run's key), appended when new. */
+static fs_link_fit *nic_link(fs_link_fit **links, size_t *nl, size_t **caps, const fs_link_fit *key,
+                             const char *nic)
+{
+    for (size_t i = 0; i < *nl; i++)
+        if (same_link(&(*links)[i], key) && strcmp((*links)[i].nic, nic) == 0) return &(*links)[i];
+    fs_link_fit *nlinks = realloc(*links, (*nl + 1) * sizeof *nlinks);
+    if (!nlinks) return NULL;
+    *links = nlinks;
+    size_t *ncaps = realloc(*caps, (*nl + 1) * sizeof *ncaps);
+    if (!ncaps) return NULL;
+    *caps = ncaps;
+    fs_link_fit *l = &nlinks[*nl];
+    *l = *key;
+    snprintf(l->nic, sizeof l->nic, "%s", nic);
+    l->peak_GBps = l->msg_rate_Mps = NAN;
+    (*caps)[*nl] = 0;
+    ++*nl;
+    return l;
+}
+
+/* One stream point (bytes at bw_GBps) into link l. */
+static int nic_point(fs_link_fit *l, size_t *cap, double bytes, double bw_GBps)
+{
+    if (!(bw_GBps > 0) || !isfinite(bw_GBps) || !(bytes > 0) || !isfinite(bytes)) return 0;
+    double t = bytes / (bw_GBps * 1e3); /* us per message at that NIC's rate */
+    if (push_point(l, cap, (fs_fit_point){bytes, t, FS_FIT_STREAM})) return -1;
+    if (isnan(l->peak_GBps) || bw_GBps > l->peak_GBps) l->peak_GBps = bw_GBps;
+    return 0;
+}
+
+int fs_links_per_nic(const fs_results *r, size_t nr, const fs_fit_opts *o, fs_link_fit **out,
+                     size_t *nout, fs_err *err)
+{
+    *out = NULL;
+    *nout = 0;
+    fs_link_fit *links = NULL;
+    size_t nl = 0, *caps = NULL, runs = 0;
+    int rc = 0;
+    for (size_t f = 0; f < nr && rc == 0; f++)
+        for (size_t i = 0; i < r[f].nruns && rc == 0; i++) {
+            const fs_run *run = &r[f].runs[i];
+            if (strcmp(run->benchmark, "bw") != 0 || run->pairs > 1) continue;
+            fs_link_fit key;
+            run_key(&r[f], run, &key);
+            bool any = false;
+            for (size_t j = 0; j < run->npoints && rc == 0; j++) {
+                const fs_point *p = &run->points[j];
+                const json_t *hosts = json_object_get(json_object_get(p->extra, "nics"), "hosts");
+                size_t hi, ri;
+                const json_t *h, *rl;
+                json_array_foreach(hosts, hi, h)
+                {
+                    const char *host = json_string_value(json_object_get(h, "host"));
+                    /* Only a host that sent: the receiver's NICs carry acknowledgements. */
+                    if (!host || !(json_number_value(json_object_get(h, "tx_bytes")) > 0)) continue;
+                    fs_link_fit *l = nic_link(&links, &nl, &caps, &key, host);
+                    if (!l || nic_point(l, &caps[l - links], p->bytes,
+                                        json_number_value(json_object_get(h, "bandwidth_GBps")))) {
+                        rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
+                        break;
+                    }
+                    any = true;
+                    json_array_foreach(json_object_get(h, "rails"), ri, rl)
+                    {
+                        json_int_t k = json_integer_value(json_object_get(rl, "rail"));
+                        const char *dom = rail_domain(run, host, k);
+                        char nic[160];
+                        if (dom)
+                            snprintf(nic, sizeof nic, "%s:%s", host, dom);
+                        else
+                            snprintf(nic, sizeof nic, "%s:rail%lld", host, (long long)k);
+                        l = nic_link(&links, &nl, &caps, &key, nic);
+                        if (!l ||
+                            nic_point(l, &caps[l - links], p->bytes,
+                                      json_number_value(json_object_get(rl, "bandwidth_GBps")))) {
+                            rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
+                            break;
+                        }
+                    }
+                    if (rc) break;
+                }
+            }
+            runs += any;
+        }
+    free(caps);
+    if (rc || nl == 0) {
+        fs_links_free(links, nl);
+        return rc;
+    }
+    return fit_all(links, nl, o, rc, runs, r, nr, "no bw runs with per-NIC figures", out, nout,
+                   err);
+}
+
 /* Steps of a ring and the bytes of each: all-reduce 2(p-1) steps (reduce-
  * scatter then all-gather), reduce-scatter and all-gather p-1; each step
  * moves n/p over every rank's link.  0 for collectives without a ring
@@ -512,6 +628,10 @@ const char *fs_link_label(const fs_link_fit *l, char *buf, size_t len)
                  l->host_a[0] ? l->host_a : "?", l->host_b[0] ? l->host_b : "?");
     else
         snprintf(buf, len, "%s/%s (%s)", l->transport, l->provider, l->source);
+    size_t n = strlen(buf);
+    if (l->nic[0] && n < len)
+        snprintf(buf + n, len - n, strchr(l->nic, ':') ? " [NIC %s]" : " [node %s, all NICs]",
+                 l->nic);
     return buf;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nics.h"
+#include "path_proof.h"
 #include "results.h"
 #include "table.h"
 #include "watchdog.h"
@@ -189,6 +190,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
     fs_run *run = NULL;
     /* --nics: each host's NICs (collective; rank 0 gets them). */
     json_t *nics = !rc && o->nics ? fs_nics_run(env->rte, tp, env->hosts) : NULL;
+    fs_path_proof *proof = NULL; /* rank 0: NIC byte counters around the run */
     if (!rc && env->harness->rank == 0) {
         fs_watchdog_lock();
         run = add_run(env, tp, b, &c);
@@ -197,6 +199,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
             if (!run->extra) run->extra = json_object();
             json_object_set(run->extra, "nics", nics);
         }
+        if (run) proof = fs_path_proof_begin();
         fs_watchdog_unlock();
         char title[512];
         snprintf(title, sizeof title, "transport %s, provider %s%s%s, %d ranks, %d pair%s%s%s",
@@ -314,6 +317,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         run->attributes = attrs;
         fs_watchdog_unlock();
     }
+    fs_path_proof_end(proof, tp, run, env->hosts);
     if (set_up && b->teardown) b->teardown(&c);
     if (c.smr) tp->ops->mr_dereg(tp, c.smr);
     if (c.rmr) tp->ops->mr_dereg(tp, c.rmr);

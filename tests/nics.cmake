@@ -1,0 +1,8 @@
+# Multi-NIC runs (issue 18): the proof of path (NIC byte counters over fake
+# sysfs trees, the verdict, the negotiated record) and the per-NIC analysis.
+fs_add_unit_test(test_path_proof SOURCES nics/test_path_proof.c LIBS fs_bench)
+# fabscale fit per NIC and per node on a --nics fixture (make_fixture.py).
+fs_add_unit_test(test_nic_links SOURCES nics/test_nic_links.c LIBS fs_analysis)
+if(TARGET test_nic_links)
+  target_compile_definitions(test_nic_links PRIVATE FS_TEST_DATA="${CMAKE_CURRENT_SOURCE_DIR}/nics/data")
+endif()

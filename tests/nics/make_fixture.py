@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""make_fixture.py - the per-NIC fixture of test_nic_links (documented
+fields of fabscale-bench --nics, benchmarks/core/nics.h: a run's "nics"
+{"hosts": [{"host", "rails": [{"rail", "domain"}]}]} and a point's "nics"
+{"hosts": [{"host", "tx_bytes", "bandwidth_GBps", "rails": [{"rail",
+"tx_bytes", "share", "bandwidth_GBps"}]}]}).
+
+Ground truth (the test asserts the fit recovers it): host h0 sends to h1
+over two NICs; fsc0 runs at 0.0125 GB/s with a 40 us gap per message,
+fsc1 at half of that (degraded), each NIC's time per message
+gap + m / bandwidth; the node's aggregate is the sum of the NICs' rates.
+
+  make_fixture.py > tests/nics/data/bw-2nics.json
+"""
+import json
+
+RAILS = [("fsc0", 0.0125, 40.0), ("fsc1", 0.00625, 40.0)]
+
+
+def rate(bw, gap, m):  # GB/s of one NIC's stream of m-byte messages
+    return m / ((gap + m / (bw * 1e3)) * 1e3)
+
+
+points = []
+for k in range(12, 23):  # 4 KiB .. 4 MiB
+    m = float(2**k)
+    rails, total = [], 0.0
+    for i, (dom, bw, gap) in enumerate(RAILS):
+        r = rate(bw, gap, m)
+        rails.append({"rail": i, "tx_bytes": int(m * 64), "share": 0.5, "bandwidth_GBps": r})
+        total += r
+    t = m / (total * 1e3) * 64  # a window of 64 messages
+    points.append({
+        "bytes": m, "iterations": 10,
+        "time_us": {"min": t, "p50": t, "mean": t, "p90": t, "p99": t, "max": t, "stdev": 0, "ci95": 0},
+        "bandwidth_GBps": total,
+        "nics": {"tx_bytes": int(m * 128), "bandwidth_GBps": total, "hosts": [
+            {"host": "h0", "tx_bytes": int(m * 128), "bandwidth_GBps": total, "rails": rails},
+            {"host": "h1", "tx_bytes": 0, "bandwidth_GBps": 0.0,
+             "rails": [{"rail": i, "tx_bytes": 0, "share": 0.0, "bandwidth_GBps": 0.0} for i in range(2)]},
+        ]},
+    })
+
+doc = {
+    "schema": "fabscale.results/1",
+    "meta": {"version": "0.1.0", "command": "fabscale-bench -t ofi --nics all -b bw", "ranks": 2,
+             "hosts": ["h0", "h1"], "complete": True},
+    "runs": [{
+        "benchmark": "bw", "kind": "bandwidth", "transport": "ofi", "provider": "tcp;ofi_rxm",
+        "fabric": "10.84.0.0/25", "domain": "fsc0", "ranks": 2, "pairs": 1, "window": 64,
+        "peer_hosts": ["h0", "h1"], "validated": False,
+        "nics": {"count": 2, "hosts": [
+            {"host": h, "rails": [{"rail": i, "domain": d, "provider": "tcp;ofi_rxm",
+                                   "fabric": "10.84.0.%d/25" % (128 * i), "pci": None, "numa": None}
+                                  for i, (d, _, _) in enumerate(RAILS)]} for h in ("h0", "h1")]},
+        "points": points,
+    }],
+}
+print(json.dumps(doc, indent=1))
