@@ -1,7 +1,11 @@
 # Scale (issue 19): the harness at many oversubscribed ranks.
+#  - test_aggregate: its cross-rank aggregation, pure (clock offsets, the
+#    msgrate window, the pairs' aggregate rate).
 #  - scale_unexpected_{4,8}: the harness's own messages never reach a rank
 #    while it times (Open MPI's unexpected-queue counter through MPI_T,
 #    read before and inside every batch's timed loop; tests/scale/unexpected.c).
+fs_add_unit_test(test_aggregate SOURCES scale/test_aggregate.c LIBS fs_bench)
+
 add_executable(scale_unexpected scale/unexpected.c)
 target_link_libraries(scale_unexpected PRIVATE fs_bench MPI::MPI_C)
 foreach(np 4 8)

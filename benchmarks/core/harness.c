@@ -9,16 +9,29 @@
  * long as its slowest rank.  Which rank that was cannot be read from the
  * durations (in a collective everyone waits for the straggler, so every
  * rank's duration is the same); it is the rank that entered the iteration
- * last, reduced with maxloc.  Entries are measured from the end of the
- * batch's first iteration, which the ranks of a collective leave together
- * (consistent offsets, such as a tree root leaving first, cancel), not
- * from the barrier before it: ranks leave a barrier up to a time slice
- * apart on a loaded machine, and that offset, constant over the batch,
- * would name the rank that left the barrier first instead of the
- * straggler.  (The first iteration is measured from the barrier.)  Pairs
- * do not wait for each other, so arrival means nothing across them: there
- * the slowest is the initiator whose iteration took longest (a hiccup of
- * one rank then counts against it once, not for the rest of the batch).
+ * last on a common clock (rank 0's: offsets measured at start-up, zero on
+ * rank 0's host), reduced with maxloc - not each rank's own barrier exit,
+ * which under load names the rank that left the barrier first.  Pairs do
+ * not wait for each other, so arrival means nothing across them: there the
+ * slowest is the initiator whose iteration took longest.
+ *
+ * Timing isolation: nothing the harness sends reaches a rank while it
+ * times.  After its timed loop no rank sends before rank 0 says the batch
+ * is over (a broadcast rooted at rank 0: a rank waiting for it injects
+ * nothing), and rank 0 says so only when no one can still be timing:
+ *  - one pair (latency, bw, ...): rank 0 is its initiator, the last of the
+ *    pair to finish (its final receive follows the peer's final send);
+ *  - a collective: each batch ends with one untimed iteration; rank 0
+ *    finishing it means every rank entered it (every rank's result
+ *    depends on every rank's data), i.e. ended its timed ones;
+ *  - every pair at once (msgrate): pairs finish at different times, so a
+ *    batch's window ends at a deadline on the common clock that rank 0
+ *    sets with the batch; iterations ending later are not timed, and rank
+ *    0 speaks only after the deadline (plus the clocks' uncertainty).
+ * The pairs' aggregate rate is the sum of each pair's own rate over its
+ * timed iterations in these windows (aggregate.h), not pairs / the slowest
+ * pair's iteration, which falls as pairs drift apart.
+ *
  * Rank 0 then decides - the same decision for all, by broadcast -
  * whether the median, the statistic reported, is known to the requested
  * precision (its distribution-free interval from order statistics: heavy
@@ -26,10 +39,11 @@
  * minimum count and time, or the budget is spent, and how long the next
  * batch is: bounded by the time left as well as by count, so at 4 MiB on a
  * slow link a point ends within its budget and the ranks waiting for the
- * batch (outside the pair) wait no longer than that.  The harness talks to the other ranks only
- * through the runtime seam (fs_rte.h), and only between batches, never inside the timed loop. */
+ * batch (outside the pair) wait no longer than that.  The harness talks to
+ * the other ranks only through the runtime seam (fs_rte.h). */
 #include "harness.h"
 
+#include "aggregate.h"
 #include "fault.h"
 #include "watchdog.h"
 
@@ -41,6 +55,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define BATCH_MAX 4096
 
@@ -56,6 +71,35 @@ long fs_harness_capacity(long max_iters, long fixed_iters)
     return fixed_iters > max_iters ? fixed_iters : max_iters;
 }
 
+/* The common clock: rank 0's.  A rank on rank 0's host shares its
+ * CLOCK_MONOTONIC; one elsewhere brackets its offset by exchanges through
+ * the runtime (aggregate.h's fs_clock_offset). */
+static int sync_clocks(fs_harness *h)
+{
+    char mine[256] = "", root[256];
+    if (gethostname(mine, sizeof mine - 1)) mine[0] = '\0';
+    memcpy(root, mine, sizeof root);
+    if (fs_rte_bcast(h->rte, root, sizeof root, 0)) return FS_ERUNTIME;
+    double away = strcmp(mine, root) != 0, any = 0;
+    if (fs_rte_reduce(h->rte, &away, &any, 1, FS_RTE_MAX, FS_RTE_ALL)) return FS_ERUNTIME;
+    if (any == 0) return 0;
+    double a[FS_CLOCK_ROUNDS], b[FS_CLOCK_ROUNDS], c[FS_CLOCK_ROUNDS];
+    for (int k = 0; k < FS_CLOCK_ROUNDS; k++) {
+        double zero = 0, sum;
+        if (fs_rte_barrier(h->rte)) return FS_ERUNTIME;
+        a[k] = fs_now_s();
+        if (fs_rte_bcast(h->rte, &a[k], sizeof a[k], 0)) return FS_ERUNTIME;
+        b[k] = fs_now_s();
+        if (fs_rte_reduce(h->rte, &zero, &sum, 1, FS_RTE_SUM, 0)) return FS_ERUNTIME;
+        c[k] = fs_now_s();
+        if (fs_rte_bcast(h->rte, &c[k], sizeof c[k], 0)) return FS_ERUNTIME;
+    }
+    if (away) h->clock_offset = fs_clock_offset(a, b, c, FS_CLOCK_ROUNDS, &h->clock_err);
+    if (fs_rte_reduce(h->rte, &h->clock_err, &h->clock_err_max, 1, FS_RTE_MAX, FS_RTE_ALL))
+        return FS_ERUNTIME;
+    return 0;
+}
+
 int fs_harness_init(fs_harness *h, fs_rte *rte, long capacity)
 {
     *h = (fs_harness){.rte = rte, .rank = rte->rank, .nranks = rte->size, .clock = fs_now_s};
@@ -68,11 +112,12 @@ int fs_harness_init(fs_harness *h, fs_rte *rte, long capacity)
     if (h->rank == 0) {
         h->samples = malloc((size_t)h->capacity * sizeof(double));
         h->slow_count = calloc((size_t)h->nranks, sizeof(long));
+        h->totals = malloc(2 * (size_t)h->nranks * sizeof(double));
     }
     if (!h->local || !h->arrive || !h->tmax || !h->contrib || !h->reduced ||
-        (h->rank == 0 && (!h->samples || !h->slow_count)))
+        (h->rank == 0 && (!h->samples || !h->slow_count || !h->totals)))
         return FS_ERUNTIME;
-    return 0;
+    return sync_clocks(h);
 }
 
 void fs_harness_fini(fs_harness *h)
@@ -84,6 +129,7 @@ void fs_harness_fini(fs_harness *h)
     free(h->reduced);
     free(h->samples);
     free(h->slow_count);
+    free(h->totals);
     *h = (fs_harness){0};
 }
 
@@ -208,6 +254,30 @@ bool fs_harness_stop(const fs_harness_cfg *cfg, long n, double elapsed_s, double
     return !cfg->min_iters_hard && median_s * (double)cfg->min_iters > cfg->time_per_size;
 }
 
+/* What rank 0 broadcasts after each batch: the next one's length (0:
+ * the point is over), the samples kept so far, and (windowed) the window's
+ * deadline on rank 0's clock. */
+typedef struct batch_plan {
+    long batch, n;
+    double deadline;
+} batch_plan;
+
+/* Rank 0: the deadline of a windowed batch of `batch` iterations at pace_s
+ * each (see FS_WINDOW_STRETCH). */
+static double window_deadline(const fs_harness *h, long batch, double pace_s, double stretch)
+{
+    return h->clock() + stretch * (double)batch * pace_s + FS_WINDOW_SLACK_S + 2 * h->clock_err_max;
+}
+
+/* Until h->clock() reads t (rank 0, before it ends a windowed batch). */
+static void sleep_until(const fs_harness *h, double t)
+{
+    double left = t - h->clock();
+    if (left <= 0) return;
+    struct timespec ts = {(time_t)left, (long)(1e9 * (left - (double)(time_t)left))};
+    nanosleep(&ts, NULL);
+}
+
 static int validate(fs_harness *h, const fs_bench *b, fs_bench_ctx *c)
 {
     int rc = 0;
@@ -246,6 +316,9 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
     fs_rte_loc *contrib = h->contrib, *reduced = h->reduced;
     bool timer = fs_harness_is_timer(b, c), active = is_active(b, c);
     bool collective = b->participation == FS_BENCH_COLLECTIVE;
+    /* Every pair at once (msgrate): the rate from the pairs' totals, and,
+     * with more than one pair, windows that end at a deadline. */
+    bool aggregate = !collective && b->all_pairs, windowed = aggregate && c->pairs > 1;
     int rc = 0;
 
     /* Every rank sees the same cfg, so all refuse together. */
@@ -274,12 +347,20 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
 
     /* Rank 0 plans every batch, the first from the warm-up's pace: at 4 MiB
      * on a slow link one iteration may outlast the budget. */
-    long n = 0, batch = fs_harness_next_batch(cfg, 0, warm_pace, cfg->time_per_size);
-    if (fs_rte_bcast(h->rte, &batch, sizeof batch, 0)) return rte_failed(h, c);
-    double start = h->clock(), sum_us = 0;
-    while (batch > 0) {
-        if (fs_rte_barrier(h->rte)) return rte_failed(h, c);
-        double epoch = h->clock(), prev = epoch, ref = epoch;
+    batch_plan plan = {.batch = fs_harness_next_batch(cfg, 0, warm_pace, cfg->time_per_size)};
+    /* A window no iteration fitted in (a pair stalled past it) is planned
+     * again with twice the stretch. */
+    double stretch = 2 * FS_WINDOW_STRETCH, pace_s = warm_pace;
+    if (h->rank == 0 && windowed) plan.deadline = window_deadline(h, plan.batch, pace_s, stretch);
+    if (fs_rte_bcast(h->rte, &plan, sizeof plan, 0)) return rte_failed(h, c);
+    double start = h->clock(), sum_us = 0, pair_iters = 0, pair_s = 0;
+    while (plan.batch > 0) {
+        long batch = plan.batch, n = plan.n;
+        /* Every pair at once starts on the plan's arrival (its deadline
+         * bounds the window); the others together. */
+        if (!windowed && fs_rte_barrier(h->rte)) return rte_failed(h, c);
+        double epoch = h->clock(), prev = epoch;
+        double deadline = plan.deadline + h->clock_offset; /* on this rank's clock */
         if (h->probe && active) h->probe(h->probe_arg, -1);
         for (long i = 0; i < batch; i++) {
             double entry = prev;
@@ -294,48 +375,85 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
             double t = h->clock();
             fs_watchdog_beat();
             h->local[i] = timer ? (t - prev) * 1e6 * b->time_scale : -1.0;
-            h->arrive[i] = collective ? entry - ref : t - prev;
-            if (i == 0) ref = t; /* see the top of the file */
+            /* A collective's entry on the common clock; a pair's end. */
+            h->arrive[i] = collective ? entry - h->clock_offset : t;
             prev = t;
-            if (h->probe && active) h->probe(h->probe_arg, i);
+            if (h->probe && active && (timer || i + 1 < batch) && (!windowed || t <= deadline))
+                h->probe(h->probe_arg, i);
         }
-        for (long i = 0; i < batch; i++)
-            contrib[i] = (fs_rte_loc){timer ? h->arrive[i] : -1.0, h->rank};
-        if (fs_rte_reduce(h->rte, h->local, h->tmax, (size_t)batch, FS_RTE_MAX, 0) ||
+        /* The untimed iteration that tells rank 0 every rank is done. */
+        if (collective && active) {
+            if ((rc = b->iteration(c))) {
+                h->failed_alone = true;
+                return rc;
+            }
+            fs_watchdog_beat();
+        }
+        long timed = windowed ? fs_window_timed(h->arrive, batch, deadline) : batch;
+        if (aggregate && timer && timed > 0) {
+            pair_iters += (double)timed;
+            pair_s += h->arrive[timed - 1] - epoch;
+        }
+        for (long i = 0; i < batch; i++) {
+            if (i >= timed) h->local[i] = -1.0;
+            double v = collective ? h->arrive[i] : h->local[i];
+            contrib[i] = (fs_rte_loc){timer && i < timed ? v : -1.0, h->rank};
+        }
+        /* Rank 0 says the batch is over (see the top of the file). */
+        if (h->rank == 0 && windowed) sleep_until(h, plan.deadline + h->clock_err_max);
+        int over = 1;
+        if (fs_rte_bcast(h->rte, &over, sizeof over, 0) ||
+            fs_rte_reduce(h->rte, h->local, h->tmax, (size_t)batch, FS_RTE_MAX, 0) ||
             fs_rte_maxloc(h->rte, contrib, reduced, (size_t)batch, 0))
             return rte_failed(h, c);
-        long next = 0;
+        plan = (batch_plan){.n = n};
         if (h->rank == 0) {
+            /* Iterations no pair timed (past every pair's deadline) drop out. */
+            long kept = 0;
             for (long i = 0; i < batch; i++) {
+                if (h->tmax[i] < 0) continue;
                 sum_us += h->tmax[i];
                 h->slow_count[reduced[i].rank]++;
+                h->tmax[kept++] = h->tmax[i];
             }
             /* The stopping rule reads order statistics: keep the samples
              * sorted, a sorted batch merged in. */
-            gsl_sort(h->tmax, 1, (size_t)batch);
-            fs_sorted_merge(h->samples, (size_t)n, h->tmax, (size_t)batch);
-            n += batch;
-            double elapsed = h->clock() - start;
-            out->p50_ci95_rel =
-                fs_median_ci95_rel(h->samples, (size_t)n, &out->p50_ci95_lo, &out->p50_ci95_hi);
-            double median_s = 1e-6 * gsl_stats_median_from_sorted_data(h->samples, 1, (size_t)n);
-            if (!fs_harness_stop(cfg, n, elapsed, out->p50_ci95_rel, median_s, &out->converged))
-                next = fs_harness_next_batch(cfg, n, sum_us * 1e-6 / (double)n,
-                                             cfg->time_per_size - elapsed);
-        } else {
-            n += batch;
+            gsl_sort(h->tmax, 1, (size_t)kept);
+            fs_sorted_merge(h->samples, (size_t)n, h->tmax, (size_t)kept);
+            n += kept;
+            plan.n = n;
+            stretch = kept ? FS_WINDOW_STRETCH : 2 * stretch;
+            if (n == 0) {
+                plan.batch = batch; /* nothing timed yet: again, a wider window */
+            } else {
+                double elapsed = h->clock() - start;
+                out->p50_ci95_rel =
+                    fs_median_ci95_rel(h->samples, (size_t)n, &out->p50_ci95_lo, &out->p50_ci95_hi);
+                double median_s =
+                    1e-6 * gsl_stats_median_from_sorted_data(h->samples, 1, (size_t)n);
+                pace_s = sum_us * 1e-6 / (double)n;
+                if (!fs_harness_stop(cfg, n, elapsed, out->p50_ci95_rel, median_s, &out->converged))
+                    plan.batch =
+                        fs_harness_next_batch(cfg, n, pace_s, cfg->time_per_size - elapsed);
+            }
+            if (plan.batch > 0 && windowed)
+                plan.deadline = window_deadline(h, plan.batch, pace_s, stretch);
         }
         /* Rank 0 alone decides how many iterations come next (0 = stop). */
-        if (fs_rte_bcast(h->rte, &next, sizeof next, 0)) return rte_failed(h, c);
-        batch = next;
+        if (fs_rte_bcast(h->rte, &plan, sizeof plan, 0)) return rte_failed(h, c);
     }
-    out->iterations = n;
+    out->iterations = plan.n;
     out->elapsed_s = h->clock() - start;
+
+    /* Each pair's totals over its windows, to rank 0. */
+    double mine[2] = {aggregate && timer ? pair_iters : 0, aggregate && timer ? pair_s : 0};
+    if (aggregate && fs_rte_gather(h->rte, mine, h->totals, sizeof mine, 0))
+        return rte_failed(h, c);
 
     if (cfg->validate && (rc = validate(h, b, c))) return rc;
 
     if (h->rank == 0) {
-        fs_stats_compute(h->samples, (size_t)n, &out->time_us);
+        fs_stats_compute(h->samples, (size_t)out->iterations, &out->time_us);
         long best = -1;
         for (int r = 0; r < h->nranks; r++)
             if (h->slow_count[r] > best) best = h->slow_count[r], out->slowest_rank = r;
@@ -344,6 +462,10 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
         if (b->busbw_factor) {
             out->algbw_GBps = (double)out->bytes / t * 1e-9;
             out->busbw_GBps = out->algbw_GBps * b->busbw_factor(c->nranks);
+        } else if (aggregate) {
+            double per_s = fs_window_aggregate(h->totals, h->nranks);
+            out->bandwidth_GBps = per_s * b->bytes_per_iter(c) * 1e-9;
+            out->msg_rate_Mps = per_s * b->msgs_per_iter(c) * 1e-6;
         } else {
             out->bandwidth_GBps = c->pairs * b->bytes_per_iter(c) / t * 1e-9;
             out->msg_rate_Mps = c->pairs * b->msgs_per_iter(c) / t * 1e-6;

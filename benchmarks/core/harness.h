@@ -47,22 +47,32 @@ typedef struct fs_harness {
     fs_rte_loc *reduced;   /* root: arrivals reduced with maxloc */
     fs_rte_loc *contrib;   /* arrivals tagged with this rank */
     double *samples;       /* root: every aggregated sample of the point, sorted */
+    double *totals;        /* root: per rank, pair totals (iterations, seconds) */
     long *slow_count;      /* root: per rank, how often it was the slowest */
     long capacity;         /* samples' size: the most iterations a point may run */
     double (*clock)(void); /* seconds, monotonic: fs_now_s unless a test sets its own */
+    /* This rank's clock minus rank 0's (0 on rank 0's host, where
+     * CLOCK_MONOTONIC is one clock) and its uncertainty; clock_err_max:
+     * the largest over the ranks.  Measured by fs_harness_init. */
+    double clock_offset, clock_err, clock_err_max;
     /* Set when the last point failed on this rank alone, inside an
      * iteration: peers may be blocked on it, so the job must be aborted. */
     bool failed_alone;
     /* Test seam (NULL in fabscale-bench): called by every active rank just
-     * before its batch's timed loop (i = -1) and after each timed iteration
-     * i, with nothing else in between, so a test can read what reached the
-     * rank while it was timing (tests/scale/unexpected.c). */
+     * before its batch's timed loop (i = -1) and after each iteration i
+     * that is part of the measurement, so a test can read what reached the
+     * rank while it was (tests/scale/unexpected.c).  Part of it: a timed
+     * iteration of a timer; a responder's iterations but its batch's last
+     * (its final send, which its initiator's clock has seen before the
+     * responder returns from it); in a window (msgrate), those that end
+     * by the deadline. */
     void (*probe)(void *arg, long i);
     void *probe_arg;
 } fs_harness;
 
 /* Collective over rte.  capacity: the most timed iterations a point may
- * run (see fs_harness_capacity). */
+ * run (see fs_harness_capacity).  Ranks on another host than rank 0
+ * measure their clock's offset against it (FS_CLOCK_ROUNDS exchanges). */
 int fs_harness_init(fs_harness *h, fs_rte *rte, long capacity);
 void fs_harness_fini(fs_harness *h);
 
@@ -92,6 +102,17 @@ double fs_now_s(void);
 /* Longest a batch is planned to last when the budget does not bound it
  * (--iterations): ranks outside the measured pair wait that long. */
 #define FS_BATCH_SPAN_S 1.0
+
+/* When every pair streams at once (msgrate), the window a batch counts
+ * ends at a deadline rank 0 sets when it plans the batch: FS_WINDOW_STRETCH
+ * times the batch's planned span (at the slowest pair's mean pace so far;
+ * for the first batch, from the warm-up's fastest, twice that), plus
+ * FS_WINDOW_SLACK_S and twice the clocks' uncertainty.  Iterations that
+ * end later run but are not timed; a window nothing fitted in is planned
+ * again with twice the stretch.  Rank 0 says the batch is over only after
+ * the deadline: no harness message reaches a pair inside its window. */
+#define FS_WINDOW_STRETCH 1.25
+#define FS_WINDOW_SLACK_S 200e-6
 
 /* Timed iterations in the next batch, decided on rank 0 (pure): n done so
  * far, mean_s the mean iteration time so far (or the warm-up's fastest for

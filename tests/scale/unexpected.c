@@ -35,6 +35,7 @@ typedef struct probe {
     unsigned long base; /* the queue before the batch's timed loop */
     long grown;         /* most the queue grew within this batch */
     long batches, dirty_batches, messages;
+    int rank;
 } probe;
 
 static unsigned long queued(probe *p)
@@ -66,7 +67,12 @@ static void on_probe(void *arg, long i)
         return;
     }
     long grown = (long)q - (long)p->base;
-    if (grown > p->grown) p->grown = grown;
+    if (grown > p->grown) {
+        fprintf(stderr,
+                "unexpected: rank %d, batch %ld, after iteration %ld: %ld harness message%s\n",
+                p->rank, p->batches, i, grown, grown == 1 ? "" : "s");
+        p->grown = grown;
+    }
 }
 
 static int probe_open(probe *p, MPI_Comm *comm)
@@ -152,6 +158,7 @@ int main(int argc, char **argv)
     double budget_s = argc > 1 ? atof(argv[1]) : 0.3;
     MPI_Comm comm = fs_rte_mpi_comm(rte);
     probe p = {0};
+    p.rank = rte->rank;
     int ok = probe_open(&p, &comm) == 0, all_ok = 0;
     MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     if (!all_ok) {
