@@ -29,6 +29,7 @@ static bool any_needs_rma(const fs_options *o)
 /* Bad input or runtime failure: one line from rank 0, results kept. */
 static int finish(fs_sweep_env *env, int rc, const char *msg)
 {
+    fs_watchdog_stop();
     if (env->rte->rank == 0) {
         /* Results that went to a fallback file are kept, but the file the
          * user named is missing: that is a failure of the launch. */
@@ -111,7 +112,14 @@ int main(int argc, char **argv)
         return finish(&env, rc, rc ? "fi_getinfo found no RDM provider on this host" : NULL);
     }
 
-    int rc = fs_fault_init(rank, msg, sizeof msg) ? FS_EINPUT : 0;
+    /* From here on a rank that stops is noticed: start-up (binding, the
+     * topology, metadata gathers, transport initialisation) is a set-up
+     * phase with the waiting rank's limit (see watchdog.h). */
+    int rc = fs_watchdog_start(opt.timeout, rte, save_partial, &env) ? FS_ERUNTIME : 0;
+    if (rc) snprintf(msg, sizeof msg, "cannot start the watchdog thread");
+    if ((rc = fs_agree_error(rte, rc, msg, sizeof msg))) return finish(&env, rc, msg);
+
+    rc = fs_fault_init(rank, msg, sizeof msg) ? FS_EINPUT : 0;
     if ((rc = fs_agree_error(rte, rc, msg, sizeof msg))) return finish(&env, rc, msg);
 
     fs_results *appended = NULL;
@@ -150,6 +158,7 @@ int main(int argc, char **argv)
         if (opt.nics) json_object_set_new(settings, "nics", json_string(opt.nics));
         fs_metadata_add_env_knobs(settings);
         json_object_set_new(meta, "settings", settings);
+        fs_watchdog_lock(); /* the watchdog saves env.doc */
         if (appended) {
             /* Keep the file's own meta; record this launch's beside it. */
             fs_bench_results_add_launch(appended, meta);
@@ -157,6 +166,7 @@ int main(int argc, char **argv)
         } else {
             env.doc = fs_bench_results_new(meta);
         }
+        fs_watchdog_unlock();
     }
     fs_hostmap hosts;
     fs_hostmap_gather(rte, &hosts);
@@ -170,11 +180,6 @@ int main(int argc, char **argv)
     }
     if ((rc = fs_agree_error(rte, rc, msg, sizeof msg))) return finish(&env, rc, msg);
     env.harness = &harness;
-    if (fs_watchdog_start(opt.timeout, rte, save_partial, &env)) {
-        snprintf(msg, sizeof msg, "cannot start the watchdog thread");
-        return finish(&env, FS_ERUNTIME, msg);
-    }
-
     /* The launch's plan, for the status line's ETA: every run, every size. */
     fs_status status;
     if (rank == 0) {
@@ -217,6 +222,10 @@ int main(int argc, char **argv)
             };
             /* Collective (addresses are exchanged): a rank waits here for
              * the others, which the watchdog does not take for a hang. */
+            char phase[256];
+            snprintf(phase, sizeof phase, "initialisation of transport %s%s%s", ops->name,
+                     topts.provider ? " provider " : "", topts.provider ? topts.provider : "");
+            fs_watchdog_setup(phase);
             fs_watchdog_wait_begin();
             rc = ops->init(&tp, &topts);
             fs_watchdog_wait_end();
@@ -232,6 +241,11 @@ int main(int argc, char **argv)
                                       : opt.nalgorithms     ? opt.algorithms[a]
                                                             : dflt;
                     msg[0] = '\0';
+                    /* Buffers allocated, touched and registered, set-up of
+                     * the algorithm: until the first point begins. */
+                    snprintf(phase, sizeof phase, "set-up of %s%s%s over %s/%s", bench->name,
+                             alg ? " " : "", alg ? alg : "", ops->name, tp.provider);
+                    fs_watchdog_setup(phase);
                     rc = fs_sweep_run(&env, &tp, bench, alg, msg, sizeof msg);
                     if (rc && harness.failed_alone) {
                         /* Peers are blocked on this rank: say why and end the job. */

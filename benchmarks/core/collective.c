@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Elements filled or checked between heartbeats: validating 64 MiB takes
+ * seconds on a loaded core, and the watchdog must see it progress (~1 ms apart). */
+#define CHECK_BEAT (1u << 16)
+
 typedef struct coll_state {
     fs_coll_op op;
     bool native;
@@ -215,6 +219,18 @@ static int prepare_v(fs_bench_ctx *c, coll_state *s)
     return 0;
 }
 
+/* fs_coll_fill in slices with a heartbeat after each: filling 256 MiB
+ * takes seconds on a loaded core, inside the point's first steps. */
+static void fill_beating(fs_coll_dtype dt, void *buf, size_t n, size_t first, int rank, int nranks)
+{
+    size_t es = fs_coll_dtype_size(dt);
+    for (size_t j = 0; j < n; j += CHECK_BEAT) {
+        size_t k = n - j < CHECK_BEAT ? n - j : CHECK_BEAT;
+        fs_coll_fill(dt, (char *)buf + j * es, k, first + j, rank, nranks);
+        fs_watchdog_beat();
+    }
+}
+
 /* This rank's input: the whole vector (all-reduce, reduce-scatter), its
  * own block of it (all-gather), or a block for every rank (all-to-all),
  * with values check() can tell apart. */
@@ -229,12 +245,14 @@ int fs_collbench_prepare(fs_bench_ctx *c)
                              s->count * es, c->buf_bytes);
     size_t blk = s->count / (size_t)c->nranks;
     if (s->op == FS_COLL_ALLTOALL)
-        for (int d = 0; d < c->nranks; d++)
+        for (int d = 0; d < c->nranks; d++) {
             fs_a2a_fill(s->dt, (char *)c->sbuf + (size_t)d * blk * es, blk, c->rank, d);
+            fs_watchdog_beat();
+        }
     else if (s->op == FS_COLL_ALLGATHER)
-        fs_coll_fill(s->dt, c->sbuf, blk, (size_t)c->rank * blk, c->rank, c->nranks);
+        fill_beating(s->dt, c->sbuf, blk, (size_t)c->rank * blk, c->rank, c->nranks);
     else
-        fs_coll_fill(s->dt, c->sbuf, s->count, 0, c->rank, c->nranks);
+        fill_beating(s->dt, c->sbuf, s->count, 0, c->rank, c->nranks);
     return 0;
 }
 
@@ -262,10 +280,6 @@ const char *fs_collbench_algorithm_at(const fs_bench_ctx *c)
     if (s->native) return "native";
     return fs_coll_alg_name(fs_coll_choice(&s->coll, s->op, s->alg, s->count, s->dt));
 }
-
-/* Elements checked between heartbeats: validating 64 MiB takes seconds on
- * a loaded core, and the watchdog must see it progress (~1 ms apart). */
-#define CHECK_BEAT (1u << 16)
 
 /* All-to-all(v): the block from each rank, element by element; a wrong
  * one is named by the rank pair and its offset. */

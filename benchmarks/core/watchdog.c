@@ -26,8 +26,11 @@ static struct {
     pthread_mutex_t ctx_lock; /* guards what */
     char what[512];           /* "latency over mpi/mpi at 64 bytes" */
     char peer[64];            /* "rank 1 did not answer" */
+    char setup[512];          /* the set-up phase under way, "" when measuring */
     pthread_mutex_t doc_lock;
-} wd = {.ctx_lock = PTHREAD_MUTEX_INITIALIZER, .doc_lock = PTHREAD_MUTEX_INITIALIZER};
+} wd = {.ctx_lock = PTHREAD_MUTEX_INITIALIZER,
+        .doc_lock = PTHREAD_MUTEX_INITIALIZER,
+        .setup = "start-up"};
 
 void fs_watchdog_wait_begin(void)
 {
@@ -66,6 +69,15 @@ void fs_watchdog_context(const char *bench, const char *transport, const char *p
     snprintf(wd.what, sizeof wd.what, "%s over %s/%s at %zu bytes", bench, transport, provider,
              bytes);
     snprintf(wd.peer, sizeof wd.peer, "%s", peer);
+    wd.setup[0] = '\0';
+    pthread_mutex_unlock(&wd.ctx_lock);
+    fs_watchdog_beat();
+}
+
+void fs_watchdog_setup(const char *what)
+{
+    pthread_mutex_lock(&wd.ctx_lock);
+    snprintf(wd.setup, sizeof wd.setup, "%s", what && *what ? what : "set-up");
     pthread_mutex_unlock(&wd.ctx_lock);
     fs_watchdog_beat();
 }
@@ -108,44 +120,81 @@ static unsigned long long io_bytes(void)
     return v;
 }
 
+unsigned long long fs_watchdog_parse_faults(const char *text)
+{
+    /* The command name may hold spaces and parentheses: fields count from
+     * the last ')'.  Then state ppid pgrp session tty_nr tpgid flags
+     * minflt cminflt majflt. */
+    const char *p = text ? strrchr(text, ')') : NULL;
+    unsigned long long minflt, cminflt, majflt;
+    if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %llu %llu %llu", &minflt, &cminflt,
+                     &majflt) != 3)
+        return 0;
+    return minflt + majflt;
+}
+
+/* Page faults of this process so far (0 where /proc/self/stat cannot be
+ * read): a rank touching memory for the first time (a run's buffers, an
+ * MPI library's temporary buffer inside a large reduction: ~60 MB/s on a
+ * loaded virtual machine) faults all along; one spinning on a silent peer
+ * does not. */
+static unsigned long long faults(void)
+{
+    char buf[1024];
+    int fd = open("/proc/self/stat", O_RDONLY);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    buf[n] = '\0';
+    return fs_watchdog_parse_faults(buf);
+}
+
 static void *watch(void *unused)
 {
     (void)unused;
     unsigned long last = atomic_load(&fs_rte_heartbeats);
-    unsigned long long last_io = io_bytes();
+    unsigned long long last_io = io_bytes(), last_faults = faults();
     double since = now_s();
     while (!atomic_load(&wd.stop)) {
         struct timespec nap = {0, 100 * 1000 * 1000};
         nanosleep(&nap, NULL);
         unsigned long b = atomic_load_explicit(&fs_rte_heartbeats, memory_order_relaxed);
-        unsigned long long io = io_bytes();
+        unsigned long long io = io_bytes(), flt = faults();
         double t = now_s();
         /* Completions, or bytes through the process's sockets: an MPI
          * library that interleaves the fragments of many large messages
          * (ob1 over TCP, 16 x 1 MiB in flight) completes none of them
          * until the last bytes arrive, seconds later on a slow link, while
          * its readv/writev calls move bytes all along.  A stopped peer
-         * moves none. */
-        if (b != last || io != last_io) {
+         * moves none.  Page faults too: first touch of large buffers. */
+        if (b != last || io != last_io || flt != last_faults) {
             last = b;
             last_io = io;
+            last_faults = flt;
             since = t;
             continue;
         }
         bool waiting = atomic_load_explicit(&wd.waiting, memory_order_relaxed) > 0;
-        if (t - since < fs_watchdog_limit(wd.timeout_s, waiting, wd.rank)) continue;
-        char what[600];
         pthread_mutex_lock(&wd.ctx_lock);
-        if (!wd.what[0])
-            snprintf(what, sizeof what, "start-up");
+        bool setup = wd.setup[0] != '\0';
+        char what[600];
+        if (setup)
+            snprintf(what, sizeof what, "%s", wd.setup);
         else if (waiting)
             snprintf(what, sizeof what, "%s", wd.what);
         else
             snprintf(what, sizeof what, "%s: %s", wd.what, wd.peer);
         pthread_mutex_unlock(&wd.ctx_lock);
+        if (t - since < fs_watchdog_limit(wd.timeout_s, waiting || setup, wd.rank)) continue;
         if (waiting)
             fprintf(stderr,
                     "fabscale-bench: watchdog: rank %d waited %.0f s for the other ranks "
+                    "(%d x --timeout) in %s; aborting the job\n",
+                    wd.rank, t - since, FS_WATCHDOG_WAIT_FACTOR, what);
+        else if (setup)
+            fprintf(stderr,
+                    "fabscale-bench: watchdog: rank %d made no progress for %.0f s "
                     "(%d x --timeout) in %s; aborting the job\n",
                     wd.rank, t - since, FS_WATCHDOG_WAIT_FACTOR, what);
         else

@@ -5,7 +5,8 @@
  * watches the process's heartbeat (fs_rte.h), which counts completions: a
  * transport's completed operations, iterations, runtime collectives; and,
  * on Linux, the bytes the process moves through its sockets (an MPI
- * library may complete many large messages only at the end of the lot).
+ * library may complete many large messages only at the end of the lot)
+ * and its page faults (memory touched for the first time).
  *
  * Who is expected to progress decides the limit.  A rank at work (inside
  * an iteration, or its own set-up) that sees no completion for --timeout
@@ -17,7 +18,15 @@
  * rank count) is not hung: the ranks it waits for are at work and watch
  * their own peers.  It gives up only after FS_WATCHDOG_WAIT_FACTOR times
  * the timeout, a backstop for a job in which every rank that could notice
- * has stopped. */
+ * has stopped.
+ *
+ * Set-up is the third state: start-up (binding, topology, metadata),
+ * transport initialisation, and a run's allocation, first touch and
+ * registration of its buffers are single steps that complete nothing for
+ * a while (4 ranks touching 2 x 256 MiB each on 2 cores take seconds), and
+ * a peer cannot be silent inside them.  From fs_watchdog_setup until the
+ * next point begins (fs_watchdog_context) a rank has the waiting rank's
+ * limit, and the message names the phase. */
 #ifndef FS_WATCHDOG_H
 #define FS_WATCHDOG_H
 
@@ -48,6 +57,11 @@ static inline void fs_watchdog_beat(void)
 void fs_watchdog_wait_begin(void);
 void fs_watchdog_wait_end(void);
 
+/* This rank enters a set-up phase named what ("start-up", "set-up of
+ * allreduce over mpi/mpi"), which lasts until the next
+ * fs_watchdog_context. */
+void fs_watchdog_setup(const char *what);
+
 /* Seconds without a completion after which a rank is declared hung: the
  * timeout while it works, FS_WATCHDOG_WAIT_FACTOR times that while it
  * waits; ranks other than 0 get 2 s more, so that when rank 0 is alive its
@@ -59,7 +73,14 @@ double fs_watchdog_limit(double timeout_s, bool waiting, int rank);
  * the watchdog counts them as progress beside the completions.  Pure. */
 unsigned long long fs_watchdog_parse_io(const char *text);
 
-/* What is being measured, for the message: set between points. */
+/* minflt + majflt of a /proc/PID/stat text: memory the process touched
+ * for the first time, which the watchdog counts as progress too (a rank
+ * touching 256 MiB buffers completes nothing for seconds).  0 when the
+ * text is not a stat line.  Pure. */
+unsigned long long fs_watchdog_parse_faults(const char *text);
+
+/* What is being measured, for the message: set between points; ends a
+ * set-up phase (the point's own preparation beats as it goes). */
 void fs_watchdog_context(const char *bench, const char *transport, const char *provider,
                          size_t bytes, int waiting_for /* -1: all ranks */);
 
