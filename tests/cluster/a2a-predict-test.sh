@@ -61,6 +61,7 @@ PREDICT_TOL=${FSC_TEST_PREDICT_TOL:-0.15}
 HOSTS=${FSC_TEST_HOSTS:-4 5 6}
 BLOCKS=(65536 98304) # bytes per peer, sent eagerly
 export FSC_STATE_ROOT=${FSC_STATE_ROOT:-/run/fabscale-cluster}
+# shellcheck disable=SC2054 # (commas are Open MPI list syntax)
 MCA=(--mca pml ob1 --mca btl tcp,self --mca btl_tcp_eager_limit 1048576
      --mca btl_tcp_max_send_size 1048576)
 
