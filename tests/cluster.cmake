@@ -26,7 +26,7 @@ add_test(NAME cluster_fit_predict
 
 # The all-to-all model (issue 16): calibrated on 2 hosts (point-to-point and
 # MPI_Alltoall), its pairwise exchange at 4, 5 and 6 hosts within 15% of the
-# measured MPI_Alltoall (blocks of 32 and 48 KiB per peer).
+# measured MPI_Alltoall (blocks of 64 and 96 KiB per peer).
 add_test(NAME cluster_a2a_predict
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cluster/a2a-predict-test.sh
                  ${FS_EMULATE_CLUSTER} $<TARGET_FILE:fabscale-bench> $<TARGET_FILE:fabscale>

@@ -533,12 +533,15 @@ int fs_links_per_nic(const fs_results *r, size_t nr, const fs_fit_opts *o, fs_li
 
 /* Steps of a ring and the bytes of each: all-reduce 2(p-1) steps (reduce-
  * scatter then all-gather), reduce-scatter and all-gather p-1; each step
- * moves n/p over every rank's link.  0 for collectives without a ring
- * reading. */
+ * moves n/p over every rank's link.  An all-to-all (n = one rank's send
+ * buffer) is read the same way, as its pairwise exchange: p-1 steps of n/p.
+ * 0 for collectives without such a reading. */
 static int ring_steps(const char *bench, int p)
 {
     if (strcmp(bench, "allreduce") == 0) return 2 * (p - 1);
-    if (strcmp(bench, "reduce_scatter") == 0 || strcmp(bench, "allgather") == 0) return p - 1;
+    if (strcmp(bench, "reduce_scatter") == 0 || strcmp(bench, "allgather") == 0 ||
+        strcmp(bench, "alltoall") == 0)
+        return p - 1;
     return 0;
 }
 
@@ -577,10 +580,12 @@ int fs_links_from_collectives(const fs_results *r, size_t nr, const fs_fit_opts 
                 links[nl].peak_GBps = links[nl].msg_rate_Mps = NAN;
                 snprintf(links[nl].assumed, sizeof links[nl].assumed,
                          "no point-to-point runs: derived from the measured %s at %d ranks, read "
-                         "as a ring (each of its steps moves size/ranks bytes over every rank's "
+                         "as %s (each of its steps moves size/ranks bytes over every rank's "
                          "link: time per step = time / steps, so the bandwidth is the ring's "
                          "busbw); intra- and inter-node hops are not told apart",
-                         run->benchmark, p);
+                         run->benchmark, p,
+                         strcmp(run->benchmark, "alltoall") == 0 ? "a pairwise exchange"
+                                                                 : "a ring");
                 caps[nl] = 0;
                 nl++;
             }
@@ -600,8 +605,8 @@ int fs_links_from_collectives(const fs_results *r, size_t nr, const fs_fit_opts 
         }
     free(caps);
     return fit_all(links, nl, o, rc, used, r, nr,
-                   "no all-reduce, reduce-scatter or all-gather runs with a rank count to derive a "
-                   "link from",
+                   "no all-reduce, reduce-scatter, all-gather or all-to-all runs with a rank count "
+                   "to derive a link from",
                    out, nout, err);
 }
 

@@ -4,7 +4,8 @@
  * #wrong columns (older versions: no root column, "error" instead of
  * "#wrong"; newer: per-iteration i_min/i_max/i_p99/i_cv% and timestamp
  * columns).  The collective comes from "# Collective test starting: NAME"
- * when printed, else from the row's size/count ratio (see nccl_common.c).
+ * when printed, else from the row's size/count ratio (see nccl_common.c)
+ * and, for all-to-all, its unchecked in-place run.
  * Rank lines give the rank count and hosts.  nccl-tests times are averages.
  */
 #include <ctype.h>
@@ -250,6 +251,17 @@ static int row(nt *t, char **tok, int n, int line)
     const char *redop = t->redop >= 0 ? tok[t->redop] : "none";
     const char *bench = fs_nccl_benchmark(t->program);
     if (!bench) bench = fs_nccl_guess_benchmark(size, count, type, redop, (long)rootv);
+    /* All-to-all and all-gather print the same size / count ratio (the
+     * rank count).  alltoall_perf does not check its in-place run
+     * (nccl-tests src/alltoall.cu: "We don't support in-place alltoall",
+     * reportErrors = 0), so its in-place #wrong is N/A where the
+     * out-of-place one is a count; all_gather_perf checks both.  With -c 0
+     * both are N/A and the table stays an all-gather unless the program
+     * is named ("# Collective test starting:", or -J's args). */
+    if (!t->program[0] && strcmp(bench, "allgather") == 0 && t->ngroups == 2 &&
+        t->g[0].wrong >= 0 && t->g[1].wrong >= 0 && strcmp(tok[t->g[0].wrong], "N/A") != 0 &&
+        strcmp(tok[t->g[1].wrong], "N/A") == 0)
+        bench = "alltoall";
     for (int gi = 0; gi < t->ngroups; gi++) {
         group *g = &t->g[gi];
         double tm, alg, bus, wrong, imin, imax, ip99;
@@ -265,7 +277,8 @@ static int row(nt *t, char **tok, int n, int line)
         if (!r) return FS_EXIT_RUNTIME;
         int ts = fs_nccl_type_size(type);
         if (r->ranks == 0 && ts > 0 && count > 0 &&
-            (strcmp(bench, "reduce_scatter") == 0 || strcmp(bench, "allgather") == 0))
+            (strcmp(bench, "reduce_scatter") == 0 || strcmp(bench, "allgather") == 0 ||
+             strcmp(bench, "alltoall") == 0))
             r->ranks = (int)lround(size / (count * ts)); /* no rank lines: size = count * p */
         fs_point *p = fs_run_new_point(r, t->err);
         if (!p) return FS_EXIT_RUNTIME;

@@ -20,21 +20,34 @@
 # the reverse direction's TCP acknowledgements, an overhead per message).
 #
 # The measurement: Open MPI's MPI_Alltoall over ob1/tcp (the "native"
-# algorithm, calibrating the model's auto/pairwise terms).  Each host runs
-# one rank.  Blocks (n/p, the message size) are 32 KiB and 48 KiB at every
-# host count: below ob1/tcp's 64 KiB eager limit.  Larger blocks go by
-# rendezvous, whose control message (the receiver's acknowledgement) leaves
-# through the same TCP connection and shaped queue as the receiver's own
-# bulk data; in an exchange it waits behind it, so the two directions
-# serialise (seen: 2-3x the link time at 128 KiB-512 KiB blocks, on 2 hosts
-# as on 6).  That is the emulated link's deep FIFO queue and TCP's one
-# stream per peer, which a point-to-point run cannot see; the model is
-# tested where the link, not that protocol, sets the time.
+# algorithm, calibrating the model's auto/pairwise terms), one rank per
+# host, blocks (n/p, the message size) of 64 KiB and 96 KiB at every host
+# count.  ob1/tcp sends them eagerly (btl_tcp_eager_limit raised to 1 MiB,
+# for the point-to-point fit as for the all-to-alls): by default it sends
+# blocks from 64 KiB by rendezvous, whose acknowledgement leaves through
+# the same TCP connection and shaped queue as the receiver's own bulk data;
+# in an exchange it waits behind it and the two directions serialise (seen:
+# a 2-host MPI_Alltoall of 128-256 KiB blocks at 3.1x the link time, 1.1x
+# with the eager limit raised).  That is the handshake meeting TCP's one
+# stream per peer and the emulated link's deep FIFO queue, which no
+# point-to-point run shows.
+#
+# What the model leaves out: on p hosts every link direction carries p - 1
+# TCP flows at once (one per peer), and TCP shares a link among them
+# imperfectly: the hosts' congestion control (BBR here) paces each flow at
+# the rate it measured while sharing, so when some flows finish early the
+# others are slow to take up the freed capacity.  The loss grows with the
+# block: measured / link time 1.06-1.12 on 2 hosts (one flow per
+# direction), 1.13-1.20 on 4-6 hosts at 64 KiB blocks, 1.26-1.41 at 256 KiB
+# blocks (load 13-17; tcp_slow_start_after_idle=0 changed nothing).  A
+# fabric's link does not do that, so the model does not either, and the
+# test stays at blocks where the emulated hosts' TCP still carries the link
+# rate: the model's error there is -5% to -10%.  Smaller blocks make the
+# per-message CPU work (which grows with the host count on this machine's 2
+# cores, unlike a real cluster's) a larger share of the time.
 #
 # Rate: 20 Mbit/s, where 6 hosts' twelve busy link directions still leave
-# the 2 cores time for the packets (seen at load 13-15, 48 KiB blocks: the
-# measured time 1.13-1.20 x the link time on 5 and 6 hosts; at 100 Mbit/s
-# 6 hosts are CPU-bound).  tc must count no drop on any link.  Exit 77
+# the 2 cores time for the packets (at 100 Mbit/s 6 hosts are CPU-bound).  tc must count no drop on any link.  Exit 77
 # (skipped) without namespaces.
 set -uo pipefail
 
@@ -46,9 +59,11 @@ NAME=${FSC_TEST_NAME:-a$(printf '%s' "$OUT" | md5sum | cut -c1-5)}
 RATE=${FSC_TEST_RATE:-20mbit}
 PREDICT_TOL=${FSC_TEST_PREDICT_TOL:-0.15}
 HOSTS=${FSC_TEST_HOSTS:-4 5 6}
-BLOCKS=(32768 49152) # bytes per peer, below ob1/tcp's eager limit
+BLOCKS=(65536 98304) # bytes per peer, sent eagerly
 export FSC_STATE_ROOT=${FSC_STATE_ROOT:-/run/fabscale-cluster}
-MCA=(--mca pml ob1 --mca btl tcp,self)
+# shellcheck disable=SC2054 # (commas are Open MPI list syntax)
+MCA=(--mca pml ob1 --mca btl tcp,self --mca btl_tcp_eager_limit 1048576
+     --mca btl_tcp_max_send_size 1048576)
 
 fails=0
 bad() {
@@ -123,10 +138,10 @@ calibrate() {
     local nf=0
     # From 16 KiB: below it the emulated link (no latency of its own) times
     # this machine's scheduling, not the link.
-    bench --bench latency,bw --sizes 16K:1M --window 2 --min-iters 3 --time-per-size 0.3 \
+    bench --bench latency,bw --sizes 16K:256K --window 2 --min-iters 3 --time-per-size 0.3 \
         -o "$P2P" --force >/dev/null
     check $? "2-host latency,bw sweep over ob1/tcp"
-    bench --bench alltoall --algorithm native --sizes "$(sizes 2)" --min-iters 5 \
+    bench --bench alltoall --algorithm native --sizes "$(sizes 2)" --min-iters 10 \
         --time-per-size 1 -o "$A2A2" --force >/dev/null
     check $? "2-host MPI_Alltoall"
     "$FABSCALE" predict --json "$P2P" "$A2A2" --collective alltoall --ranks 2 --sizes 64K \
