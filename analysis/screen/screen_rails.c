@@ -36,14 +36,18 @@ int fs_rail_meas_read(const fs_run *run, fs_rail_meas **m, int *n)
     double noise = big->time_us.mean > 0 && isfinite(big->time_us.ci95)
                        ? big->time_us.ci95 / big->time_us.mean
                        : 0;
-    const json_t *hosts = json_object_get(json_object_get(big->extra, "nics"), "hosts");
+    const json_t *nics = json_object_get(big->extra, "nics");
+    const json_t *hosts = json_object_get(nics, "hosts");
+    double total = json_number_value(json_object_get(nics, "tx_bytes"));
     size_t hi, ri;
     const json_t *h, *r;
     json_array_foreach(hosts, hi, h)
     {
         const char *host = json_string_value(json_object_get(h, "host"));
-        /* A receiver's NICs carry acknowledgements only. */
-        if (!host || !(json_number_value(json_object_get(h, "tx_bytes")) > 0)) continue;
+        /* Senders only (1 % of the bytes at least): a receiver's NICs carry
+         * acknowledgements. */
+        double tx = json_number_value(json_object_get(h, "tx_bytes"));
+        if (!host || !(tx > 0) || tx < 0.01 * total) continue;
         json_array_foreach(json_object_get(h, "rails"), ri, r)
         {
             double bw = json_number_value(json_object_get(r, "bandwidth_GBps"));
