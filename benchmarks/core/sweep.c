@@ -187,12 +187,10 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
     }
 
     fs_run *run = NULL;
-    fs_path_proof *proof = NULL; /* rank 0: NIC byte counters around the run */
     if (!rc && env->harness->rank == 0) {
         fs_watchdog_lock();
         run = add_run(env, tp, b, &c);
         if (run) json_array_extend(run->notes, notes);
-        if (run) proof = fs_path_proof_begin();
         fs_watchdog_unlock();
         char title[512];
         snprintf(title, sizeof title, "transport %s, provider %s%s%s, %d ranks, %d pair%s%s%s",
@@ -221,6 +219,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         .validate = o->validate,
     };
     double last_moved = -1;
+    fs_path_proof *proof = run ? fs_path_proof_begin() : NULL; /* NIC counters around the run */
     for (size_t k = 0; !rc && k < o->sizes.n; k++) {
         c.bytes = o->sizes.v[k];
         /* A collective moves whole elements: sizes that round to what was
