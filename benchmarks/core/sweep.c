@@ -6,10 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "path_proof.h"
 #include "results.h"
 #include "table.h"
 #include "watchdog.h"
+
+#include "path_proof.h" /* issue 18: NIC counters around each run */
 
 static int save(fs_sweep_env *env, bool complete, bool final)
 {
