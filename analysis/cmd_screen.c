@@ -1,7 +1,8 @@
 /*
  * cmd_screen.c - `fabscale screen RESULTS [--instance TYPE] [--json]
  * [--fail-on-suspect]`: which node, NIC or link of the cluster is slow,
- * from fabscale-bench --bench pairwise (analysis/screen/screen.h).
+ * from fabscale-bench --bench pairwise (analysis/screen/screen.h), and the
+ * slow NIC of a host from --nics runs' per-NIC figures (screen_rails.h).
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -15,6 +16,7 @@
 #include "results.h"
 #include "screen.h"
 #include "screen_input.h"
+#include "screen_rails.h"
 
 static void help(void)
 {
@@ -32,7 +34,10 @@ static void help(void)
            "A pair slow only once is listed as unconfirmed, never named.  With an instance\n"
            "type (--instance, or the file's own), the cluster is also held to the expected\n"
            "point-to-point figures of analysis/data/instances.json (with their sources), and\n"
-           "any all-reduce run in RESULTS to the published busbw at its node count and size.\n\n"
+           "any all-reduce run in RESULTS to the published busbw at its node count and size.\n"
+           "Runs with per-NIC figures (fabscale-bench --nics, bw or bibw) name a NIC whose\n"
+           "bandwidth at the largest size falls more than 25%% (and more than the point's\n"
+           "noise) below the median of its host's other NICs in the same run.\n\n"
            "options:\n"
            "  --instance TYPE     expected figures of this catalogue instance type\n"
            "  --fail-on-suspect   exit 1 when a suspect is named or the cluster is below\n"
@@ -330,11 +335,34 @@ int fs_cmd_screen(int argc, char **argv)
     }
     ar_check *ac = NULL;
     int nac = rc ? 0 : ar_checks(docs, nfiles, argv + optind, exp, &ac);
-    if (!rc && n == 0 && nac == 0)
+    /* Per-NIC figures (--nics): a NIC slower than its host's others. */
+    fs_rail_meas *rm = NULL;
+    fs_rail_suspect *rs = NULL;
+    int nrm = 0, nrs = 0;
+    const char **rpath = NULL; /* file of each rail measurement */
+    for (int f = 0; f < nfiles && !rc; f++)
+        for (size_t i = 0; i < docs[f].nruns && !rc; i++) {
+            int before = nrm;
+            if (fs_rail_meas_read(&docs[f].runs[i], &rm, &nrm)) {
+                rc = fs_err_set(&err, FS_EXIT_RUNTIME, "out of memory");
+                break;
+            }
+            const char **g = nrm > before ? realloc(rpath, (size_t)nrm * sizeof *g) : rpath;
+            if (!g) {
+                rc = fs_err_set(&err, FS_EXIT_RUNTIME, "out of memory");
+                break;
+            }
+            rpath = g;
+            for (int k = before; k < nrm; k++) rpath[k] = argv[optind + f];
+        }
+    if (!rc && fs_rail_screen(rm, nrm, fs_screen_default_params().bw_floor, &rs, &nrs))
+        rc = fs_err_set(&err, FS_EXIT_RUNTIME, "out of memory");
+    if (!rc && n == 0 && nac == 0 && nrm == 0)
         rc = fs_err_set(&err, FS_EXIT_INPUT,
-                        "screen: no pairwise run in the RESULTS given (measure one with "
-                        "fabscale-bench --bench pairwise, one rank per host)");
-    bool healthy = true;
+                        "screen: no pairwise run and no per-NIC figures in the RESULTS given "
+                        "(measure with fabscale-bench --bench pairwise, one rank per host, or "
+                        "--nics all --bench bw)");
+    bool healthy = nrs == 0;
     for (int k = 0; !rc && k < n; k++) healthy &= s[k].res.healthy;
     for (int k = 0; !rc && k < nac; k++) healthy &= !ac[k].below;
     if (!rc && json) {
@@ -344,6 +372,22 @@ int fs_cmd_screen(int argc, char **argv)
                 json_array_append_new(sus, suspect_json(&s[k], &s[k].res.suspects[i]));
             json_array_append_new(runs, run_json(&s[k]));
         }
+        for (int k = 0; k < nrs; k++) {
+            const fs_rail_meas *x = &rm[rs[k].meas];
+            json_array_append_new(
+                sus, json_pack("{s:s, s:s, s:n, s:s, s:{s:f, s:f, s:f, s:f, s:f}, s:s, s:s}",
+                               "host", x->host, "kind", "nic", "peer", "nic", x->nic, "evidence",
+                               "bytes", x->bytes, "bandwidth_GBps", x->bw_GBps,
+                               "host_other_nics_GBps", rs[k].others_GBps, "ratio_to_other_nics",
+                               rs[k].ratio, "tolerance", rs[k].tolerance, "benchmark",
+                               x->run->benchmark, "file", rpath[rs[k].meas]));
+        }
+        json_t *nics = json_array();
+        for (int k = 0; k < nrm; k++)
+            json_array_append_new(
+                nics, json_pack("{s:s, s:s, s:s, s:f, s:f, s:s}", "host", rm[k].host, "nic",
+                                rm[k].nic, "benchmark", rm[k].run->benchmark, "bytes", rm[k].bytes,
+                                "bandwidth_GBps", rm[k].bw_GBps, "file", rpath[k]));
         json_t *jex = json_null();
         if (exp)
             jex = json_pack("{s:s, s:o, s:s, s:s, s:o, s:s, s:s}", "instance", exp->instance,
@@ -360,9 +404,9 @@ int fs_cmd_screen(int argc, char **argv)
                           (json_int_t)ac[k].bytes, "busbw_GBps", ac[k].busbw, "expected_busbw_GBps",
                           ac[k].expected, "tolerance", ac[k].tol, "below_expected", ac[k].below,
                           "source", ac[k].src->source, "date", ac[k].src->date));
-        rc = fs_cli_print_json(json_pack("{s:b, s:o, s:o, s:o, s:o}", "healthy", healthy,
+        rc = fs_cli_print_json(json_pack("{s:b, s:o, s:o, s:o, s:o, s:o}", "healthy", healthy,
                                          "suspects", sus, "expected", jex, "expected_checks",
-                                         checks, "runs", runs));
+                                         checks, "runs", runs, "nics", nics));
     } else if (!rc) {
         for (int k = 0; k < nac; k++)
             printf("%s: all-reduce on %d nodes at %.0f B: busbw %.4g GB/s, expected %.4g "
@@ -370,9 +414,31 @@ int fs_cmd_screen(int argc, char **argv)
                    ac[k].path, ac[k].nodes, ac[k].bytes, ac[k].busbw, ac[k].expected,
                    ac[k].src->source, ac[k].src->date,
                    ac[k].below ? "BELOW by more than the noise" : "within the noise");
-        print_text(s, n, exp, healthy);
+        for (int k = 0; k < nrm; k++) {
+            bool slow = false;
+            for (int j = 0; j < nrs; j++) slow |= rs[j].meas == k;
+            printf("%s: %s NIC %s:%s at %.0f B: %.4g GB/s%s\n", rpath[k], rm[k].run->benchmark,
+                   rm[k].host, rm[k].nic, rm[k].bytes, rm[k].bw_GBps, slow ? " - SLOW" : "");
+        }
+        for (int k = 0; k < nrs; k++) {
+            const fs_rail_meas *x = &rm[rs[k].meas];
+            printf("nic   %s:%s %.4g GB/s, %.0f%% of its host's other NICs (%.4g GB/s; more than "
+                   "%.0f%% short)\n",
+                   x->host, x->nic, x->bw_GBps, 100 * rs[k].ratio, rs[k].others_GBps,
+                   100 * rs[k].tolerance);
+        }
+        if (n) {
+            print_text(s, n, exp, healthy);
+        } else {
+            printf("verdict: %s", healthy ? "healthy" : "UNHEALTHY");
+            if (nrs) printf(" (%d suspect%s)", nrs, nrs == 1 ? "" : "s");
+            printf("\n");
+        }
     }
     free(ac);
+    free(rm);
+    free(rs);
+    free(rpath);
     for (int k = 0; k < n; k++) {
         fs_screen_result_free(&s[k].res);
         fs_screen_run_free(&s[k].in);

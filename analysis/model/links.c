@@ -485,14 +485,18 @@ int fs_links_per_nic(const fs_results *r, size_t nr, const fs_fit_opts *o, fs_li
             bool any = false;
             for (size_t j = 0; j < run->npoints && rc == 0; j++) {
                 const fs_point *p = &run->points[j];
-                const json_t *hosts = json_object_get(json_object_get(p->extra, "nics"), "hosts");
+                const json_t *nics = json_object_get(p->extra, "nics");
+                const json_t *hosts = json_object_get(nics, "hosts");
+                double total = json_number_value(json_object_get(nics, "tx_bytes"));
                 size_t hi, ri;
                 const json_t *h, *rl;
                 json_array_foreach(hosts, hi, h)
                 {
                     const char *host = json_string_value(json_object_get(h, "host"));
-                    /* Only a host that sent: the receiver's NICs carry acknowledgements. */
-                    if (!host || !(json_number_value(json_object_get(h, "tx_bytes")) > 0)) continue;
+                    /* Only a host that sent (1 % of the bytes at least): a
+                     * receiver's NICs carry acknowledgements. */
+                    double tx = json_number_value(json_object_get(h, "tx_bytes"));
+                    if (!host || !(tx > 0) || tx < 0.01 * total) continue;
                     fs_link_fit *l = nic_link(&links, &nl, &caps, &key, host);
                     if (!l || nic_point(l, &caps[l - links], p->bytes,
                                         json_number_value(json_object_get(h, "bandwidth_GBps")))) {

@@ -7,10 +7,11 @@
 #include <string.h>
 
 #include "nics.h"
-#include "path_proof.h"
 #include "results.h"
 #include "table.h"
 #include "watchdog.h"
+
+#include "path_proof.h" /* issue 18: NIC counters around each run */
 
 static int save(fs_sweep_env *env, bool complete, bool final)
 {
@@ -190,7 +191,6 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
     fs_run *run = NULL;
     /* --nics: each host's NICs (collective; rank 0 gets them). */
     json_t *nics = !rc && o->nics ? fs_nics_run(env->rte, tp, env->hosts) : NULL;
-    fs_path_proof *proof = NULL; /* rank 0: NIC byte counters around the run */
     if (!rc && env->harness->rank == 0) {
         fs_watchdog_lock();
         run = add_run(env, tp, b, &c);
@@ -199,7 +199,6 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
             if (!run->extra) run->extra = json_object();
             json_object_set(run->extra, "nics", nics);
         }
-        if (run) proof = fs_path_proof_begin();
         fs_watchdog_unlock();
         char title[512];
         snprintf(title, sizeof title, "transport %s, provider %s%s%s, %d ranks, %d pair%s%s%s",
@@ -229,6 +228,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         .validate = o->validate,
     };
     double last_moved = -1;
+    fs_path_proof *proof = run ? fs_path_proof_begin() : NULL; /* NIC counters around the run */
     for (size_t k = 0; !rc && k < o->sizes.n; k++) {
         c.bytes = o->sizes.v[k];
         /* A collective moves whole elements: sizes that round to what was
