@@ -16,7 +16,7 @@ foreach(np 4 8)
                        SKIP_RETURN_CODE 77)
 endforeach()
 
-#  - scale_many_ranks: every benchmark at 64 oversubscribed ranks with
+#  - scale_many_ranks: every benchmark at 64 oversubscribed ranks (ofi/shm) with
 #    --validate (tests/scale/many_ranks.sh; must pass on a loaded 2-core
 #    machine).
 add_test(NAME scale_many_ranks
