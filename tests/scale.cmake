@@ -1,4 +1,4 @@
-# Scale (issue 19): the harness at many oversubscribed ranks.
+# Scale (issue 19): the harness at many oversubscribed ranks (mpirun tests: label scale).
 #  - test_aggregate: its cross-rank aggregation, pure (clock offsets, the
 #    msgrate window, the pairs' aggregate rate).
 #  - scale_unexpected_{4,8}: the harness's own messages never reach a rank
@@ -15,3 +15,13 @@ foreach(np 4 8)
                        ENVIRONMENT "${FS_MPIEXEC_ENV};FS_YIELD=1" TIMEOUT 300 RUN_SERIAL TRUE
                        SKIP_RETURN_CODE 77)
 endforeach()
+
+#  - scale_many_ranks: every benchmark at 64 oversubscribed ranks (ofi/shm) with
+#    --validate (tests/scale/many_ranks.sh; must pass on a loaded 2-core
+#    machine).
+add_test(NAME scale_many_ranks
+         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/scale/many_ranks.sh ${MPIEXEC_EXECUTABLE} 64
+                 $<TARGET_FILE:fabscale-bench> $<TARGET_FILE:check_results>
+                 ${CMAKE_CURRENT_BINARY_DIR}/scale_many_ranks)
+set_tests_properties(scale_many_ranks PROPERTIES LABELS scale ENVIRONMENT "${FS_MPIEXEC_ENV}"
+                     TIMEOUT 600 RUN_SERIAL TRUE)

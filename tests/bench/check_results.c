@@ -46,7 +46,9 @@ static const char *str(json_t *o, const char *k)
 static double busbw_factor(const char *bench, double n)
 {
     if (strcmp(bench, "allreduce") == 0) return 2 * (n - 1) / n;
-    if (strcmp(bench, "reduce_scatter") == 0 || strcmp(bench, "allgather") == 0) return (n - 1) / n;
+    if (strcmp(bench, "reduce_scatter") == 0 || strcmp(bench, "allgather") == 0 ||
+        strcmp(bench, "alltoall") == 0 || strcmp(bench, "alltoallv") == 0)
+        return (n - 1) / n;
     return NAN;
 }
 
