@@ -126,6 +126,12 @@ int main(int argc, char **argv)
     rc = rank == 0 ? check_output(&opt, &appended, msg, sizeof msg) : 0;
     if ((rc = fs_agree_error(rte, rc, msg, sizeof msg))) return finish(&env, rc, msg);
 
+    /* Host names, once for the launch: binding, metadata and the runs. */
+    fs_hostmap hosts;
+    rc = fs_hostmap_gather(rte, &hosts) ? FS_ERUNTIME : 0;
+    if (rc) snprintf(msg, sizeof msg, "cannot gather the ranks' host names: out of memory");
+    if ((rc = fs_agree_error(rte, rc, msg, sizeof msg))) return finish(&env, rc, msg);
+    env.hosts = &hosts;
     if (strcmp(opt.bind, "core") == 0 && opt.nics) {
         /* Next to the NICs (nics.h); an unknown NIC name ends the run here. */
         fs_transport_opts nopts = {.provider = opt.nproviders ? opt.providers[0] : NULL,
@@ -139,11 +145,11 @@ int main(int argc, char **argv)
                                  msg, sizeof msg)))
             return finish(&env, rc, msg);
     } else if (strcmp(opt.bind, "core") == 0) {
-        rc = fs_bind_rank(rte, msg, sizeof msg);
+        rc = fs_bind_rank(rte, &hosts, msg, sizeof msg);
         if ((rc = fs_agree_error(rte, rc ? FS_ERUNTIME : 0, msg, sizeof msg)))
             return finish(&env, rc, msg);
     }
-    json_t *meta = fs_metadata_collect(rte, argc, argv);
+    json_t *meta = fs_metadata_collect(rte, &hosts, argc, argv);
     if (rank == 0) {
         /* What decides how the run behaves: the options, and the
          * environment knobs (FS_COLL_CHUNK, FS_YIELD, FS_FAULT, FI_*,
@@ -168,9 +174,6 @@ int main(int argc, char **argv)
         }
         fs_watchdog_unlock();
     }
-    fs_hostmap hosts;
-    fs_hostmap_gather(rte, &hosts);
-    env.hosts = &hosts;
     fs_harness harness;
     /* --iterations above --max-iters is honoured: room for either. */
     long capacity = fs_harness_capacity(opt.max_iters, opt.fixed_iters);

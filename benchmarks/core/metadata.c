@@ -1,6 +1,7 @@
 /* metadata.c - hosts, bindings (hwloc), topology, instance type, versions. */
 #include "metadata.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,23 +19,98 @@ void fs_utc_now(char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Every rank's len bytes of mine, back to back in *all (malloc'd; *total
+ * bytes) where data lands (root, or every rank for FS_RTE_ALL): the
+ * lengths first (8 bytes a rank), then one variable-size gather.  0 or -1;
+ * a rank without room still takes part. */
+static int gather_bytes(fs_rte *rte, const void *mine, size_t len, int root, char **all,
+                        size_t *total)
+{
+    size_t n = (size_t)rte->size;
+    bool lands = root == FS_RTE_ALL || root == rte->rank;
+    size_t *lens = lands ? malloc(2 * n * sizeof *lens) : NULL;
+    size_t dummy[2];
+    int rc = root == FS_RTE_ALL ? fs_rte_allgather(rte, &len, lens ? lens : dummy, sizeof len)
+                                : fs_rte_gather(rte, &len, lens ? lens : dummy, sizeof len, root);
+    if (lands && !lens) fs_rte_abort(rte, 1, "fabscale-bench: out of memory gathering metadata");
+    size_t *displs = lens ? lens + n : NULL, sum = 0;
+    for (size_t r = 0; lands && r < n; r++) displs[r] = sum, sum += lens[r];
+    char *buf = lands ? malloc(sum ? sum : 1) : NULL;
+    if (lands && !buf) fs_rte_abort(rte, 1, "fabscale-bench: out of memory gathering metadata");
+    if (rc == 0) rc = fs_rte_gatherv(rte, mine, len, buf, lens, displs, root);
+    free(lens);
+    if (rc) {
+        free(buf);
+        buf = NULL;
+    }
+    *all = buf;
+    *total = lands ? sum : 0;
+    return rc;
+}
+
+/* FNV-1a: the host table's hash. */
+static uint64_t hash_name(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+int fs_hostmap_build(fs_hostmap *m, int nranks, int rank, char *all)
+{
+    memset(m, 0, sizeof *m);
+    m->nranks = nranks;
+    m->names = all;
+    size_t n = nranks > 0 ? (size_t)nranks : 0, cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    m->name = malloc((n ? n : 1) * sizeof *m->name);
+    m->host = malloc((n ? n : 1) * sizeof *m->host);
+    m->leader = malloc((n ? n : 1) * sizeof *m->leader);
+    int *slot = malloc(cap * sizeof *slot); /* open addressing: host index + 1, 0 free */
+    if (!m->name || !m->host || !m->leader || !slot || !all) {
+        free(slot);
+        fs_hostmap_free(m);
+        return -1;
+    }
+    memset(slot, 0, cap * sizeof *slot);
+    const char *p = all;
+    for (size_t r = 0; r < n; r++, p += strlen(p) + 1) {
+        m->name[r] = p;
+        size_t i = hash_name(p) & (cap - 1);
+        while (slot[i] && strcmp(m->name[m->leader[slot[i] - 1]], p) != 0) i = (i + 1) & (cap - 1);
+        if (!slot[i]) {
+            m->leader[m->nhosts] = (int)r;
+            slot[i] = ++m->nhosts;
+        }
+        m->host[r] = slot[i] - 1;
+    }
+    free(slot);
+    for (size_t r = 0; r < n; r++) {
+        if (m->host[r] != m->host[rank]) continue;
+        if ((int)r < rank) m->local_rank++;
+        m->local_size++;
+    }
+    return 0;
+}
+
 int fs_hostmap_gather(fs_rte *rte, fs_hostmap *m)
 {
     char me[256] = {0};
     gethostname(me, sizeof me - 1);
-    m->nranks = rte->size;
-    m->name = calloc((size_t)m->nranks, sizeof *m->name);
-    /* Everyone takes part in the collective, even without room. */
-    char(*all)[256] = m->name ? m->name : calloc((size_t)m->nranks, sizeof *all);
-    int rc = all ? fs_rte_allgather(rte, me, all, sizeof me) : -1;
-    if (!m->name) free(all);
-    return m->name && rc == 0 ? 0 : -1;
+    char *all = NULL;
+    size_t total = 0;
+    memset(m, 0, sizeof *m);
+    if (gather_bytes(rte, me, strlen(me) + 1, FS_RTE_ALL, &all, &total)) return -1;
+    return fs_hostmap_build(m, rte->size, rte->rank, all);
 }
 
 void fs_hostmap_free(fs_hostmap *m)
 {
     free(m->name);
-    m->name = NULL;
+    free(m->host);
+    free(m->leader);
+    free(m->names);
+    memset(m, 0, sizeof *m);
 }
 
 static hwloc_topology_t load_topology(bool io)
@@ -47,6 +123,30 @@ static hwloc_topology_t load_topology(bool io)
         return NULL;
     }
     return topo;
+}
+
+/* This rank's topology, loaded once (fs_bind_rank, then
+ * fs_metadata_collect, which releases it).  I/O discovery (PCI config
+ * reads: ~20 ms a rank here) only on a host's leader, the one rank that
+ * reports its network devices. */
+static hwloc_topology_t topo_cached;
+static bool topo_loaded, topo_io;
+
+static hwloc_topology_t topology(const fs_hostmap *hosts)
+{
+    if (!topo_loaded) {
+        topo_io = hosts->local_rank == 0;
+        topo_cached = load_topology(topo_io);
+        topo_loaded = true;
+    }
+    return topo_cached;
+}
+
+static void topology_release(void)
+{
+    if (topo_cached) hwloc_topology_destroy(topo_cached);
+    topo_cached = NULL;
+    topo_loaded = false;
 }
 
 /* What fs_bind_rank decided; FS_BOUND_NOBODY until it ran. */
@@ -99,18 +199,11 @@ static void masks(hwloc_topology_t topo, char *cpus, char *allowed, size_t len)
     hwloc_bitmap_free(cur);
 }
 
-int fs_bind_rank(fs_rte *rte, char *errmsg, size_t len)
+int fs_bind_rank(fs_rte *rte, const fs_hostmap *hosts, char *errmsg, size_t len)
 {
-    fs_hostmap hosts;
-    if (fs_hostmap_gather(rte, &hosts)) {
-        snprintf(errmsg, len, "cannot gather host names to bind ranks");
-        return -1;
-    }
-    int local = 0;
-    for (int r = 0; r < rte->rank; r++) local += strcmp(hosts.name[r], hosts.name[rte->rank]) == 0;
-    fs_hostmap_free(&hosts);
-
-    hwloc_topology_t topo = load_topology(false);
+    (void)rte;
+    int local = hosts->local_rank;
+    hwloc_topology_t topo = topology(hosts);
     if (!topo) {
         snprintf(errmsg, len, "hwloc could not load the topology");
         return -1;
@@ -131,7 +224,6 @@ int fs_bind_rank(fs_rte *rte, char *errmsg, size_t len)
             rc = -1;
         }
     }
-    hwloc_topology_destroy(topo);
     return rc;
 }
 
@@ -304,87 +396,149 @@ static json_t *command_line(int argc, char **argv)
     return j;
 }
 
-json_t *fs_metadata_collect(fs_rte *rte, int argc, char **argv)
+char *fs_metadata_topology_text(json_t *topology, size_t max)
 {
-    int rank = rte->rank, n = rte->size;
-    hwloc_topology_t topo = load_topology(true);
+    char *s = json_dumps(topology, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    if (s && strlen(s) < max) return s;
+    free(s);
+    /* Too large (hundreds of network devices): keep the counts and the
+     * devices that fit, and say how many there were. */
+    json_t *t = json_deep_copy(topology), *devs = json_object_get(t, "network_devices");
+    size_t total = json_array_size(devs);
+    json_object_set_new(t, "network_devices_total", json_integer((json_int_t)total));
+    json_object_set_new(t, "truncated", json_true());
+    size_t lo = 0, hi = total; /* the most devices that fit: bisect */
+    json_t *all = json_deep_copy(devs);
+    char *best = NULL;
+    while (lo <= hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        json_array_clear(devs);
+        for (size_t i = 0; i < mid; i++) json_array_append(devs, json_array_get(all, i));
+        s = json_dumps(t, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        if (s && strlen(s) < max) {
+            free(best);
+            best = s;
+            lo = mid + 1;
+        } else {
+            free(s);
+            if (mid == 0) break;
+            hi = mid - 1;
+        }
+    }
+    json_decref(all);
+    json_decref(t);
+    return best;
+}
 
+json_t *fs_metadata_assemble(const fs_hostmap *hosts, const char *records, size_t len, int argc,
+                             char **argv)
+{
+    json_t *meta = json_object();
+    char now[64];
+    fs_utc_now(now, sizeof now);
+    json_object_set_new(meta, "version", json_string(FS_VERSION));
+    json_object_set_new(meta, "command", command_line(argc, argv));
+    json_object_set_new(meta, "start_time", json_string(now));
+    json_object_set_new(meta, "ranks", json_integer(hosts->nranks));
+    json_t *hl = json_array(), *rh = json_array(), *rb = json_array(), *tp = json_object();
+    json_t *rbb = json_array();
+    const char *p = records, *end = records + len;
+    for (int r = 0; r < hosts->nranks; r++) {
+        /* "BINDING\0BOUND_BY\0TOPOLOGY\0"; a short buffer reads as empty. */
+        const char *f[3] = {"", "", ""};
+        for (int k = 0; k < 3 && p < end; k++) {
+            f[k] = p;
+            p += strnlen(p, (size_t)(end - p)) + 1;
+        }
+        json_array_append_new(rh, json_string(hosts->name[r]));
+        json_array_append_new(rb, json_string(*f[0] ? f[0] : "unknown"));
+        json_array_append_new(rbb, json_string(*f[1] ? f[1] : "none"));
+        if (hosts->leader[hosts->host[r]] != r) continue;
+        /* Every host is listed; its topology, or why there is none. */
+        json_array_append_new(hl, json_string(hosts->name[r]));
+        json_error_t jerr;
+        json_t *t = *f[2] ? json_loads(f[2], 0, &jerr) : NULL;
+        if (!t)
+            t = json_pack("{s:s}", "error",
+                          *f[2] ? "the host's topology did not parse"
+                                : "hwloc could not load the host's topology");
+        json_object_set_new(tp, hosts->name[r], t);
+    }
+    json_object_set_new(meta, "hosts", hl);
+    json_object_set_new(meta, "rank_host", rh);
+    json_object_set_new(meta, "rank_binding", rb);
+    json_object_set_new(meta, "rank_bound_by", rbb);
+    json_t *t0 = json_object_get(tp, hosts->name[0]);
+    json_t *cpu = t0 ? json_object_get(t0, "cpu_model") : NULL;
+    json_object_set(meta, "cpu_model", cpu ? cpu : json_null());
+    json_object_set_new(meta, "topology", tp);
+    return meta;
+}
+
+/* A leader's record part: its host's topology (counts, network devices,
+ * CPU model), FS_META_TOPOLOGY_MAX at most; "" when not a leader or
+ * hwloc failed. */
+static char *host_topology(hwloc_topology_t topo, const fs_hostmap *hosts, bool *cut)
+{
+    *cut = false;
+    if (hosts->local_rank != 0 || !topo) return NULL;
+    json_t *t = topology_json(topo);
+    json_object_set_new(t, "cpu_model", cpu_model(topo));
+    char *s = fs_metadata_topology_text(t, FS_META_TOPOLOGY_MAX);
+    json_decref(t);
+    json_t *back = s ? json_loads(s, 0, NULL) : NULL;
+    *cut = json_is_true(json_object_get(back, "truncated"));
+    json_decref(back);
+    return s;
+}
+
+json_t *fs_metadata_collect(fs_rte *rte, const fs_hostmap *hosts, int argc, char **argv)
+{
+    hwloc_topology_t topo = topology(hosts);
     char binding[256] = "unknown"; /* "core %s (PU %s), NUMA %s" with 64-byte lists */
     if (topo) describe_binding(topo, binding, sizeof binding);
-    char *bindings = rank == 0 ? calloc((size_t)n, sizeof binding) : NULL;
-    fs_rte_gather(rte, binding, bindings, sizeof binding, 0);
     /* Who placed each rank: what fs_bind_rank decided, or (--bind none)
      * whether the launcher narrowed the mask. */
-    char by[16];
     if (!bind_decided && topo) {
         char cpus[1024], allowed[1024];
         bool bind;
         masks(topo, cpus, allowed, sizeof cpus);
         bound_by = fs_bind_decide(false, false, cpus, allowed, &bind);
     }
-    snprintf(by, sizeof by, "%s", fs_bound_by_name(bound_by));
-    char *bys = rank == 0 ? calloc((size_t)n, sizeof by) : NULL;
-    fs_rte_gather(rte, by, bys, sizeof by, 0);
+    const char *by = fs_bound_by_name(bound_by);
+    bool cut;
+    char *ts = host_topology(topo, hosts, &cut);
+    topology_release();
 
-    /* One topology per host: the first rank on each host serialises its own. */
-    fs_hostmap hosts;
-    fs_hostmap_gather(rte, &hosts);
-    bool first_on_host = true;
-    for (int r = 0; r < rank; r++)
-        if (strcmp(hosts.name[r], hosts.name[rank]) == 0) first_on_host = false;
-    char topo_s[8192] = "";
-    if (first_on_host && topo) {
-        json_t *t = topology_json(topo);
-        json_object_set_new(t, "cpu_model", cpu_model(topo));
-        char *s = json_dumps(t, JSON_COMPACT);
-        if (s && strlen(s) < sizeof topo_s) strcpy(topo_s, s);
-        free(s);
-        json_decref(t);
-    }
-    char *topos = rank == 0 ? calloc((size_t)n, sizeof topo_s) : NULL;
-    fs_rte_gather(rte, topo_s, topos, sizeof topo_s, 0);
+    /* One record a rank, "BINDING\0BOUND_BY\0TOPOLOGY\0", one gather. */
+    size_t lb = strlen(binding) + 1, ly = strlen(by) + 1, lt = (ts ? strlen(ts) : 0) + 1;
+    char *rec = malloc(lb + ly + lt);
+    if (!rec) fs_rte_abort(rte, 1, "fabscale-bench: out of memory gathering metadata");
+    memcpy(rec, binding, lb);
+    memcpy(rec + lb, by, ly);
+    memcpy(rec + lb + ly, ts ? ts : "", lt);
+    if (cut)
+        fprintf(stderr,
+                "fabscale-bench: the topology of host %s exceeds %d bytes: its network device "
+                "list is cut (meta.topology[\"%s\"].network_devices_total says how many)\n",
+                hosts->name[rte->rank], FS_META_TOPOLOGY_MAX, hosts->name[rte->rank]);
+    free(ts);
+    char *records = NULL;
+    size_t total = 0;
+    int rc = gather_bytes(rte, rec, lb + ly + lt, 0, &records, &total);
+    free(rec);
 
     json_t *meta = NULL;
-    if (rank == 0) {
-        meta = json_object();
-        char now[64];
-        fs_utc_now(now, sizeof now);
-        json_object_set_new(meta, "version", json_string(FS_VERSION));
-        json_object_set_new(meta, "command", command_line(argc, argv));
-        json_object_set_new(meta, "start_time", json_string(now));
-        json_object_set_new(meta, "ranks", json_integer(n));
-        json_t *hl = json_array(), *rh = json_array(), *rb = json_array(), *tp = json_object();
-        json_t *rbb = json_array();
-        for (int r = 0; r < n; r++) {
-            json_array_append_new(rh, json_string(hosts.name[r]));
-            json_array_append_new(rb, json_string(bindings + (size_t)r * sizeof binding));
-            json_array_append_new(rbb, json_string(bys + (size_t)r * sizeof by));
-            const char *ts = topos + (size_t)r * sizeof topo_s;
-            if (*ts) {
-                json_array_append_new(hl, json_string(hosts.name[r]));
-                json_t *t = json_loads(ts, 0, NULL);
-                if (t) json_object_set_new(tp, hosts.name[r], t);
-            }
-        }
-        json_object_set_new(meta, "hosts", hl);
-        json_object_set_new(meta, "rank_host", rh);
-        json_object_set_new(meta, "rank_binding", rb);
-        json_object_set_new(meta, "rank_bound_by", rbb);
+    if (rte->rank == 0 && rc == 0) {
+        meta = fs_metadata_assemble(hosts, records, total, argc, argv);
         instance_type(meta);
-        json_t *t0 = json_object_get(tp, hosts.name[0]);
-        json_object_set(meta, "cpu_model", t0 ? json_object_get(t0, "cpu_model") : json_null());
         const char *lib = rte->ops->library_version ? rte->ops->library_version(rte) : NULL;
         json_object_set_new(meta, "mpi_library", lib ? json_string(lib) : json_null());
         uint32_t v = fi_version();
         char fv[32];
         snprintf(fv, sizeof fv, "%u.%u", FI_MAJOR(v), FI_MINOR(v));
         json_object_set_new(meta, "libfabric_version", json_string(fv));
-        json_object_set_new(meta, "topology", tp);
     }
-    free(bindings);
-    free(bys);
-    free(topos);
-    fs_hostmap_free(&hosts);
-    if (topo) hwloc_topology_destroy(topo);
+    free(records);
     return meta;
 }

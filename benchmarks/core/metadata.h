@@ -36,29 +36,67 @@ bool fs_launcher_says_unbound(const char *ompi_policy, const char *slurm_type);
  * "fabscale-bench", "none"). */
 const char *fs_bound_by_name(fs_bound_by b);
 
-/* Collective: with --bind core, bind this rank to its own core (by
- * node-local rank: its index among the ranks with its host name) when
- * fs_bind_decide says so.  Returns 0, or -1 with errmsg. */
-int fs_bind_rank(fs_rte *rte, char *errmsg, size_t len);
+/* Host names by rank, gathered once per launch (collective): each rank's
+ * name at its own length (fs_rte_gatherv), so a rank holds the names once
+ * each, not a fixed 256-byte slot per rank.  Valid on every rank. */
+typedef struct fs_hostmap {
+    int nranks;
+    const char **name; /* name[r]: rank r's host name */
+    int nhosts;        /* distinct names, in order of their first rank */
+    int *host;         /* host[r]: index of rank r's host */
+    int *leader;       /* leader[h]: the first (lowest) rank on host h */
+    int local_rank;    /* this rank's index among the ranks of its host */
+    int local_size;    /* ranks on this rank's host */
+    char *names;       /* the gathered text name[] points into */
+} fs_hostmap;
+int fs_hostmap_gather(fs_rte *rte, fs_hostmap *m);
+void fs_hostmap_free(fs_hostmap *m);
 
-/* Collective: gather hosts, bindings (and who made them: rank_bound_by),
- * topology, versions.  Returns the "meta" object on rank 0 (NULL
- * elsewhere). */
-json_t *fs_metadata_collect(fs_rte *rte, int argc, char **argv);
+/* The hostmap of already gathered names: all holds nranks NUL-terminated
+ * names back to back (what the gather delivers), taken over by m.  Pure
+ * (no runtime); 0, or -1 when memory runs out (all is then freed). */
+int fs_hostmap_build(fs_hostmap *m, int nranks, int rank, char *all);
+
+/* Collective: with --bind core, bind this rank to its own core (by
+ * node-local rank, from hosts) when fs_bind_decide says so.  Returns 0, or
+ * -1 with errmsg. */
+int fs_bind_rank(fs_rte *rte, const fs_hostmap *hosts, char *errmsg, size_t len);
+
+/* Collective: bindings (and who made them: rank_bound_by), topology per
+ * host, versions.  Every rank loads its hwloc topology once (shared with
+ * fs_bind_rank); only a host's leader (node-local rank 0) discovers I/O
+ * devices and serialises the host's topology.  What reaches rank 0 is one
+ * variable-size gather: a rank's binding and, from a leader, its host's
+ * topology.  A host whose topology exceeds FS_META_TOPOLOGY_MAX bytes
+ * keeps its counts and as many network devices as fit, and says so
+ * ("network_devices_total", "truncated": true, and a line on stderr);
+ * a host whose topology cannot be loaded is listed with "error".  Returns
+ * the "meta" object on rank 0 (NULL elsewhere). */
+json_t *fs_metadata_collect(fs_rte *rte, const fs_hostmap *hosts, int argc, char **argv);
+
+/* The bytes a host's serialised topology may take at rank 0. */
+#define FS_META_TOPOLOGY_MAX 65536
+
+/* A host's topology object as serialised for the gather, at most max
+ * bytes (NUL included): whole, or with the network device list cut to
+ * what fits and "network_devices_total" and "truncated" added.  Returns a
+ * malloc'd string, or NULL when even the counts do not fit.  Pure. */
+char *fs_metadata_topology_text(json_t *topology, size_t max);
+
+/* The fixed part of meta (version, command, start_time, ranks, hosts,
+ * rank_host, rank_binding, rank_bound_by, topology) on rank 0 from the
+ * gathered records: records holds nranks records back to back, each
+ * "BINDING\0BOUND_BY\0TOPOLOGY\0" with TOPOLOGY empty except from a
+ * host's leader.  Pure (fs_metadata_collect adds what this process reads:
+ * instance type, versions). */
+json_t *fs_metadata_assemble(const fs_hostmap *hosts, const char *records, size_t len, int argc,
+                             char **argv);
 
 /* Add to settings the environment variables that change how a run behaves
  * and are set in this process: FS_COLL_CHUNK, FS_YIELD, FS_FAULT, every
  * FI_* and the OMPI_MCA_* ones that are not mpirun's own plumbing, each
  * under its own (upper-case) name with its value as a string. */
 void fs_metadata_add_env_knobs(json_t *settings);
-
-/* Host names by rank (collective); rank_host[r] valid on every rank. */
-typedef struct fs_hostmap {
-    int nranks;
-    char (*name)[256];
-} fs_hostmap;
-int fs_hostmap_gather(fs_rte *rte, fs_hostmap *m);
-void fs_hostmap_free(fs_hostmap *m);
 
 /* ISO-8601 UTC time now. */
 void fs_utc_now(char *buf, size_t len);

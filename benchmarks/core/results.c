@@ -156,11 +156,138 @@ static int write_one(const fs_bench_output *out, const char *path, fs_results *d
     return out->csv ? fs_results_save_csv(doc, path, err) : fs_results_save(doc, path, err);
 }
 
+void fs_bench_output_close(fs_bench_output *out)
+{
+    if (out->fd > 0) close(out->fd);
+    out->fd = -1;
+    free(out->head);
+    free(out->region);
+    out->head = out->region = NULL;
+    out->head_len = out->region_len = 0;
+}
+
+/* The runs array as it stands inside the document (one more level of
+ * indent), what follows it (tail) and the file's last newline. */
+static char *runs_region(const fs_results *doc, const char *tail)
+{
+    json_t *runs = json_array();
+    for (size_t i = 0; i < doc->nruns; i++)
+        json_array_append_new(runs, fs_run_to_json(&doc->runs[i]));
+    char *t = fs_results_dumps(runs);
+    json_decref(runs);
+    if (!t) return NULL;
+    size_t nl = 0, n = strlen(t), nt = strlen(tail);
+    for (size_t i = 0; i < n; i++) nl += t[i] == '\n';
+    char *r = malloc(n + nl + nt + 2), *q = r;
+    for (size_t i = 0; r && i < n; i++) {
+        *q++ = t[i];
+        if (t[i] == '\n') *q++ = ' '; /* JSON strings hold no raw newline */
+    }
+    if (r) memcpy(q, tail, nt), memcpy(q + nt, "\n", 2);
+    free(t);
+    return r;
+}
+
+#define RUNS_MARK "\\u0000fabscale-runs\\u0000"
+
+/* What follows the runs array: kept after the head's NUL. */
+static const char *tail_of(const fs_bench_output *out)
+{
+    return out->head + out->head_len + strlen(RUNS_MARK) + 2;
+}
+
+/* The first write: the whole document, atomically, split where its runs
+ * go so later writes rewrite only those. */
+static int stream_start(fs_bench_output *out, fs_results *doc, fs_err *err)
+{
+    fs_bench_output_close(out);
+    json_t *j = fs_results_to_json_doc(doc);
+    if (!j) return fs_oom(err);
+    json_object_set_new(j, "runs",
+                        json_stringn("\0fabscale-runs\0", sizeof "\0fabscale-runs\0" - 1));
+    char *text = fs_results_dumps(j);
+    json_decref(j);
+    char *mark = text ? strstr(text, "\"" RUNS_MARK "\"") : NULL;
+    if (!mark) {
+        free(text);
+        return fs_oom(err);
+    }
+    *mark = '\0'; /* head, then (kept in the same buffer) the tail */
+    out->head = text;
+    out->head_len = strlen(text);
+    out->region = runs_region(doc, tail_of(out));
+    if (!out->region) return fs_oom(err);
+    out->region_len = strlen(out->region);
+    /* Whole, through a temporary file and a rename. */
+    char tmp[4300];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out->path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f) return fs_err_set(err, FS_EXIT_RUNTIME, "cannot write %s: %s", tmp, strerror(errno));
+    bool bad = fwrite(out->head, 1, out->head_len, f) != out->head_len;
+    bad |= fwrite(out->region, 1, out->region_len, f) != out->region_len;
+    bad |= fflush(f) != 0 || fsync(fileno(f)) != 0;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, out->path)) {
+        int e = errno;
+        unlink(tmp);
+        return fs_err_set(err, FS_EXIT_RUNTIME, "cannot write %s: %s", out->path, strerror(e));
+    }
+    out->last_bytes = out->head_len + out->region_len;
+    struct stat st;
+    out->fd = open(out->path, O_WRONLY);
+    if (out->fd < 0 || fstat(out->fd, &st)) {
+        fs_bench_output_close(out); /* written; the next write starts again */
+        return 0;
+    }
+    out->ino = (unsigned long)st.st_ino;
+    return 0;
+}
+
+/* Between points: the runs from the first byte that changed; a shorter
+ * text is padded with spaces (JSON's whitespace) before the file is cut,
+ * so it parses after each step. */
+static int stream_write(fs_bench_output *out, fs_results *doc, fs_err *err)
+{
+    struct stat st;
+    if (out->fd <= 0 || !out->head || stat(out->path, &st) || (unsigned long)st.st_ino != out->ino)
+        return stream_start(out, doc, err);
+    char *region = runs_region(doc, tail_of(out));
+    if (!region) return fs_oom(err);
+    size_t n = strlen(region), d = 0;
+    while (d < n && d < out->region_len && region[d] == out->region[d]) d++;
+    size_t len = (n > out->region_len ? n : out->region_len) - d;
+    char *w = malloc(len ? len : 1);
+    if (!w) {
+        free(region);
+        return fs_oom(err);
+    }
+    size_t have = n - d;
+    memcpy(w, region + d, have);
+    memset(w + have, ' ', len - have);
+    bool bad = pwrite(out->fd, w, len, (off_t)(out->head_len + d)) != (ssize_t)len;
+    if (!bad && n < out->region_len) bad = ftruncate(out->fd, (off_t)(out->head_len + n)) != 0;
+    bad = bad || fdatasync(out->fd) != 0;
+    free(w);
+    if (bad) {
+        int e = errno;
+        free(region);
+        fs_bench_output_close(out);
+        return fs_err_set(err, FS_EXIT_RUNTIME, "cannot write %s: %s", out->path, strerror(e));
+    }
+    free(out->region);
+    out->region = region;
+    out->region_len = n;
+    out->last_bytes = len;
+    return 0;
+}
+
 int fs_bench_output_write(fs_bench_output *out, fs_results *doc, bool final, FILE *log)
 {
     if (!out->path || !doc) return 0;
     fs_err err = {0};
-    if (write_one(out, out->path, doc, &err) == 0) {
+    bool stream = !final && !out->csv && strcmp(out->path, "-") != 0;
+    if (!stream) fs_bench_output_close(out);
+    if ((stream ? stream_write(out, doc, &err) : write_one(out, out->path, doc, &err)) == 0) {
         out->failing = false;
         out->fallback[0] = '\0';
         return 0;

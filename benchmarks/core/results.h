@@ -49,14 +49,30 @@ typedef struct fs_bench_output {
     bool csv;            /* CSV rows instead of the JSON document */
     bool failing;        /* the last write failed (said once, on log) */
     char fallback[4200]; /* where the results went instead, "" if nowhere */
+    /* JSON between points: the file is written whole once, then only its
+     * runs are rewritten in place, from the first byte that changed
+     * (meta, thousands of ranks' hosts, bindings and topologies, is not
+     * serialised again until the final write).  The file is valid JSON
+     * after every write. */
+    int fd;       /* the file, open for in-place writes; 0 or -1 when not */
+    char *head;   /* text before the runs array */
+    char *region; /* the runs array and what follows it, as on disk */
+    size_t head_len, region_len;
+    unsigned long ino; /* the file written (a file replaced meanwhile is rewritten whole) */
+    size_t last_bytes; /* bytes the last write put to disk (tests) */
 } fs_bench_output;
 
-/* Write doc (meta.complete as the caller set it) to out->path.  A failing
+/* Write doc (meta.complete as the caller set it) to out->path: whole and
+ * atomically (temporary file, rename) the first time and when final;
+ * between, only the runs, in place (see fs_bench_output).  A failing
  * write keeps the results in memory (the document) and says so on log the
  * first time; when final, the results go to a fallback file instead
  * (fs_bench_output_fallback_path) and log names it.  Returns 0 when the
  * results are on disk at out->path or at out->fallback, -1 otherwise. */
 int fs_bench_output_write(fs_bench_output *out, fs_results *doc, bool final, FILE *log);
+
+/* Close what fs_bench_output_write keeps open between points. */
+void fs_bench_output_close(fs_bench_output *out);
 
 /* Where the results of path go when path cannot be written:
  * dir/fabscale-bench.PID.BASENAME, dir being $TMPDIR (or /tmp) for
