@@ -137,7 +137,7 @@ int main(int argc, char **argv)
         fs_transport_opts nopts = {.provider = opt.nproviders ? opt.providers[0] : NULL,
                                    .fabric = opt.fabric,
                                    .nics = opt.nics};
-        rc = fs_nics_place(rte, &nopts, msg, sizeof msg);
+        rc = fs_nics_place(rte, &hosts, &nopts, msg, sizeof msg);
         if ((rc = fs_agree_error(rte,
                                  rc == FS_EINPUT ? FS_EINPUT
                                  : rc            ? FS_ERUNTIME

@@ -42,7 +42,8 @@ int fs_nics_home(const int *numa, int nrails, int local, int *slot);
  * node (fs_nics_home), else where fs_bind_rank puts it.  A launcher's
  * binding is kept.  Returns 0, FS_EINPUT for an unknown NIC name, or -1,
  * with one line in errmsg. */
-int fs_nics_place(fs_rte *rte, const fs_transport_opts *opts, char *errmsg, size_t len);
+int fs_nics_place(fs_rte *rte, const fs_hostmap *hosts, const fs_transport_opts *opts, char *errmsg,
+                  size_t len);
 
 /* Collective: the rails of tp on every host, for a run's extra:
  * {"hosts": [{"host", "rails": [{"domain", "provider", "fabric", "pci",

@@ -8,14 +8,6 @@
 
 #include "ofi.h"
 
-/* The node-local index of this rank: ranks before it with its host name. */
-static int local_index(const fs_hostmap *h, int rank)
-{
-    int local = 0;
-    for (int r = 0; r < rank; r++) local += strcmp(h->name[r], h->name[rank]) == 0;
-    return local;
-}
-
 static hwloc_topology_t load_io_topology(void)
 {
     hwloc_topology_t topo;
@@ -47,7 +39,8 @@ static int bind_in_node(hwloc_topology_t topo, int node, int slot, char *errmsg,
     return 0;
 }
 
-int fs_nics_place(fs_rte *rte, const fs_transport_opts *opts, char *errmsg, size_t len)
+int fs_nics_place(fs_rte *rte, const fs_hostmap *hosts, const fs_transport_opts *opts, char *errmsg,
+                  size_t len)
 {
     fs_rail_info rails[FS_NICS_MAX];
     int n = fs_ofi_pick_rails(opts, rails, FS_NICS_MAX, errmsg, len);
@@ -67,23 +60,20 @@ int fs_nics_place(fs_rte *rte, const fs_transport_opts *opts, char *errmsg, size
                                              getenv("SLURM_CPU_BIND_TYPE"));
         fs_bind_decide(true, none, cpus, allowed, &bind);
     }
-    /* Both collective: every rank takes part, whatever its own answer. */
+    /* Collective: every rank takes part, whatever its own answer. */
     char bmsg[512] = "";
-    int rc = fs_bind_rank(rte, bmsg, sizeof bmsg);
-    fs_hostmap hosts;
-    bool have_hosts = fs_hostmap_gather(rte, &hosts) == 0;
+    int rc = fs_bind_rank(rte, hosts, bmsg, sizeof bmsg);
     if (n < 0) {
         rc = n;
     } else if (rc) {
         snprintf(errmsg, len, "%s", bmsg);
-    } else if (bind && topo && have_hosts) {
+    } else if (bind && topo) {
         int numa[FS_NICS_MAX], slot;
         if (n > FS_NICS_MAX) n = FS_NICS_MAX;
         for (int i = 0; i < n; i++) numa[i] = fs_nic_numa(topo, rails[i].domain, rails[i].pci);
-        int home = fs_nics_home(numa, n, local_index(&hosts, rte->rank), &slot);
+        int home = fs_nics_home(numa, n, hosts->local_rank, &slot);
         if (home >= 0) rc = bind_in_node(topo, home, slot, errmsg, len);
     }
-    if (have_hosts) fs_hostmap_free(&hosts);
     if (topo) hwloc_topology_destroy(topo);
     return rc;
 }

@@ -307,7 +307,7 @@ static void test_home_rules(void **state)
 static void test_point_split_per_nic_and_host(void **state)
 {
     (void)state;
-    char names[2][256] = {"a", "b"};
+    const char *names[2] = {"a", "b"};
     fs_hostmap hosts = {.nranks = 2, .name = names};
     const int host_of[2] = {0, 1};
     const double tx[4] = {3000, 1000, 0, 0};
