@@ -157,7 +157,7 @@ attempt "the 2-host link" calibrate
 
 # ---- 4, 5, 6 hosts: prediction against measurement --------------------------
 predict_check() { # HOSTS
-    local p=$1 nf=0 n=0 d0 d1 f=$OUT/a2a-${1}hosts.json bytes measured model line
+    local p=$1 nf=0 n=0 rc d0 d1 f=$OUT/a2a-${1}hosts.json bytes measured model line
     d0=$(drops)
     bench --bench alltoall --algorithm native --sizes "$(sizes "$p")" --min-iters 5 \
         --time-per-size 1 -o "$f" --force >/dev/null
@@ -174,7 +174,9 @@ predict_check() { # HOSTS
             'BEGIN { l = (p - 1) / p * b / (B * 1e3);
                      printf "%d hosts all-to-all %4.0f KiB (%2.0f KiB per peer): measured %.0f us, predicted %.0f us, error %+.1f%% (link alone %.0f us, measured/link %.2f)", p, b / 1024, b / p / 1024, m, x, 100 * (x - m) / m, l, m / l }')
         awk -v m="$measured" -v x="$model" -v t="$PREDICT_TOL" 'BEGIN { e = (x - m) / m; exit !(e <= t && e >= -t) }'
-        check $? "$line (limit $PREDICT_TOL)"
+        rc=$?
+        [ "$rc" = 0 ] || missed+=($((bytes / p)))
+        check "$rc" "$line (limit $PREDICT_TOL)"
     done < <(jq -r --slurpfile meas "$f" '
               .predictions[] | select(.collective == "alltoall") | . as $p
               | ($meas[0].runs[] | select(.benchmark == "alltoall") | .points[]
@@ -184,9 +186,23 @@ predict_check() { # HOSTS
     check $? "predict compared $n measured sizes on $p hosts (want ${#BLOCKS[@]})"
     return "$nf"
 }
+# Per host count; when the machine is overloaded, the sizes that missed are
+# measured again (and only they: a size that held needs no second chance).
+ALL_BLOCKS=("${BLOCKS[@]}")
 for p in $HOSTS; do
     up "$p"
-    attempt "the $p-host all-to-all" predict_check "$p"
+    BLOCKS=("${ALL_BLOCKS[@]}")
+    missed=()
+    predict_check "$p"
+    f=$?
+    if [ "$f" -gt 0 ] && overloaded && [ "${#missed[@]}" -gt 0 ]; then
+        echo "#    machine overloaded (load $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores): measuring the $p-host all-to-all again at ${missed[*]} B per peer"
+        BLOCKS=("${missed[@]}")
+        missed=()
+        predict_check "$p"
+        f=$?
+    fi
+    fails=$((fails + f))
 done
 
 echo "$fails failure(s)"
