@@ -95,9 +95,12 @@ json_t *fs_nics_point_json(const double *tx, int nranks, int nrails, const int *
                 if (host_of[r] == h) b += tx[(size_t)r * (size_t)nrails + (size_t)i];
             host_bytes += b;
             double share = total > 0 ? b / total : 0;
-            json_array_append_new(jr, json_pack("{s:i, s:I, s:f, s:o}", "rail", i, "tx_bytes",
-                                                (json_int_t)b, "share", share, "bandwidth_GBps",
-                                                gbps(bw_GBps * share)));
+            /* No bandwidth per NIC: the point's clock is shared and the
+             * rails are striped evenly, so bytes / time would give every
+             * NIC the same figure, a slow one included (a 50 % NIC drags
+             * the others to its pace).  What each NIC sent is counted. */
+            json_array_append_new(jr, json_pack("{s:i, s:I, s:f}", "rail", i, "tx_bytes",
+                                                (json_int_t)b, "share", share));
         }
         double hs = total > 0 ? host_bytes / total : 0;
         json_array_append_new(jh, json_pack("{s:s, s:I, s:o, s:o}", "host", name, "tx_bytes",

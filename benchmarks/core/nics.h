@@ -63,10 +63,11 @@ void fs_nics_snap_take(fs_transport *tp, fs_nics_snap *s);
  * (tx[r * nrails + i]), its host index (host_of[r] < nhosts) and the
  * point's bandwidth (GB/s, every pair together), the per-NIC record:
  * {"tx_bytes": all, "bandwidth_GBps": bw, "hosts": [{"host": name,
- * "tx_bytes", "bandwidth_GBps", "rails": [{"rail": i, "tx_bytes", "share",
- * "bandwidth_GBps"}]}]}; a NIC's bandwidth is the point's times the share
- * of the bytes it sent (the point's clock is shared, the split is
- * counted).  bw may be NAN (bandwidth_GBps null). */
+ * "tx_bytes", "bandwidth_GBps", "rails": [{"rail": i, "tx_bytes", "share"}]}]};
+ * a host's bandwidth is the point's times the share of the bytes it sent.
+ * No bandwidth per NIC: with one clock per point and even striping every
+ * NIC would get the same figure (per-rail busy time is what it needs).
+ * bw may be NAN (bandwidth_GBps null). */
 json_t *fs_nics_point_json(const double *tx, int nranks, int nrails, const int *host_of,
                            const fs_hostmap *hosts, double bw_GBps);
 
