@@ -6,7 +6,7 @@
  * transport's completed operations, iterations, runtime collectives; and,
  * on Linux, the bytes the process moves through its sockets (an MPI
  * library may complete many large messages only at the end of the lot)
- * and, in set-up, its page faults (memory touched for the first time).
+ * and its page faults (memory touched for the first time).
  *
  * Who is expected to progress decides the limit.  A rank at work (inside
  * an iteration, or its own set-up) that sees no completion for --timeout
