@@ -100,12 +100,16 @@ unsigned long long fs_watchdog_parse_io(const char *text)
     return total;
 }
 
+/* Bytes the watchdog's own reads of /proc/self/io and /proc/self/stat
+ * added to the process's read count: not progress. */
+static unsigned long long own_reads;
+
 /* Bytes this process moved through read/write-family system calls
  * (/proc/self/io), less what reading that file itself added; 0 where the
  * file cannot be read. */
 static unsigned long long io_bytes(void)
 {
-    static unsigned long long own; /* bytes our reads of the file added */
+    /* own_reads: bytes our reads of /proc files added */
     char buf[512];
     int fd = open("/proc/self/io", O_RDONLY);
     if (fd < 0) return 0;
@@ -115,8 +119,8 @@ static unsigned long long io_bytes(void)
     buf[n] = '\0';
     /* The kernel counts a read after it returns: this one is not in buf. */
     /* Nor are the status line's writes progress. */
-    unsigned long long v = fs_watchdog_parse_io(buf) - own - fs_status_written();
-    own += (unsigned long long)n;
+    unsigned long long v = fs_watchdog_parse_io(buf) - own_reads - fs_status_written();
+    own_reads += (unsigned long long)n;
     return v;
 }
 
@@ -146,6 +150,7 @@ static unsigned long long faults(void)
     ssize_t n = read(fd, buf, sizeof buf - 1);
     close(fd);
     if (n <= 0) return 0;
+    own_reads += (unsigned long long)n;
     buf[n] = '\0';
     return fs_watchdog_parse_faults(buf);
 }
@@ -167,7 +172,10 @@ static void *watch(void *unused)
          * (ob1 over TCP, 16 x 1 MiB in flight) completes none of them
          * until the last bytes arrive, seconds later on a slow link, while
          * its readv/writev calls move bytes all along.  A stopped peer
-         * moves none.  Page faults too: first touch of large buffers. */
+         * moves none.  Page faults too: first touch of large buffers (a
+         * run's, or an MPI library's temporary buffer inside a large
+         * reduction); a rank polling a stopped peer faults none (seen:
+         * minflt flat while ob1 spins in MPI_Recv). */
         if (b != last || io != last_io || flt != last_faults) {
             last = b;
             last_io = io;
