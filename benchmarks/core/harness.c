@@ -13,7 +13,8 @@
  * rank 0's host), reduced with maxloc - not each rank's own barrier exit,
  * which under load names the rank that left the barrier first.  Pairs do
  * not wait for each other, so arrival means nothing across them: there the
- * slowest is the initiator whose iteration took longest.
+ * slowest is the initiator whose iteration took longest, and when pairs run
+ * at once (msgrate) the one whose pace over the batch's window was slowest.
  *
  * Timing isolation: nothing the harness sends reaches a rank while it
  * times.  After its timed loop no rank sends before rank 0 says the batch
@@ -394,10 +395,20 @@ int fs_harness_point(fs_harness *h, const fs_bench *b, fs_bench_ctx *c, const fs
             pair_iters += (double)timed;
             pair_s += h->arrive[timed - 1] - epoch;
         }
+        /* The slowest of pairs running at once is the pair with the
+         * slowest pace over the window, named at every index: iterations
+         * are not matched across pairs, and a slow pair times fewer of
+         * them, so a per-index maximum would name the fast pair at every
+         * index the slow one never reached (a pair that timed none is
+         * slower than the whole window). */
+        double pace = !windowed || !timer ? 0
+                      : timed > 0         ? (h->arrive[timed - 1] - epoch) / (double)timed
+                                          : h->arrive[0] - epoch;
         for (long i = 0; i < batch; i++) {
             if (i >= timed) h->local[i] = -1.0;
-            double v = collective ? h->arrive[i] : h->local[i];
-            contrib[i] = (fs_rte_loc){timer && i < timed ? v : -1.0, h->rank};
+            double v = collective ? h->arrive[i] : windowed ? pace : h->local[i];
+            bool counts = timer && (windowed || i < timed);
+            contrib[i] = (fs_rte_loc){counts ? v : -1.0, h->rank};
         }
         /* Rank 0 says the batch is over (see the top of the file). */
         if (h->rank == 0 && windowed) sleep_until(h, plan.deadline + h->clock_err_max);
