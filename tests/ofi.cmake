@@ -115,3 +115,23 @@ if(Python3_FOUND)
   set_tests_properties(ofi_sweep_mpi_shm_tcp ofi_list_providers PROPERTIES
                        LABELS integration TIMEOUT 300)
 endif()
+
+# --nics: one rail over loopback accounts for every byte; an unknown NIC
+# name, --nics without -t ofi, and --nics with --domain are bad input.
+if(Python3_FOUND)
+  add_test(NAME ofi_nics_loopback
+           COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/ofi/nics_check.py loopback
+                   ${MPIEXEC_EXECUTABLE} $<TARGET_FILE:fabscale-bench>)
+  set_tests_properties(ofi_nics_loopback PROPERTIES LABELS integration TIMEOUT 600)
+  add_test(NAME ofi_nics_unknown
+           COMMAND ${FS_OFI_CHECK} "--nics: provider \"tcp;ofi_rxm\" has no domain \"nosuchnic0\""
+                   --transport ofi --provider tcp --nics lo,nosuchnic0 --bench bw)
+  add_test(NAME ofi_nics_without_ofi
+           COMMAND ${FS_OFI_CHECK} "--nics applies to the libfabric transport"
+                   --transport mpi --nics all --bench bw)
+  add_test(NAME ofi_nics_and_domain
+           COMMAND ${FS_OFI_CHECK} "--nics and --domain" --transport ofi --provider tcp
+                   --nics lo --domain lo --bench bw)
+  set_tests_properties(ofi_nics_unknown ofi_nics_without_ofi ofi_nics_and_domain PROPERTIES
+                       LABELS integration TIMEOUT 120)
+endif()
