@@ -347,7 +347,8 @@ int fs_cmd_screen(int argc, char **argv)
                 rc = fs_err_set(&err, FS_EXIT_RUNTIME, "out of memory");
                 break;
             }
-            const char **g = nrm > before ? realloc(rpath, (size_t)nrm * sizeof *g) : rpath;
+            if (nrm == before) continue; /* a run without per-NIC figures */
+            const char **g = realloc(rpath, (size_t)nrm * sizeof *g);
             if (!g) {
                 rc = fs_err_set(&err, FS_EXIT_RUNTIME, "out of memory");
                 break;

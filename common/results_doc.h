@@ -67,6 +67,11 @@ typedef struct fs_run {
     json_t *extra;      /* members not modelled (object, NULL when none) */
 } fs_run;
 
+/* The domain (libfabric NIC name) of rail `rail` of host `host` in a
+ * fabscale-bench --nics run's extra.nics ({"hosts": [{"host", "rails":
+ * [{"rail", "domain"}]}]}); NULL when the run does not say.  Pure. */
+const char *fs_run_nic_domain(const fs_run *run, const char *host, long long rail);
+
 typedef struct fs_meta {
     char *version, *command, *start_time, *instance_type, *cpu_model, *mpi_library,
         *libfabric_version;

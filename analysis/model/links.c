@@ -417,26 +417,6 @@ int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o, 
 
 /* ---- per NIC (fabscale-bench --nics) ---- */
 
-/* The domain of rail `rail` of host `host` in a run's "nics" member
- * ({"hosts": [{"host", "rails": [{"rail", "domain"}]}]}), NULL unknown. */
-static const char *rail_domain(const fs_run *run, const char *host, json_int_t rail)
-{
-    const json_t *hosts = json_object_get(json_object_get(run->extra, "nics"), "hosts");
-    size_t i, k;
-    const json_t *h, *rl;
-    json_array_foreach(hosts, i, h)
-    {
-        const char *name = json_string_value(json_object_get(h, "host"));
-        if (!name || strcmp(name, host) != 0) continue;
-        json_array_foreach(json_object_get(h, "rails"), k, rl)
-        {
-            if (json_integer_value(json_object_get(rl, "rail")) == rail)
-                return json_string_value(json_object_get(rl, "domain"));
-        }
-    }
-    return NULL;
-}
-
 /* The link named nic among links (of the run's key), appended when new. */
 static fs_link_fit *nic_link(fs_link_fit **links, size_t *nl, size_t **caps, const fs_link_fit *key,
                              const char *nic)
@@ -507,7 +487,7 @@ int fs_links_per_nic(const fs_results *r, size_t nr, const fs_fit_opts *o, fs_li
                     json_array_foreach(json_object_get(h, "rails"), ri, rl)
                     {
                         json_int_t k = json_integer_value(json_object_get(rl, "rail"));
-                        const char *dom = rail_domain(run, host, k);
+                        const char *dom = fs_run_nic_domain(run, host, k);
                         char nic[160];
                         if (dom)
                             snprintf(nic, sizeof nic, "%s:%s", host, dom);

@@ -6,24 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *rail_domain(const fs_run *run, const char *host, json_int_t rail)
-{
-    const json_t *hosts = json_object_get(json_object_get(run->extra, "nics"), "hosts");
-    size_t i, k;
-    const json_t *h, *r;
-    json_array_foreach(hosts, i, h)
-    {
-        const char *name = json_string_value(json_object_get(h, "host"));
-        if (!name || strcmp(name, host) != 0) continue;
-        json_array_foreach(json_object_get(h, "rails"), k, r)
-        {
-            if (json_integer_value(json_object_get(r, "rail")) == rail)
-                return json_string_value(json_object_get(r, "domain"));
-        }
-    }
-    return NULL;
-}
-
 int fs_rail_meas_read(const fs_run *run, fs_rail_meas **m, int *n)
 {
     if (strcmp(run->benchmark, "bw") != 0 && strcmp(run->benchmark, "bibw") != 0) return 0;
@@ -58,7 +40,7 @@ int fs_rail_meas_read(const fs_run *run, fs_rail_meas **m, int *n)
             fs_rail_meas *x = &g[(*n)++];
             memset(x, 0, sizeof *x);
             json_int_t k = json_integer_value(json_object_get(r, "rail"));
-            const char *dom = rail_domain(run, host, k);
+            const char *dom = fs_run_nic_domain(run, host, k);
             snprintf(x->host, sizeof x->host, "%s", host);
             if (dom)
                 snprintf(x->nic, sizeof x->nic, "%s", dom);
