@@ -125,7 +125,14 @@ check() { # OK-OR-NOT LINE: print, count a failure in $nf
         nf=$((nf + 1))
     fi
 }
-drops() { ec status | awk '$1 ~ /-h[0-9]+$/ { s += $5 } END { print s + 0 }'; }
+# Drops are the last column of `status`; the header is checked so that a new
+# column cannot make this sum read another figure (bytes out was once read as
+# drops after the nic column was added).
+drops() {
+    ec status | awk '$1 == "host" { ok = ($NF == "drops") }
+                     ok && $1 ~ /-h[0-9]+$/ { s += $NF }
+                     END { if (!ok) { print "status: no drops column" > "/dev/stderr"; exit 1 } print s + 0 }'
+}
 
 # ---- 2 hosts: the link and the calibrating all-to-all ------------------------
 up 2

@@ -185,7 +185,14 @@ ec up --hosts 6 --rate "$RATE" >/dev/null 2>"$OUT/up.err" || {
 RING=$OUT/ring-6hosts.json
 SIZES=256K,1M,4M
 # The sum of the drop counters of every shaped link.
-drops() { ec status | awk '$1 ~ /-h[0-9]+$/ { s += $5 } END { print s + 0 }'; }
+# Drops are the last column of `status`; the header is checked so that a new
+# column cannot make this sum read another figure (bytes out was once read as
+# drops after the nic column was added).
+drops() {
+    ec status | awk '$1 == "host" { ok = ($NF == "drops") }
+                     ok && $1 ~ /-h[0-9]+$/ { s += $NF }
+                     END { if (!ok) { print "status: no drops column" > "/dev/stderr"; exit 1 } print s + 0 }'
+}
 # 3. Prediction from the 2-host files against the 6-host measurement.
 predict_check() {
     local nf=0 n=0 d0 d1 bytes measured model lo hi base line
