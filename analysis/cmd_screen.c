@@ -36,8 +36,9 @@ static void help(void)
            "point-to-point figures of analysis/data/instances.json (with their sources), and\n"
            "any all-reduce run in RESULTS to the published busbw at its node count and size.\n"
            "Runs with per-NIC figures (fabscale-bench --nics, bw or bibw) name a NIC whose\n"
-           "bandwidth at the largest size falls more than 25%% (and more than the point's\n"
-           "noise) below the median of its host's other NICs in the same run.\n\n"
+           "inbound rate at the largest size falls more than 25%% (and more than the\n"
+           "point's noise) below the median of its host's other NICs in the same run: the\n"
+           "path into it (the NIC, its link, or the sender's NIC of the same rail).\n\n"
            "options:\n"
            "  --instance TYPE     expected figures of this catalogue instance type\n"
            "  --fail-on-suspect   exit 1 when a suspect is named or the cluster is below\n"
@@ -418,13 +419,15 @@ int fs_cmd_screen(int argc, char **argv)
         for (int k = 0; k < nrm; k++) {
             bool slow = false;
             for (int j = 0; j < nrs; j++) slow |= rs[j].meas == k;
-            printf("%s: %s NIC %s:%s at %.0f B: %.4g GB/s%s\n", rpath[k], rm[k].run->benchmark,
-                   rm[k].host, rm[k].nic, rm[k].bytes, rm[k].bw_GBps, slow ? " - SLOW" : "");
+            printf("%s: %s NIC %s:%s at %.0f B: %.4g GB/s inbound%s\n", rpath[k],
+                   rm[k].run->benchmark, rm[k].host, rm[k].nic, rm[k].bytes, rm[k].bw_GBps,
+                   slow ? " - SLOW" : "");
         }
         for (int k = 0; k < nrs; k++) {
             const fs_rail_meas *x = &rm[rs[k].meas];
-            printf("nic   %s:%s %.4g GB/s, %.0f%% of its host's other NICs (%.4g GB/s; more than "
-                   "%.0f%% short)\n",
+            printf("nic   %s:%s %.4g GB/s inbound, %.0f%% of its host's other NICs (%.4g GB/s; "
+                   "more than %.0f%% short): this NIC, its link, or the sender's NIC of the "
+                   "same rail\n",
                    x->host, x->nic, x->bw_GBps, 100 * rs[k].ratio, rs[k].others_GBps,
                    100 * rs[k].tolerance);
         }

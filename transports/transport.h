@@ -88,6 +88,11 @@ typedef struct fs_rail_info {
     char fabric[128];
     char pci[32];                /* PCI bus id ("0000:10:1b.0") when the provider gives it */
     uint64_t tx_bytes, rx_bytes; /* payload this rank posted on it since init */
+    /* Inbound stream: bytes of receives that waited while the rail was
+     * delivering, and the time between receive completions they took (a
+     * window's stream, without its first message; 0 under ping-pong). */
+    uint64_t rx_paced_bytes;
+    double rx_paced_s;
 } fs_rail_info;
 
 struct fs_transport_ops {

@@ -103,9 +103,10 @@ int fs_links_from_results(const fs_results *r, size_t nr, const fs_fit_opts *o, 
 int fs_links_from_collectives(const fs_results *r, size_t nr, const fs_fit_opts *o,
                               fs_link_fit **out, size_t *nout, fs_err *err);
 /* Runs with per-NIC figures (fabscale-bench --nics: a point's "nics"
- * member): one link per NIC of each sending host ("h0:fsc1", from that
- * NIC's bandwidth at every bw size) and one per sending host ("h0", all
- * its NICs together: the node's aggregate), fitted like the others.
+ * member): one link per NIC of each receiving host ("h1:fsc1", from the
+ * rate bytes streamed in on that NIC at every bw size: its path from the
+ * sender's NIC of the same rail) and one per sending host ("h0", all its
+ * NICs together: the node's aggregate), fitted like the others.
  * Returns 0 (*nout 0 when no run has per-NIC figures), or FS_EXIT_INPUT /
  * FS_EXIT_RUNTIME with err. */
 int fs_links_per_nic(const fs_results *r, size_t nr, const fs_fit_opts *o, fs_link_fit **out,

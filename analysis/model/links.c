@@ -473,19 +473,27 @@ int fs_links_per_nic(const fs_results *r, size_t nr, const fs_fit_opts *o, fs_li
                 json_array_foreach(hosts, hi, h)
                 {
                     const char *host = json_string_value(json_object_get(h, "host"));
-                    /* Only a host that sent (1 % of the bytes at least): a
-                     * receiver's NICs carry acknowledgements. */
+                    if (!host) continue;
+                    /* The node aggregate on a host that sent (1 % of the
+                     * bytes at least: a receiver's NICs carry
+                     * acknowledgements). */
                     double tx = json_number_value(json_object_get(h, "tx_bytes"));
-                    if (!host || !(tx > 0) || tx < 0.01 * total) continue;
-                    fs_link_fit *l = nic_link(&links, &nl, &caps, &key, host);
-                    if (!l || nic_point(l, &caps[l - links], p->bytes,
-                                        json_number_value(json_object_get(h, "bandwidth_GBps")))) {
-                        rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
-                        break;
+                    if (tx > 0 && tx >= 0.01 * total) {
+                        fs_link_fit *l = nic_link(&links, &nl, &caps, &key, host);
+                        if (!l ||
+                            nic_point(l, &caps[l - links], p->bytes,
+                                      json_number_value(json_object_get(h, "bandwidth_GBps")))) {
+                            rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
+                            break;
+                        }
+                        any = true;
                     }
-                    any = true;
+                    /* Per NIC: the rate bytes streamed in on it (null on
+                     * a host that only sent). */
                     json_array_foreach(json_object_get(h, "rails"), ri, rl)
                     {
+                        double rate = json_number_value(json_object_get(rl, "rx_GBps"));
+                        if (!(rate > 0)) continue;
                         json_int_t k = json_integer_value(json_object_get(rl, "rail"));
                         const char *dom = fs_run_nic_domain(run, host, k);
                         char nic[160];
@@ -493,13 +501,12 @@ int fs_links_per_nic(const fs_results *r, size_t nr, const fs_fit_opts *o, fs_li
                             snprintf(nic, sizeof nic, "%s:%s", host, dom);
                         else
                             snprintf(nic, sizeof nic, "%s:rail%lld", host, (long long)k);
-                        l = nic_link(&links, &nl, &caps, &key, nic);
-                        if (!l ||
-                            nic_point(l, &caps[l - links], p->bytes,
-                                      json_number_value(json_object_get(rl, "bandwidth_GBps")))) {
+                        fs_link_fit *l = nic_link(&links, &nl, &caps, &key, nic);
+                        if (!l || nic_point(l, &caps[l - links], p->bytes, rate)) {
                             rc = fs_err_set(err, FS_EXIT_RUNTIME, "fabscale: out of memory");
                             break;
                         }
+                        any = true;
                     }
                     if (rc) break;
                 }

@@ -20,20 +20,19 @@ int fs_rail_meas_read(const fs_run *run, fs_rail_meas **m, int *n)
                        : 0;
     const json_t *nics = json_object_get(big->extra, "nics");
     const json_t *hosts = json_object_get(nics, "hosts");
-    double total = json_number_value(json_object_get(nics, "tx_bytes"));
     size_t hi, ri;
     const json_t *h, *r;
     json_array_foreach(hosts, hi, h)
     {
         const char *host = json_string_value(json_object_get(h, "host"));
-        /* Senders only (1 % of the bytes at least): a receiver's NICs carry
-         * acknowledgements. */
-        double tx = json_number_value(json_object_get(h, "tx_bytes"));
-        if (!host || !(tx > 0) || tx < 0.01 * total) continue;
+        if (!host) continue;
+        /* Each NIC's inbound stream rate: null on a host that only sent
+         * (its NICs carried acknowledgements), a number on a receiver. */
         json_array_foreach(json_object_get(h, "rails"), ri, r)
         {
-            double bw = json_number_value(json_object_get(r, "bandwidth_GBps"));
-            if (!json_is_number(json_object_get(r, "bandwidth_GBps")) || !isfinite(bw)) continue;
+            double bw = json_number_value(json_object_get(r, "rx_GBps"));
+            if (!json_is_number(json_object_get(r, "rx_GBps")) || !(bw > 0) || !isfinite(bw))
+                continue;
             fs_rail_meas *g = realloc(*m, (size_t)(*n + 1) * sizeof *g);
             if (!g) return -1;
             *m = g;

@@ -1,12 +1,16 @@
 /*
  * screen_rails.h - name a slow NIC from per-NIC figures (issue 18).
  *
- * fabscale-bench --nics records, per point, the bandwidth each NIC of each
- * host carried (a point's "nics" member, benchmarks/core/nics.h).  The NICs
- * of one host run the same benchmark at the same time, so they are each
- * other's reference: a NIC whose bandwidth at the run's largest size falls
- * below the median of its host's other NICs by more than a floor (25 %, as
- * screen's pair rule) and more than the point's own noise (ci95 / mean) is
+ * fabscale-bench --nics records, per point, the rate at which bytes
+ * streamed in on each NIC of each receiving host (a point's "nics" member,
+ * rx_GBps, benchmarks/core/nics.h).  The NICs of one host run the same
+ * benchmark at the same time, so they are each other's reference: a NIC
+ * whose rate at the run's largest size falls below the median of its
+ * host's other NICs by more than a floor (25 %, as screen's pair rule) and
+ * more than the point's own noise (ci95 / mean) is named.  What is named
+ * is the path into that NIC: the NIC itself, its link, or the sending
+ * host's NIC of the same rail (a 2-host bw run cannot tell them apart; a
+ * bibw run measures both directions).
  * named.  Pure, apart from reading the run.
  */
 #ifndef FS_SCREEN_RAILS_H
@@ -24,7 +28,7 @@ typedef struct fs_rail_meas {
     double noise; /* relative (ci95 / mean of the point), 0 unknown */
 } fs_rail_meas;
 
-/* The sending hosts' NICs at the largest size of a bw / bibw run with
+/* The receiving hosts' NICs at the largest size of a bw / bibw run with
  * per-NIC figures, appended to *m (*n entries).  0, or -1 when memory runs
  * out; a run without them adds nothing. */
 int fs_rail_meas_read(const fs_run *run, fs_rail_meas **m, int *n);

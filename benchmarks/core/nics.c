@@ -71,14 +71,14 @@ static json_t *gbps(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
-json_t *fs_nics_point_json(const double *tx, int nranks, int nrails, const int *host_of,
+json_t *fs_nics_point_json(const fs_rail_delta *d, int nranks, int nrails, const int *host_of,
                            const fs_hostmap *hosts, double bw_GBps)
 {
     int nhosts = 0;
     for (int r = 0; r < nranks; r++)
         if (host_of[r] + 1 > nhosts) nhosts = host_of[r] + 1;
     double total = 0;
-    for (size_t k = 0; k < (size_t)nranks * (size_t)nrails; k++) total += tx[k];
+    for (size_t k = 0; k < (size_t)nranks * (size_t)nrails; k++) total += d[k].tx_bytes;
     json_t *jh = json_array();
     for (int h = 0; h < nhosts; h++) {
         const char *name = "?";
@@ -90,17 +90,25 @@ json_t *fs_nics_point_json(const double *tx, int nranks, int nrails, const int *
                 break;
             }
         for (int i = 0; i < nrails; i++) {
-            double b = 0;
-            for (int r = 0; r < nranks; r++)
-                if (host_of[r] == h) b += tx[(size_t)r * (size_t)nrails + (size_t)i];
+            double b = 0, paced = 0, rate = 0;
+            bool timed = false;
+            for (int r = 0; r < nranks; r++) {
+                if (host_of[r] != h) continue;
+                const fs_rail_delta *x = &d[(size_t)r * (size_t)nrails + (size_t)i];
+                b += x->tx_bytes;
+                paced += x->rx_paced_bytes;
+                /* The host's ranks stream through the NIC at once: rates add. */
+                if (x->rx_paced_bytes > 0 && x->rx_paced_s > 0) {
+                    rate += x->rx_paced_bytes / x->rx_paced_s * 1e-9;
+                    timed = true;
+                }
+            }
             host_bytes += b;
             double share = total > 0 ? b / total : 0;
-            /* No bandwidth per NIC: the point's clock is shared and the
-             * rails are striped evenly, so bytes / time would give every
-             * NIC the same figure, a slow one included (a 50 % NIC drags
-             * the others to its pace).  What each NIC sent is counted. */
-            json_array_append_new(jr, json_pack("{s:i, s:I, s:f}", "rail", i, "tx_bytes",
-                                                (json_int_t)b, "share", share));
+            json_array_append_new(jr, json_pack("{s:i, s:I, s:f, s:I, s:o}", "rail", i, "tx_bytes",
+                                                (json_int_t)b, "share", share, "rx_stream_bytes",
+                                                (json_int_t)paced, "rx_GBps",
+                                                timed ? gbps(rate) : json_null()));
         }
         double hs = total > 0 ? host_bytes / total : 0;
         json_array_append_new(jh, json_pack("{s:s, s:I, s:o, s:o}", "host", name, "tx_bytes",

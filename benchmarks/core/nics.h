@@ -52,23 +52,36 @@ int fs_nics_place(fs_rte *rte, const fs_hostmap *hosts, const fs_transport_opts 
  * not asked for (n == 0). */
 json_t *fs_nics_run(fs_rte *rte, fs_transport *tp, const fs_hostmap *hosts);
 
-/* This rank's per-rail transmitted bytes, before a point. */
+/* This rank's per-rail counters, before a point. */
 typedef struct fs_nics_snap {
     int n; /* rails; 0 when the transport has none */
     uint64_t tx[FS_NICS_MAX];
+    uint64_t rx_paced[FS_NICS_MAX];
+    double rx_paced_s[FS_NICS_MAX];
 } fs_nics_snap;
 void fs_nics_snap_take(fs_transport *tp, fs_nics_snap *s);
 
-/* Pure: given each rank's transmitted bytes per rail during a point
- * (tx[r * nrails + i]), its host index (host_of[r] < nhosts) and the
+/* One rank's figures on one rail during a point (fs_rail_info's, as
+ * differences). */
+typedef struct fs_rail_delta {
+    double tx_bytes;       /* payload it sent on the rail */
+    double rx_paced_bytes; /* bytes that arrived while receives waited */
+    double rx_paced_s;     /* and the time they took */
+} fs_rail_delta;
+
+/* Pure: given each rank's figures per rail during a point
+ * (d[r * nrails + i]), its host index (host_of[r] < nhosts) and the
  * point's bandwidth (GB/s, every pair together), the per-NIC record:
  * {"tx_bytes": all, "bandwidth_GBps": bw, "hosts": [{"host": name,
- * "tx_bytes", "bandwidth_GBps", "rails": [{"rail": i, "tx_bytes", "share"}]}]};
- * a host's bandwidth is the point's times the share of the bytes it sent.
- * No bandwidth per NIC: with one clock per point and even striping every
- * NIC would get the same figure (per-rail busy time is what it needs).
- * bw may be NAN (bandwidth_GBps null). */
-json_t *fs_nics_point_json(const double *tx, int nranks, int nrails, const int *host_of,
+ * "tx_bytes", "bandwidth_GBps", "rails": [{"rail": i, "tx_bytes", "share",
+ * "rx_stream_bytes", "rx_GBps"}]}]}.  A host's bandwidth is the point's
+ * times the share of the bytes it sent.  A NIC's rx_GBps is the rate at
+ * which bytes streamed in on it (summed over the host's ranks, each its
+ * paced bytes over its paced time): measured per NIC, so a slow NIC shows
+ * even though even striping gives every NIC the same bytes.  It is null
+ * where nothing streamed in (a sender's NICs, ping-pong, the collectives'
+ * one message per step).  bw may be NAN (bandwidth_GBps null). */
+json_t *fs_nics_point_json(const fs_rail_delta *d, int nranks, int nrails, const int *host_of,
                            const fs_hostmap *hosts, double bw_GBps);
 
 /* Collective after a point: every rank's bytes since `before` to rank 0,

@@ -158,7 +158,11 @@ void fs_nics_snap_take(fs_transport *tp, fs_nics_snap *s)
 {
     fs_rail_info rails[FS_NICS_MAX];
     s->n = rails_of(tp, rails);
-    for (int i = 0; i < s->n; i++) s->tx[i] = rails[i].tx_bytes;
+    for (int i = 0; i < s->n; i++) {
+        s->tx[i] = rails[i].tx_bytes;
+        s->rx_paced[i] = rails[i].rx_paced_bytes;
+        s->rx_paced_s[i] = rails[i].rx_paced_s;
+    }
 }
 
 json_t *fs_nics_point(fs_rte *rte, fs_transport *tp, const fs_nics_snap *before,
@@ -168,9 +172,12 @@ json_t *fs_nics_point(fs_rte *rte, fs_transport *tp, const fs_nics_snap *before,
     fs_nics_snap now;
     fs_nics_snap_take(tp, &now);
     int n = before->n;
-    double mine[FS_NICS_MAX];
-    for (int i = 0; i < n; i++) mine[i] = (double)(now.tx[i] - before->tx[i]);
-    double *all = rte->rank == 0 ? calloc((size_t)rte->size * (size_t)n, sizeof *all) : NULL;
+    fs_rail_delta mine[FS_NICS_MAX];
+    for (int i = 0; i < n; i++)
+        mine[i] = (fs_rail_delta){(double)(now.tx[i] - before->tx[i]),
+                                  (double)(now.rx_paced[i] - before->rx_paced[i]),
+                                  now.rx_paced_s[i] - before->rx_paced_s[i]};
+    fs_rail_delta *all = rte->rank == 0 ? calloc((size_t)rte->size * (size_t)n, sizeof *all) : NULL;
     int grc = fs_rte_gather(rte, mine, all, (size_t)n * sizeof *mine, 0);
     json_t *out = NULL;
     if (rte->rank == 0 && all && !grc) {

@@ -10,9 +10,13 @@
 #     tx_bytes) matches what tc counted on that NIC of the sending host,
 #     divided by the framing of a full TCP segment, within 5 %; the proof of
 #     path (path_proof) finds both NICs carried the run;
+#     and the rate bytes streamed in on each NIC of host 1 (rx_GBps) is the
+#     link's payload capacity within 5 %;
 #  3. with host 1's fsc1 at 50 % (emulate-cluster shape --degrade 1:fsc1=50%),
 #     the aggregate falls to half the healthy one, as even striping over a
-#     NIC at half rate implies (the slow NIC sets the pace of both).
+#     NIC at half rate implies (the slow NIC sets the pace of both), and
+#     the per-NIC record shows it: fsc1's rate 0.45-0.55x fsc0's, fsc0's
+#     still the capacity within 5 %, and fabscale screen names h1:fsc1.
 # Exit 77 (skipped) without namespaces or when fabscale-bench has no --nics.
 set -uo pipefail
 
@@ -78,8 +82,45 @@ if [ -n "$one" ] && [ -n "$two" ]; then
     if awk -v r="$ratio" 'BEGIN { exit !(r >= 1.8) }'; then ok "$msg (>= 1.8x)"; else bad "$msg (want >= 1.8x)"; fi
 fi
 
+# The rate each NIC of the receiving host recorded at the largest size:
+# RESULTS CAPACITY LO HI -> checks that every NIC's rate / capacity is
+# within [LO, HI]; with a 4th argument NIC=LO2-HI2, that NIC's rate over the
+# other's within [LO2, HI2] instead.
+nic_rates() {
+    python3 - "$@" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+cap, lo, hi = map(float, sys.argv[2:5])
+slow = sys.argv[5] if len(sys.argv) > 5 else None
+run = d["runs"][0]
+host = run["nics"]["hosts"][1]
+dom = {r["rail"]: r["domain"] for r in host["rails"]}
+big = run["points"][-1]
+h = [x for x in big["nics"]["hosts"] if x["host"] == host["host"]][0]
+rate = {dom[r["rail"]]: r["rx_GBps"] for r in h["rails"]}
+bad = 0
+for nic, v in sorted(rate.items()):
+    if slow and nic == slow.split("=")[0]:
+        other = [w for n, w in rate.items() if n != nic][0]
+        a, b = map(float, slow.split("=")[1].split("-"))
+        r = v / other if v and other else float("nan")
+        good = a <= r <= b
+        print("%s - %s's %s inbound %.3f MB/s = %.3fx its other NIC's (want %.2f-%.2f)"
+              % ("ok  " if good else "FAIL", host["host"], nic, (v or 0) * 1e3, r, a, b))
+    else:
+        r = v / cap if v else float("nan")
+        good = lo <= r <= hi
+        print("%s - %s's %s inbound %.3f MB/s = %.3fx the link's payload capacity %.3f MB/s (want %.2f-%.2f)"
+              % ("ok  " if good else "FAIL", host["host"], nic, (v or 0) * 1e3, r, cap * 1e3, lo, hi))
+    bad += not good
+sys.exit(bad)
+PY
+}
+
 # Per NIC: fabscale-bench's payload per rail vs tc's bytes on that NIC.
 if [ -f "$WORK/two.json" ]; then
+    nic_rates "$WORK/two.json" "$FSC_PAYLOAD_GBPS" 0.95 1.05
+    fails=$((fails + $?))
     python3 - "$WORK/two.json" "$WORK/two.tc" "$FSC_FRAMING" <<'PY'
 import json, sys
 run = json.load(open(sys.argv[1]))["runs"][0]
@@ -109,8 +150,7 @@ if ec shape --degrade 1:fsc1=50% >/dev/null 2>&1; then
     [ -n "$half" ] && echo "     degraded: aggregate $(awk -v v="$half" 'BEGIN { printf "%.2f", v * 1e3 }') MB/s"
     # The rails are striped evenly, so the transfer runs at the slow NIC's
     # pace on both: 2 x (rate / 2) = one full NIC, half the healthy
-    # aggregate.  (fabscale-bench counts bytes per NIC, not time per NIC,
-    # so it cannot yet name the slow one; see nics.h.)
+    # aggregate; each NIC's own rate tells them apart.
     if [ -n "$half" ] && [ -n "$two" ]; then
         hr=$(awk -v a="$half" -v b="$two" 'BEGIN { printf "%.3f", a / b }')
         if awk -v r="$hr" 'BEGIN { exit !(r >= 0.45 && r <= 0.55) }'; then
@@ -119,7 +159,18 @@ if ec shape --degrade 1:fsc1=50% >/dev/null 2>&1; then
             bad "degraded aggregate ${hr}x the healthy one (even striping: 0.5 expected, 0.45-0.55)"
         fi
     fi
-    "$FS" fit "$WORK/half.json" 2>&1 | grep -E '^link' | sed 's/^/     /'
+    if [ -f "$WORK/half.json" ]; then
+        nic_rates "$WORK/half.json" "$FSC_PAYLOAD_GBPS" 0.95 1.05 fsc1=0.45-0.55
+        fails=$((fails + $?))
+        out=$("$FS" screen "$WORK/half.json" 2>&1)
+        if grep -q "^nic   $NAME-h1:fsc1 " <<<"$out"; then
+            ok "fabscale screen names $NAME-h1:fsc1: $(grep "^nic   " <<<"$out" | head -1 | cut -c7-)"
+        else
+            bad "fabscale screen does not name $NAME-h1:fsc1:"
+            sed 's/^/     /' <<<"$out"
+        fi
+        "$FS" fit "$WORK/half.json" 2>&1 | grep -E '^link' | sed 's/^/     /'
+    fi
 else
     bad "shape --degrade 1:fsc1=50% failed"
 fi

@@ -3,12 +3,14 @@
 fields of fabscale-bench --nics, benchmarks/core/nics.h: a run's "nics"
 {"hosts": [{"host", "rails": [{"rail", "domain"}]}]} and a point's "nics"
 {"hosts": [{"host", "tx_bytes", "bandwidth_GBps", "rails": [{"rail",
-"tx_bytes", "share", "bandwidth_GBps"}]}]}).
+"tx_bytes", "share", "rx_stream_bytes", "rx_GBps"}]}]}).
 
 Ground truth (the test asserts the fit recovers it): host h0 sends to h1
-over two NICs; fsc0 runs at 0.0125 GB/s with a 40 us gap per message,
-fsc1 at half of that (degraded), each NIC's time per message
-gap + m / bandwidth; the node's aggregate is the sum of the NICs' rates.
+over two NICs; the path into h1's fsc0 runs at 0.0125 GB/s with a 40 us
+gap per message, into fsc1 at half of that (degraded), each NIC's time per
+message gap + m / bandwidth; the node's aggregate is the sum of the NICs'
+rates.  The sender's NICs stream nothing in (rx_GBps null), the
+receiver's carry the rates, as real runs record them.
 
   make_fixture.py > tests/nics/data/bw-2nics.json
 """
@@ -24,10 +26,13 @@ def rate(bw, gap, m):  # GB/s of one NIC's stream of m-byte messages
 points = []
 for k in range(12, 23):  # 4 KiB .. 4 MiB
     m = float(2**k)
-    rails, total = [], 0.0
+    rails, inbound, total = [], [], 0.0
     for i, (dom, bw, gap) in enumerate(RAILS):
         r = rate(bw, gap, m)
-        rails.append({"rail": i, "tx_bytes": int(m * 64), "share": 0.5, "bandwidth_GBps": r})
+        rails.append({"rail": i, "tx_bytes": int(m * 64), "share": 0.5, "rx_stream_bytes": 0,
+                      "rx_GBps": None})
+        inbound.append({"rail": i, "tx_bytes": 6, "share": 3e-8,
+                        "rx_stream_bytes": int(m * 63), "rx_GBps": r})
         total += r
     t = m / (total * 1e3) * 64  # a window of 64 messages
     points.append({
@@ -37,8 +42,7 @@ for k in range(12, 23):  # 4 KiB .. 4 MiB
         "nics": {"tx_bytes": int(m * 128) + 12, "bandwidth_GBps": total, "hosts": [
             {"host": "h0", "tx_bytes": int(m * 128), "bandwidth_GBps": total, "rails": rails},
             # The receiver sends a few bytes (acknowledgements), as real runs show.
-            {"host": "h1", "tx_bytes": 12, "bandwidth_GBps": 1e-9,
-             "rails": [{"rail": i, "tx_bytes": 6, "share": 3e-8, "bandwidth_GBps": 5e-10} for i in range(2)]},
+            {"host": "h1", "tx_bytes": 12, "bandwidth_GBps": 1e-9, "rails": inbound},
         ]},
     })
 

@@ -35,13 +35,16 @@ static void test_per_nic_and_node(void **state)
     fs_link_fit *l;
     size_t n;
     assert_int_equal(fs_links_per_nic(&r, 1, &(fs_fit_opts){0}, &l, &n, &err), 0);
-    assert_int_equal(n, 3); /* h0's two NICs and h0 as a node; h1 sent nothing */
-    const fs_link_fit *a = find(l, n, "h0:fsc0"), *b = find(l, n, "h0:fsc1"),
+    /* h1's two NICs (the rates bytes streamed in on them) and h0 as a node
+     * (what it sent); h1 sent acknowledgements only, h0 received none. */
+    assert_int_equal(n, 3);
+    const fs_link_fit *a = find(l, n, "h1:fsc0"), *b = find(l, n, "h1:fsc1"),
                       *node = find(l, n, "h0");
     assert_non_null(a);
     assert_non_null(b);
     assert_non_null(node);
     assert_null(find(l, n, "h1"));
+    assert_null(find(l, n, "h0:fsc0"));
     assert_int_equal(a->npoints, 11);
     /* Each NIC's own rate and gap, recovered. */
     assert_true(fabs(last_bw(a) - 0.0125) < 0.0125 * 0.01);
@@ -53,7 +56,7 @@ static void test_per_nic_and_node(void **state)
     assert_true(fabs(node->peak_GBps - want) < want * 1e-6);
     assert_true(node->peak_GBps > 1.45 * a->peak_GBps * 0.99); /* 1.5x one healthy NIC */
     char lab[300];
-    assert_string_equal(fs_link_label(b, lab, sizeof lab), "ofi/tcp;ofi_rxm h0<->h1 [NIC h0:fsc1]");
+    assert_string_equal(fs_link_label(b, lab, sizeof lab), "ofi/tcp;ofi_rxm h0<->h1 [NIC h1:fsc1]");
     assert_string_equal(fs_link_label(node, lab, sizeof lab),
                         "ofi/tcp;ofi_rxm h0<->h1 [node h0, all NICs]");
     fs_links_free(l, n);

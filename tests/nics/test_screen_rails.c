@@ -21,8 +21,8 @@ static void test_fixture_names_fsc1(void **state)
     fs_rail_meas *m = NULL;
     int n = 0;
     assert_int_equal(fs_rail_meas_read(&r.runs[0], &m, &n), 0);
-    assert_int_equal(n, 2); /* h0's NICs at 4 MiB; h1 only received */
-    assert_string_equal(m[0].host, "h0");
+    assert_int_equal(n, 2); /* h1's NICs at 4 MiB; h0 only sent */
+    assert_string_equal(m[0].host, "h1");
     assert_string_equal(m[0].nic, "fsc0");
     assert_string_equal(m[1].nic, "fsc1");
     assert_true(m[0].bytes == 4194304);

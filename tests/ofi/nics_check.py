@@ -7,7 +7,9 @@ Python 3 standard library only.
       --validate: the run records the one NIC (domain lo, provider, fabric),
       the transport's attributes list it as the only rail, and at every
       point the NIC's bytes are all the bytes sent, its share 1, the host's
-      bandwidth the point's, and no bandwidth is claimed per NIC (nics.h).
+      bandwidth the point's; the NIC's inbound stream rate (rx_GBps) is
+      measured where a window streams (bw, bibw, msgrate) and no other
+      bandwidth is claimed per NIC (nics.h).
 """
 import json
 import os
@@ -82,6 +84,16 @@ def loopback(mpiexec, bench):
                 check(host["bandwidth_GBps"] == p["bandwidth_GBps"] == n["bandwidth_GBps"],
                       f"{at}: the host's bandwidth is the point's")
                 check("bandwidth_GBps" not in rail, f"{at}: no bandwidth per NIC")
+                # Stream bytes are received bytes that waited: never more
+                # than were sent.  Completions read together count no
+                # interval, so a small window on loopback may count nothing
+                # (rate null); at 64 KiB a window of 8 takes several reads.
+                rate, sb = rail.get("rx_GBps"), rail.get("rx_stream_bytes", 0)
+                check(0 <= sb <= n["tx_bytes"], f"{at}: rx_stream_bytes {sb} of {n['tx_bytes']}")
+                check(rate is None or rate > 0, f"{at}: rx_GBps {rate}")
+                if p["bytes"] == 65536:
+                    check(isinstance(rate, float) and rate > 0 and sb > 0,
+                          f"{at}: the NIC's inbound stream rate is measured ({rate}, {sb} B)")
             # Every message of the point went through the transport: at
             # least one window (or one collective) per timed iteration.
             low = p["bytes"] * p["iterations"]

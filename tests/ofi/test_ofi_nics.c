@@ -303,15 +303,16 @@ static void test_home_rules(void **state)
     assert_int_equal(fs_nics_home(split, 2, 0, &slot), 0);
 }
 
-/* A point's record: 2 hosts x 2 NICs, host 0 sends 3:1 over its NICs. */
+/* A point's record: 2 hosts x 2 NICs, host 0 sends 3:1 over its NICs and
+ * host 1 receives: NIC 0 streams 3000 B in 1 ms, NIC 1 1000 B in 1 ms. */
 static void test_point_split_per_nic_and_host(void **state)
 {
     (void)state;
     const char *names[2] = {"a", "b"};
     fs_hostmap hosts = {.nranks = 2, .name = names};
     const int host_of[2] = {0, 1};
-    const double tx[4] = {3000, 1000, 0, 0};
-    json_t *j = fs_nics_point_json(tx, 2, 2, host_of, &hosts, 2.0);
+    const fs_rail_delta d[4] = {{3000, 0, 0}, {1000, 0, 0}, {0, 3000, 1e-3}, {0, 1000, 1e-3}};
+    json_t *j = fs_nics_point_json(d, 2, 2, host_of, &hosts, 2.0);
     assert_int_equal(json_integer_value(json_object_get(j, "tx_bytes")), 4000);
     json_t *h0 = json_array_get(json_object_get(j, "hosts"), 0);
     assert_string_equal(json_string_value(json_object_get(h0, "host")), "a");
@@ -321,15 +322,82 @@ static void test_point_split_per_nic_and_host(void **state)
     assert_int_equal(json_integer_value(json_object_get(r0, "tx_bytes")), 3000);
     assert_true(fabs(json_real_value(json_object_get(r0, "share")) - 0.75) < 1e-12);
     assert_true(fabs(json_real_value(json_object_get(r1, "share")) - 0.25) < 1e-12);
-    /* Bytes per NIC are counted; a per-NIC bandwidth would be invented. */
+    /* The sender's NICs streamed nothing in: no rate, and none invented
+     * from the point's bandwidth. */
+    assert_true(json_is_null(json_object_get(r0, "rx_GBps")));
     assert_null(json_object_get(r0, "bandwidth_GBps"));
     json_t *h1 = json_array_get(json_object_get(j, "hosts"), 1);
     assert_int_equal(json_integer_value(json_object_get(h1, "tx_bytes")), 0);
+    json_t *q0 = json_array_get(json_object_get(h1, "rails"), 0);
+    json_t *q1 = json_array_get(json_object_get(h1, "rails"), 1);
+    assert_int_equal(json_integer_value(json_object_get(q0, "rx_stream_bytes")), 3000);
+    assert_true(fabs(json_real_value(json_object_get(q0, "rx_GBps")) - 3e-3) < 1e-15);
+    assert_true(fabs(json_real_value(json_object_get(q1, "rx_GBps")) - 1e-3) < 1e-15);
     json_decref(j);
     /* A collective has no point bandwidth: bytes only. */
-    j = fs_nics_point_json(tx, 2, 2, host_of, &hosts, NAN);
+    j = fs_nics_point_json(d, 2, 2, host_of, &hosts, NAN);
     assert_true(json_is_null(json_object_get(j, "bandwidth_GBps")));
     json_decref(j);
+}
+
+/* Two ranks of one host receive on one NIC at once: their rates add. */
+static void test_point_rates_of_a_hosts_ranks_add(void **state)
+{
+    (void)state;
+    const char *names[3] = {"a", "b", "b"};
+    fs_hostmap hosts = {.nranks = 3, .name = names};
+    const int host_of[3] = {0, 1, 1};
+    const fs_rail_delta d[3] = {{8000, 0, 0}, {0, 2000, 1e-3}, {0, 4000, 1e-3}};
+    json_t *j = fs_nics_point_json(d, 3, 1, host_of, &hosts, NAN);
+    json_t *h1 = json_array_get(json_object_get(j, "hosts"), 1);
+    json_t *q0 = json_array_get(json_object_get(h1, "rails"), 0);
+    assert_true(fabs(json_real_value(json_object_get(q0, "rx_GBps")) - 6e-3) < 1e-15);
+    json_decref(j);
+}
+
+/* The inbound stream rate from receive completions (ofi_pace): a window of
+ * 4 receives posted at once, arriving 1 ms apart from t = 10 ms; then an
+ * acknowledgement-like receive posted after the window, which waits 50 ms
+ * and must not count. */
+static void test_pace_counts_window_stream_only(void **state)
+{
+    (void)state;
+    ofi_pace p = {0};
+    uint64_t mark = p.done; /* all four posted before any completes */
+    for (int i = 0; i < 4; i++) {
+        ofi_pace_read rd = ofi_pace_begin(&p);
+        ofi_pace_rx(&p, &rd, mark, 1000);
+        ofi_pace_end(&p, &rd, 0.010 + 0.001 * i);
+    }
+    /* The first completion is the window's start: 3 intervals, 3000 B. */
+    assert_int_equal(p.bytes, 3000);
+    assert_true(fabs(p.secs - 0.003) < 1e-12);
+    uint64_t ack = p.done;
+    ofi_pace_read rd = ofi_pace_begin(&p);
+    ofi_pace_rx(&p, &rd, ack, 4);
+    ofi_pace_end(&p, &rd, 0.063);
+    assert_int_equal(p.bytes, 3000);
+    assert_true(fabs(p.secs - 0.003) < 1e-12);
+    /* Two completions read together: one interval, both waited. */
+    uint64_t m2 = p.done;
+    rd = ofi_pace_begin(&p);
+    ofi_pace_rx(&p, &rd, m2, 500); /* the window's first: starts the clock */
+    ofi_pace_end(&p, &rd, 0.100);
+    rd = ofi_pace_begin(&p);
+    ofi_pace_rx(&p, &rd, m2, 500);
+    ofi_pace_rx(&p, &rd, m2, 500);
+    ofi_pace_end(&p, &rd, 0.102);
+    assert_int_equal(p.bytes, 4000);
+    assert_true(fabs(p.secs - 0.005) < 1e-12);
+    /* A receive posted after the previous completion, read together with
+     * one that waited: its bytes do not count (it was not waiting). */
+    uint64_t late = p.done;
+    rd = ofi_pace_begin(&p);
+    ofi_pace_rx(&p, &rd, m2, 500);
+    ofi_pace_rx(&p, &rd, late, 700);
+    ofi_pace_end(&p, &rd, 0.103);
+    assert_int_equal(p.bytes, 4500);
+    assert_true(fabs(p.secs - 0.006) < 1e-12);
 }
 
 int main(void)
@@ -345,6 +413,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_numa_of_each_picked_device, setup, teardown),
         cmocka_unit_test(test_home_rules),
         cmocka_unit_test(test_point_split_per_nic_and_host),
+        cmocka_unit_test(test_point_rates_of_a_hosts_ranks_add),
+        cmocka_unit_test(test_pace_counts_window_stream_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -137,6 +137,7 @@ static void decide(ofi_state *st, int rank, const fs_transport_opts *o)
     struct fi_info *fi = st->info;
     uint64_t mr_mode = fi->domain_attr->mr_mode;
     st->emulate = o->emulate_efa;
+    st->pace = o->nics != NULL; /* per-NIC rates: a clock read per CQ read */
     st->efa = strcmp(fi->fabric_attr->prov_name, "efa") == 0 ||
               strncmp(fi->fabric_attr->prov_name, "efa;", 4) == 0;
     st->virt_addr = (mr_mode & FI_MR_VIRT_ADDR) != 0;

@@ -110,6 +110,8 @@ int ofi_rails_info(fs_transport *tp, fs_rail_info *out, int max)
         ofi_pci_id(fi, o->pci, sizeof o->pci);
         o->tx_bytes = st->tx_bytes;
         o->rx_bytes = st->rx_bytes;
+        o->rx_paced_bytes = st->pace_rx.bytes;
+        o->rx_paced_s = st->pace_rx.secs;
     }
     return R->nrails;
 }

@@ -51,6 +51,7 @@ typedef struct ofi_op {
     struct ofi_req *req;
     struct ofi_op *next_free; /* pool free list */
     size_t len;               /* bytes this operation carries */
+    uint64_t mark;            /* receives: the rail's pace_rx.done when posted */
     bool pooled;              /* from the pool, else embedded in the request */
 } ofi_op;
 
@@ -77,6 +78,50 @@ typedef struct ofi_req {
 
 _Static_assert(sizeof(ofi_req) <= sizeof(((fs_req *)0)->priv), "fs_req too small for ofi_req");
 _Static_assert(_Alignof(ofi_req) <= 16, "fs_req alignment too small for ofi_req");
+
+/* A NIC's inbound stream rate, from receive completions alone (--nics).
+ * A completion counts, with the time since the rail's previous receive
+ * completion, only if its receive was posted before that one: it was
+ * waiting while its bytes were on the wire.  The first receive of a window
+ * (posted after the previous window ended), acknowledgements and ping-pong
+ * receives never count, so the rate is window-stream time only, whatever
+ * the sender's start-up; neither clocks across hosts nor the sender's
+ * socket buffering enter it.  Completions read together share one clock
+ * reading: the interval counts once, with all their counted bytes. */
+typedef struct ofi_pace {
+    uint64_t done;  /* receive operations completed */
+    double last;    /* time of the latest receive completion */
+    uint64_t bytes; /* bytes of the counted completions */
+    double secs;    /* the intervals they took */
+} ofi_pace;
+
+/* One CQ read at time t: ofi_pace_rx for each receive completed in it
+ * (mark: p->done when it was posted), then ofi_pace_end. */
+typedef struct ofi_pace_read {
+    uint64_t done0;
+    bool any, counted;
+} ofi_pace_read;
+
+static inline ofi_pace_read ofi_pace_begin(const ofi_pace *p)
+{
+    return (ofi_pace_read){p->done, false, false};
+}
+
+static inline void ofi_pace_rx(ofi_pace *p, ofi_pace_read *rd, uint64_t mark, size_t len)
+{
+    if (mark < rd->done0) {
+        p->bytes += len;
+        rd->counted = true;
+    }
+    rd->any = true;
+    p->done++;
+}
+
+static inline void ofi_pace_end(ofi_pace *p, const ofi_pace_read *rd, double t)
+{
+    if (rd->counted) p->secs += t - p->last;
+    if (rd->any) p->last = t;
+}
 
 typedef struct ofi_fifo {
     ofi_req *head, *tail;
@@ -110,6 +155,7 @@ typedef struct ofi_state {
     bool pass_desc;    /* FI_MR_LOCAL (or emulation): descriptors required */
     bool emulate;      /* --emulate-efa */
     bool efa;          /* provider is efa: error hints apply */
+    bool pace;         /* --nics: time receive completions (per-NIC rates) */
     size_t chunk;      /* largest single operation (min over ranks) */
     size_t inject;     /* sends up to this size are injected */
     size_t tx_depth;   /* tx_attr->size */
@@ -137,6 +183,8 @@ typedef struct ofi_state {
     uint64_t tx_bytes, rx_bytes; /* payload posted (sends, writes) and received */
     uint64_t deferred;           /* requests queued here because the provider could not take them */
     size_t tx_hwm, rx_hwm;       /* most operations in the provider at once (a full window?) */
+
+    ofi_pace pace_rx; /* the NIC's inbound stream rate (--nics) */
 
     /* EFA: emulated RDMA (fi_getopt, libfabric >= 1.18), -1 unknown. */
     int emulated_read, emulated_write;

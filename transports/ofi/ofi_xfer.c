@@ -232,6 +232,9 @@ static int reap(ofi_state *st, size_t want, bool spin)
         snprintf(st->cq_err, sizeof st->cq_err, "fi_cq_read failed: %s", fi_strerror((int)-n));
         return FS_ERUNTIME;
     }
+    /* --nics: one clock read per CQ read (ofi_pace). */
+    double t = st->pace ? now_s() : 0;
+    ofi_pace_read rd = ofi_pace_begin(&st->pace_rx);
     for (ssize_t i = 0; i < n; i++) {
         uint64_t f = e[i].flags;
         if ((f & FI_REMOTE_WRITE) || ((f & FI_REMOTE_CQ_DATA) && !(f & (FI_RECV | FI_SEND)))) {
@@ -248,8 +251,10 @@ static int reap(ofi_state *st, size_t want, bool spin)
                      "receive lengths must match)",
                      r->peer, (size_t)e[i].len, o->len);
         }
+        if (st->pace && r->kind == OFI_RECV) ofi_pace_rx(&st->pace_rx, &rd, o->mark, o->len);
         finish_op(st, o);
     }
+    if (st->pace) ofi_pace_end(&st->pace_rx, &rd, t);
     return (int)n;
 }
 
@@ -299,6 +304,7 @@ static int post_one(ofi_state *st, ofi_req *r)
     }
     r->posted++;
     if (r->kind == OFI_RECV) {
+        o->mark = st->pace_rx.done;
         if (++st->rx_out > st->rx_hwm) st->rx_hwm = st->rx_out;
     } else {
         if (++st->tx_out > st->tx_hwm) st->tx_hwm = st->tx_out;
@@ -492,6 +498,7 @@ int ofi_irecv(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint
         ssize_t rc = fi_trecv(st->ep, buf, len, (st->pass_desc && mr) ? mr->desc[st->index] : NULL,
                               st->addrs[peer], tag64, 0, &r->op.ctx);
         if (rc == 0) {
+            r->op.mark = st->pace_rx.done;
             if (++st->rx_out > st->rx_hwm) st->rx_hwm = st->rx_out;
             return 0;
         }
