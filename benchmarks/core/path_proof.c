@@ -3,6 +3,7 @@
 #include "path_proof.h"
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,21 +61,32 @@ static bool skip_entry(const struct dirent *e)
     return e->d_name[0] == '.';
 }
 
+/* A sysfs path into buf; false when it does not fit (the entry is then
+ * skipped: no real sysfs path comes near these lengths). */
+__attribute__((format(printf, 3, 4))) static bool pathf(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, len, fmt, ap);
+    va_end(ap);
+    return n >= 0 && (size_t)n < len;
+}
+
 /* /sys/class/net/DEV/statistics/{tx,rx}_bytes */
 static void read_net(const char *sysfs, vec *a)
 {
     char dir[4096], p[4096 + 2 * FS_NIC_NAME_MAX];
-    snprintf(dir, sizeof dir, "%s/class/net", sysfs);
+    if (!pathf(dir, sizeof dir, "%s/class/net", sysfs)) return;
     DIR *d = opendir(dir);
     if (!d) return;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (skip_entry(e) || strlen(e->d_name) >= FS_NIC_NAME_MAX) continue;
         uint64_t tx, rx;
-        snprintf(p, sizeof p, "%s/%s/statistics/tx_bytes", dir, e->d_name);
-        if (!read_u64(p, &tx)) continue;
-        snprintf(p, sizeof p, "%s/%s/statistics/rx_bytes", dir, e->d_name);
-        if (!read_u64(p, &rx)) continue;
+        if (!pathf(p, sizeof p, "%s/%s/statistics/tx_bytes", dir, e->d_name) || !read_u64(p, &tx))
+            continue;
+        if (!pathf(p, sizeof p, "%s/%s/statistics/rx_bytes", dir, e->d_name) || !read_u64(p, &rx))
+            continue;
         push(a, e->d_name, e->d_name, false, tx, rx);
     }
     closedir(d);
@@ -86,15 +98,11 @@ static void read_net(const char *sysfs, vec *a)
 static bool read_port(const char *port, uint64_t *tx, uint64_t *rx)
 {
     char p[8192 + 32]; /* port (< 8192) and the longest counter path */
-    snprintf(p, sizeof p, "%s/hw_counters/tx_bytes", port);
-    if (read_u64(p, tx)) {
-        snprintf(p, sizeof p, "%s/hw_counters/rx_bytes", port);
-        if (read_u64(p, rx)) return true;
-    }
-    snprintf(p, sizeof p, "%s/counters/port_xmit_data", port);
-    if (!read_u64(p, tx)) return false;
-    snprintf(p, sizeof p, "%s/counters/port_rcv_data", port);
-    if (!read_u64(p, rx)) return false;
+    if (pathf(p, sizeof p, "%s/hw_counters/tx_bytes", port) && read_u64(p, tx) &&
+        pathf(p, sizeof p, "%s/hw_counters/rx_bytes", port) && read_u64(p, rx))
+        return true;
+    if (!pathf(p, sizeof p, "%s/counters/port_xmit_data", port) || !read_u64(p, tx)) return false;
+    if (!pathf(p, sizeof p, "%s/counters/port_rcv_data", port) || !read_u64(p, rx)) return false;
     *tx *= 4;
     *rx *= 4;
     return true;
@@ -103,23 +111,24 @@ static bool read_port(const char *port, uint64_t *tx, uint64_t *rx)
 static void read_ib(const char *sysfs, vec *a)
 {
     char dir[4096], ports[4096 + FS_NIC_NAME_MAX], port[8192];
-    snprintf(dir, sizeof dir, "%s/class/infiniband", sysfs);
+    if (!pathf(dir, sizeof dir, "%s/class/infiniband", sysfs)) return;
     DIR *d = opendir(dir);
     if (!d) return;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (skip_entry(e) || strlen(e->d_name) >= FS_NIC_NAME_MAX / 2) continue;
-        snprintf(ports, sizeof ports, "%s/%s/ports", dir, e->d_name);
+        if (!pathf(ports, sizeof ports, "%s/%s/ports", dir, e->d_name)) continue;
         DIR *pd = opendir(ports);
         if (!pd) continue;
         struct dirent *pe;
         while ((pe = readdir(pd))) {
             if (skip_entry(pe) || strlen(pe->d_name) >= FS_NIC_NAME_MAX / 4) continue;
             uint64_t tx, rx;
-            snprintf(port, sizeof port, "%s/%s", ports, pe->d_name);
-            if (!read_port(port, &tx, &rx)) continue;
             char name[FS_NIC_NAME_MAX];
-            snprintf(name, sizeof name, "%s/%s", e->d_name, pe->d_name);
+            if (!pathf(port, sizeof port, "%s/%s", ports, pe->d_name) ||
+                !read_port(port, &tx, &rx) ||
+                !pathf(name, sizeof name, "%s/%s", e->d_name, pe->d_name))
+                continue;
             push(a, name, e->d_name, true, tx, rx);
         }
         closedir(pd);
