@@ -89,6 +89,7 @@ static json_t *link_json(const fs_link_fit *l, bool points)
         fs_cli_num(l->fit.max_rel_residual), "npoints", (json_int_t)l->npoints);
     if (j) json_object_set_new(j, "outliers", json_integer((json_int_t)l->nexcluded));
     if (j && l->nic[0]) json_object_set_new(j, "nic", json_string(l->nic));
+    if (j) json_object_set_new(j, "nics", json_integer(l->rails > 1 ? l->rails : 1));
     if (j) json_object_set_new(j, "assumed", l->assumed[0] ? json_string(l->assumed) : json_null());
     if (j) {
         json_t *cp = json_array(), *dr = json_array();

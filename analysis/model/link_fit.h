@@ -79,6 +79,8 @@ typedef struct fs_link_fit {
     char assumed[400];             /* what was assumed to form the link (merged files, derived
                                       from collectives), "" when nothing */
     char nic[160]; /* fs_links_per_nic: "HOST:DOMAIN" one NIC, "HOST" the node's NICs together */
+    int rails;     /* NICs its runs spread each message stream over (--nics; 1 without):
+                      its bandwidth is theirs together */
     fs_fit fit;
     double n_half_bytes;       /* size at which the latency model reaches half the peak bandwidth */
     double peak_GBps;          /* largest measured bandwidth of one message stream */

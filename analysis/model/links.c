@@ -35,6 +35,11 @@ static bool run_key(const fs_results *r, const fs_run *run, fs_link_fit *k)
     /* Without hosts, runs from different files may be different clusters:
      * keep them apart. */
     snprintf(k->source, sizeof k->source, "%s", run->source ? run->source : r->path ? r->path : "");
+    /* A --nics run over K NICs measures their aggregate: never one link
+     * with single-NIC runs of the same hosts. */
+    json_int_t rails =
+        json_integer_value(json_object_get(json_object_get(run->extra, "nics"), "count"));
+    k->rails = rails > 1 && rails <= 1024 ? (int)rails : 1;
     return true;
 }
 
@@ -43,7 +48,7 @@ static bool same_link(const fs_link_fit *x, const fs_link_fit *y)
     bool hosts = x->host_a[0] || x->host_b[0];
     return strcmp(x->transport, y->transport) == 0 && strcmp(x->provider, y->provider) == 0 &&
            strcmp(x->host_a, y->host_a) == 0 && strcmp(x->host_b, y->host_b) == 0 &&
-           (hosts || strcmp(x->source, y->source) == 0);
+           x->rails == y->rails && (hosts || strcmp(x->source, y->source) == 0);
 }
 
 static bool is_fit_run(const fs_run *run)
@@ -628,6 +633,8 @@ const char *fs_link_label(const fs_link_fit *l, char *buf, size_t len)
     if (l->nic[0] && n < len)
         snprintf(buf + n, len - n, strchr(l->nic, ':') ? " [NIC %s]" : " [node %s, all NICs]",
                  l->nic);
+    else if (l->rails > 1 && n < len)
+        snprintf(buf + n, len - n, " [%d NICs together]", l->rails);
     return buf;
 }
 

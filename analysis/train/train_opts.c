@@ -1092,6 +1092,10 @@ int fs_train_link_from_results(const fs_results *r, size_t nr, const char *choic
     if (rc && first.status) *err = first; /* the reason the results hold no link */
     if (rc == FS_EXIT_INPUT && strlen(err->msg) < sizeof err->msg - 40)
         strcat(err->msg, " (or give --link ALPHA_US,GB/s)");
+    /* A --nics run measured K NICs together: train scales one NIC's link
+     * by the node's NICs, so the link is their aggregate / K per NIC. */
+    int rails = rc == 0 && li != FS_NO_LINK && links[li].rails > 1 ? links[li].rails : 1;
+    if (rails > 1) out->inter = fs_link_scaled(&out->inter, 1.0 / rails);
     if (rc == 0) {
         char ll[600] = "derived from the measured collectives", src[300] = "";
         if (li != FS_NO_LINK) {
@@ -1104,9 +1108,11 @@ int fs_train_link_from_results(const fs_results *r, size_t nr, const char *choic
             const char *b = strrchr(r[0].path, '/');
             snprintf(src, sizeof src, "%.200s", b ? b + 1 : r[0].path);
         }
-        snprintf(label, len, "%s%s%s (alpha %.3g us, %.4g GB/s%s)", src, src[0] ? " " : "", ll,
+        char per[80] = "";
+        if (rails > 1) snprintf(per, sizeof per, " per NIC: %d NICs measured together", rails);
+        snprintf(label, len, "%s%s%s (alpha %.3g us, %.4g GB/s%s%s)", src, src[0] ? " " : "", ll,
                  out->inter.seg[0].alpha_us, out->inter.seg[out->inter.nseg - 1].bandwidth_GBps,
-                 info.calibrated ? ", calibrated by its measured collectives" : "");
+                 per, info.calibrated ? ", calibrated by its measured collectives" : "");
         char lines[1][FS_WARN_LEN];
         /* 2 ranks: only the same-host warning (a training step spans nodes) */
         if (warn && fs_model_warnings(&info, out, 2, lines, 1) == 1)

@@ -119,7 +119,8 @@ int fs_train_link_check(const char *spec, const fs_link *l, bool bits_given,
 
 /* The network measured in results r[0..nr), as `fabscale predict` builds
  * it: the link `choice` picks (NULL: the first between two hosts, else the
- * first) as one NIC's (out->inter), calibrated by the results' measured
+ * first) as one NIC's (out->inter; a --nics link measured over K NICs
+ * together is divided by K, and label says so), calibrated by the results' measured
  * collectives (out->calib[], gamma).  label receives "file: link N
  * transport/provider a<->b ...", warn (may be NULL) fs_model_warnings'
  * reason not to trust it for a cluster (a same-host link), or "". */

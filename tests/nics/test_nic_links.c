@@ -1,7 +1,8 @@
 /* test_nic_links.c - fabscale fit per NIC and per node (fs_links_per_nic)
  * on a --nics fixture whose NICs' rates are known (make_fixture.py: fsc0
  * 0.0125 GB/s, fsc1 degraded to half, 40 us gap), and nothing from runs
- * without per-NIC figures. */
+ * without per-NIC figures; the run's link is the 2 NICs' aggregate, kept
+ * apart from single-NIC runs, and train takes it as 2 NICs' worth. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,8 +12,10 @@
 
 #include <cmocka.h>
 
+#include "collective_model.h"
 #include "link_fit.h"
 #include "results.h"
+#include "train_opts.h"
 
 static const fs_link_fit *find(const fs_link_fit *l, size_t n, const char *nic)
 {
@@ -69,8 +72,57 @@ static void test_per_nic_and_node(void **state)
     fs_results_free(&r);
 }
 
+static double top_bw(const fs_link *l)
+{
+    return l->seg[l->nseg - 1].bandwidth_GBps;
+}
+
+static void test_aggregate_link_and_train(void **state)
+{
+    (void)state;
+    fs_results r[2] = {0};
+    fs_err err = {0};
+    assert_int_equal(fs_results_load(FS_TEST_DATA "/bw-2nics.json", &r[0], &err), 0);
+    /* The same run as if over one NIC: no run-level nics. */
+    assert_int_equal(fs_results_load(FS_TEST_DATA "/bw-2nics.json", &r[1], &err), 0);
+    json_object_del(r[1].runs[0].extra, "nics");
+    fs_link_fit *l;
+    size_t n;
+    assert_int_equal(fs_links_from_results(r, 2, &(fs_fit_opts){0}, &l, &n, &err), 0);
+    assert_int_equal(n, 2); /* same hosts, but 2 NICs vs 1: two links */
+    const fs_link_fit *two = l[0].rails == 2 ? &l[0] : &l[1];
+    const fs_link_fit *one = l[0].rails == 2 ? &l[1] : &l[0];
+    assert_int_equal(two->rails, 2);
+    assert_int_equal(one->rails, 1);
+    char lab[300];
+    assert_string_equal(fs_link_label(two, lab, sizeof lab),
+                        "ofi/tcp;ofi_rxm h0<->h1 [2 NICs together]");
+    double agg = two->fit.link.seg[two->fit.link.nseg - 1].bandwidth_GBps;
+    fs_links_free(l, n);
+
+    /* train's link from the --nics file: one NIC's share of the aggregate
+     * (train multiplies it back by the node's NICs), and it says so. */
+    fs_coll_model net;
+    char label[800], warn[400];
+    memset(&err, 0, sizeof err);
+    assert_int_equal(fs_train_link_from_results(&r[0], 1, NULL, &net, label, sizeof label, warn,
+                                                sizeof warn, &err),
+                     0);
+    assert_true(fabs(top_bw(&net.inter) - agg / 2) < agg * 1e-9);
+    assert_non_null(strstr(label, "per NIC: 2 NICs measured together"));
+    /* From the single-NIC file: the link as measured. */
+    assert_int_equal(fs_train_link_from_results(&r[1], 1, NULL, &net, label, sizeof label, warn,
+                                                sizeof warn, &err),
+                     0);
+    assert_true(fabs(top_bw(&net.inter) - agg) < agg * 1e-9);
+    assert_null(strstr(label, "NICs measured together"));
+    fs_results_free(&r[0]);
+    fs_results_free(&r[1]);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_per_nic_and_node)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_per_nic_and_node),
+                                       cmocka_unit_test(test_aggregate_link_and_train)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
