@@ -31,7 +31,8 @@ static void help(void)
         "Exit status 2 when the layout fits in memory at no listed count.\n"
         "The network link is the one fitted from RESULTS (as `fabscale fit` shows it), taken as "
         "one\n"
-        "NIC's: each GPU gets NICs x bandwidth / GPUs-per-node of it.\n\n"
+        "NIC's: each GPU gets NICs x bandwidth / GPUs-per-node of it (a fabscale-bench --nics\n"
+        "run's link, K NICs measured together, counts as K NICs: aggregate / K per NIC).\n\n"
         "  --gpus LIST             GPU counts: 8,64,512 or 8:4096 (powers of two); required\n"
         "  --min-efficiency F      the floor for the summary line (default 0.9)\n\n");
     fs_train_opts_help(FS_CMD_TRAIN);
