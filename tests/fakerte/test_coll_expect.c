@@ -67,6 +67,26 @@ static void test_4096_ranks(void **state)
     assert_true(fs_coll_sum_value(FS_COLL_FLOAT32, 3, 4096) <= 16777216.0);
 }
 
+/* A block summed at the wrong offset must change the sum: at every rank
+ * count (1 024, 2 048 and 4 096 among them) the expected sums are not all
+ * the same over a period. */
+static void test_sums_tell_offsets_apart(void **state)
+{
+    (void)state;
+    static const int more[] = {300, 1021, 3069};
+    for (size_t di = 0; di < sizeof dts / sizeof dts[0]; di++)
+        for (size_t pi = 0; pi < sizeof ps / sizeof ps[0] + 3; pi++) {
+            int p = pi < sizeof ps / sizeof ps[0] ? ps[pi] : more[pi - sizeof ps / sizeof ps[0]];
+            if (p == 1) continue; /* one rank: the value itself */
+            size_t P = fs_coll_value_period(dts[di], p);
+            double first = fs_coll_sum_value(dts[di], 0, p);
+            bool differ = false;
+            for (size_t i = 1; i < P && !differ; i++)
+                differ = fs_coll_sum_value(dts[di], i, p) != first;
+            if (!differ) fail_msg("dtype %zu, %d ranks: every element sums to %g", di, p, first);
+        }
+}
+
 static void test_period(void **state)
 {
     (void)state;
@@ -80,12 +100,14 @@ static void test_period(void **state)
                     assert_true(fs_coll_value(dts[di], i + P, r, p) ==
                                 fs_coll_value(dts[di], i, r, p));
         }
-    /* Not a degenerate period: neighbouring elements' sums differ where
-     * the ranks do not cover whole periods of the rank pattern (at 4 096
-     * float32 ranks they do: every sum is 4 x (0 + ... + 1023)). */
+    /* Not a degenerate period: neighbouring elements' sums differ, at
+     * 4 096 float32 ranks too (with a modulus of 1 024 every sum was
+     * 4 x (0 + ... + 1023); the pattern now takes 1 023). */
     assert_true(fs_coll_sum_value(FS_COLL_FLOAT32, 0, 1000) !=
                 fs_coll_sum_value(FS_COLL_FLOAT32, 1, 1000));
-    assert_true(fs_coll_sum_value(FS_COLL_FLOAT32, 0, 4096) == 4.0 * 1023 * 1024 / 2);
+    assert_true(fs_coll_value_period(FS_COLL_FLOAT32, 4096) == 1023);
+    assert_true(fs_coll_sum_value(FS_COLL_FLOAT32, 0, 4096) !=
+                fs_coll_sum_value(FS_COLL_FLOAT32, 1, 4096));
 }
 
 static void test_no_ranks(void **state)
@@ -100,6 +122,7 @@ int main(void)
         cmocka_unit_test(test_closed_form_equals_loop),
         cmocka_unit_test(test_4096_ranks),
         cmocka_unit_test(test_period),
+        cmocka_unit_test(test_sums_tell_offsets_apart),
         cmocka_unit_test(test_no_ranks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -42,6 +42,15 @@ static void pattern(fs_coll_dtype dt, int nranks, size_t *mm, size_t *k)
     if (m > 1024.0) m = 1024.0;
     *mm = m >= 2.0 ? (size_t)m : 0;
     *k = (size_t)(p / exact_limit(dt)) + 1u;
+    /* A modulus that divides the rank count makes every element's sum the
+     * same (13r, or r, runs over each residue equally often): a block
+     * summed at the wrong offset would pass at 1 024, 2 048, 4 096 ranks.
+     * The next smaller modulus (larger k) does not divide it, and keeps the
+     * sums exact. */
+    size_t n = (size_t)(nranks > 0 ? nranks : 1);
+    while (*mm >= 2 && n % *mm == 0) --*mm;
+    if (*mm < 2) *mm = 0; /* 2 divides it too: the sparse pattern */
+    while (*k > 1 && n % *k == 0) ++*k;
 }
 
 double fs_coll_value(fs_coll_dtype dt, size_t i, int rank, int nranks)
