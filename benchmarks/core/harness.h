@@ -35,6 +35,11 @@ typedef struct fs_bench_point {
     /* The median's 95% interval (order statistics), us; NAN when too few
      * samples.  p50_ci95_rel: its wider side relative to the median. */
     double p50_ci95_lo, p50_ci95_hi, p50_ci95_rel;
+    /* Pairs at once (msgrate): the rate over the window (what is reported,
+     * a throughput: stalls count) over the rate the median iteration
+     * implies for the pairs that timed; NAN elsewhere.  Well below 1: the
+     * pairs stalled (descheduled ranks, contention). */
+    double window_vs_median;
 } fs_bench_point;
 
 /* Scratch the harness reuses between points (allocated once per run). */

@@ -285,6 +285,16 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
                 if (!rp->extra) rp->extra = json_object();
                 json_object_set(rp->extra, "nics", nics_point);
             }
+            if (p.window_vs_median < 0.5) {
+                char note[300];
+                snprintf(note, sizeof note,
+                         "%s at %zu bytes: the pairs' rate over the window (reported) is %.0f%% "
+                         "of what their median iteration implies: they stalled (descheduled "
+                         "ranks or contention); the p50 column is the undisturbed pace",
+                         b->name, c.bytes, 100 * p.window_vs_median);
+                if (run) json_array_append_new(run->notes, json_string(note));
+                if (!o->quiet) fprintf(stderr, "fabscale-bench: note: %s\n", note);
+            }
             if (p.bytes != c.bytes) {
                 char note[300];
                 snprintf(note, sizeof note,

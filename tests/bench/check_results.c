@@ -207,13 +207,17 @@ int main(int argc, char **argv)
                   "%s: %zu points, expected %ld", want[w],
                   json_array_size(json_object_get(found, "points")), points);
         /* Point-to-point sanity: a large message (64 KiB or more; below that
-         * latency is flat and noisy) takes longer than the smallest. */
+         * latency is flat and noisy) takes longer than the smallest.  On the
+         * fastest iteration, the physical floor: a median of 20 iterations
+         * on an overloaded host (load 8 on 2 cores) can be a scheduler slice
+         * at 8 B (1.7 ms) and not at 64 KiB (10 us), while the floors were
+         * 5.3 and 10.2 us. */
         json_t *pts = json_object_get(found, "points");
         size_t np = json_array_size(pts);
         if (found && np >= 2 && strcmp(str(found, "benchmark"), "latency") == 0 &&
             num(json_array_get(pts, np - 1), "bytes") >= 65536)
-            CHECK(num(json_object_get(json_array_get(pts, np - 1), "time_us"), "p50") >
-                      num(json_object_get(json_array_get(pts, 0), "time_us"), "p50"),
+            CHECK(num(json_object_get(json_array_get(pts, np - 1), "time_us"), "min") >
+                      num(json_object_get(json_array_get(pts, 0), "time_us"), "min"),
                   "%s: latency does not grow with size", want[w]);
     }
     json_decref(doc);
