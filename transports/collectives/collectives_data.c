@@ -49,8 +49,11 @@ static void pattern(fs_coll_dtype dt, int nranks, size_t *mm, size_t *k)
      * sums exact. */
     size_t n = (size_t)(nranks > 0 ? nranks : 1);
     while (*mm >= 2 && n % *mm == 0) --*mm;
-    if (*mm < 2) *mm = 0; /* 2 divides it too: the sparse pattern */
-    while (*k > 1 && n % *k == 0) ++*k;
+    if (*mm < 2) { /* 2 divides it too: the sparse pattern, k >= 2 */
+        *mm = 0;
+        if (*k < 2) *k = 2;
+        while (n % *k == 0) ++*k;
+    }
 }
 
 double fs_coll_value(fs_coll_dtype dt, size_t i, int rank, int nranks)
