@@ -21,6 +21,10 @@ if(TARGET fs_bench)
   fs_add_unit_test(test_fakerte SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/fakerte/test_fakerte.c
                    LIBS fs_bench)
   if(TARGET test_fakerte)
-    set_tests_properties(test_fakerte PROPERTIES LABELS "unit;scale")
+    # hwloc's PCI plugin (libpciaccess) leaks ~1 KiB that LeakSanitizer
+    # reports from an unloaded module in the ASan unit run; this test's
+    # hosts are fake, so local PCI discovery is not what it checks.
+    set_tests_properties(test_fakerte PROPERTIES LABELS "unit;scale"
+                         ENVIRONMENT "HWLOC_PLUGINS_BLACKLIST=hwloc_pci")
   endif()
 endif()

@@ -216,7 +216,12 @@ static void test_4096_ranks(void **state)
            F.bytes_rank0, old_rank0, names_every, old_every, rss1 - rss0);
     assert_true(F.bytes_rank0 < 2u << 20); /* < 2 MiB, 65 KiB of it the big host */
     assert_true(names_every < 256u << 10); /* < 256 KiB */
-    assert_true(rss1 - rss0 < 24 * 1024);  /* < 24 MiB, jansson's meta objects included */
+#ifndef __SANITIZE_ADDRESS__
+    assert_true(rss1 - rss0 < 24 * 1024); /* < 24 MiB, jansson's meta objects included */
+#else
+    /* AddressSanitizer's shadow memory and quarantine grow the RSS with
+     * every allocation (41 MiB here): the volumes above are the measure. */
+#endif
 
     /* Results: a document with this meta, 3 runs x 24 points written as
      * the sweep does, in place between points. */
