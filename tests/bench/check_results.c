@@ -206,19 +206,25 @@ int main(int argc, char **argv)
             CHECK((long)json_array_size(json_object_get(found, "points")) == points,
                   "%s: %zu points, expected %ld", want[w],
                   json_array_size(json_object_get(found, "points")), points);
-        /* Point-to-point sanity: a large message (64 KiB or more; below that
-         * latency is flat and noisy) takes longer than the smallest.  On the
-         * fastest iteration, the physical floor: a median of 20 iterations
-         * on an overloaded host (load 8 on 2 cores) can be a scheduler slice
-         * at 8 B (1.7 ms) and not at 64 KiB (10 us), while the floors were
-         * 5.3 and 10.2 us. */
+        /* Point-to-point sanity: time never falls as size grows - a large
+         * message (64 KiB or more) is not faster than the smallest.  On the
+         * fastest iterations (a median of 20 on an overloaded host was a
+         * scheduler slice at 8 B, 1.7 ms, and not at 64 KiB, 10 us), and
+         * not strictly slower: when the pair shares one core with other work
+         * every round trip costs two context switches, a floor both sizes
+         * sit on (4 ranks beside a CI run: 10.6 us at 8 B, 10.3 at 64 KiB).
+         * Within 20 % of that floor is equal; a 64 KiB message measured
+         * faster than that would be wrong. */
         json_t *pts = json_object_get(found, "points");
         size_t np = json_array_size(pts);
         if (found && np >= 2 && strcmp(str(found, "benchmark"), "latency") == 0 &&
-            num(json_array_get(pts, np - 1), "bytes") >= 65536)
-            CHECK(num(json_object_get(json_array_get(pts, np - 1), "time_us"), "min") >
-                      num(json_object_get(json_array_get(pts, 0), "time_us"), "min"),
-                  "%s: latency does not grow with size", want[w]);
+            num(json_array_get(pts, np - 1), "bytes") >= 65536) {
+            double big = num(json_object_get(json_array_get(pts, np - 1), "time_us"), "min");
+            double small = num(json_object_get(json_array_get(pts, 0), "time_us"), "min");
+            CHECK(big > 0.8 * small,
+                  "%s: latency falls with size (fastest %g us at 64 KiB+, %g us at the smallest)",
+                  want[w], big, small);
+        }
     }
     json_decref(doc);
     if (failures) fprintf(stderr, "check_results: %d failure(s) in %s\n", failures, argv[1]);
