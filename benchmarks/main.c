@@ -26,6 +26,40 @@ static bool any_needs_rma(const fs_options *o)
     return false;
 }
 
+/* Every transport x benchmark x algorithm the launch will run, checked
+ * before anything is measured: an algorithm a transport cannot run (native
+ * over ofi, ring for all-to-all) or a transport not compiled in is bad
+ * input found in the first second, not after the runs before it.  The
+ * checks are the benchmarks' own (algorithm_ok), on a transport that only
+ * names its operations. */
+static int check_plan(const fs_options *o, int nranks, char *msg, size_t len)
+{
+    for (int t = 0; t < o->ntransports; t++) {
+        const struct fs_transport_ops *ops = fs_transport_find(o->transports[t]);
+        if (!ops) {
+            snprintf(msg, len, "transport %s is not compiled into this build", o->transports[t]);
+            return FS_EINPUT;
+        }
+        fs_transport tp = {.ops = ops};
+        for (int b = 0; b < o->nbenches; b++) {
+            const fs_bench *bench = o->benches[b];
+            if (!bench->has_algorithm || !bench->algorithm_ok) continue;
+            int nalg = o->nalgorithms ? o->nalgorithms : 1;
+            for (int a = 0; a < nalg; a++) {
+                fs_bench_ctx c = {.tp = &tp,
+                                  .nranks = nranks,
+                                  .algorithm = o->nalgorithms ? o->algorithms[a]
+                                               : ops->coll    ? "native"
+                                                              : "auto",
+                                  .errmsg = msg,
+                                  .errmsg_len = len};
+                if (bench->algorithm_ok(&c)) return FS_EINPUT;
+            }
+        }
+    }
+    return 0;
+}
+
 /* Bad input or runtime failure: one line from rank 0, results kept. */
 static int finish(fs_sweep_env *env, int rc, const char *msg)
 {
@@ -120,6 +154,9 @@ int main(int argc, char **argv)
     if ((rc = fs_agree_error(rte, rc, msg, sizeof msg))) return finish(&env, rc, msg);
 
     rc = fs_fault_init(rank, msg, sizeof msg) ? FS_EINPUT : 0;
+    if ((rc = fs_agree_error(rte, rc, msg, sizeof msg))) return finish(&env, rc, msg);
+
+    rc = check_plan(&opt, rte->size, msg, sizeof msg);
     if ((rc = fs_agree_error(rte, rc, msg, sizeof msg))) return finish(&env, rc, msg);
 
     fs_results *appended = NULL;

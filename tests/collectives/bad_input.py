@@ -40,6 +40,12 @@ CASES = [
      "algorithm bruck has no alltoallv form; use pairwise or auto"),
     (2, ["-t", "ofi", "-p", "shm", "-b", "alltoall", "-a", "native"],
      "needs --transport mpi"),
+    # A plan whose later run cannot be done is refused before the first
+    # measures anything: no table on stdout, no results file.
+    (2, ["-t", "mpi,ofi", "-p", "shm", "-b", "alltoall", "-a", "native",
+         "-o", os.path.join(TMP, "never.json")], "needs --transport mpi"),
+    (2, ["-t", "mpi", "-b", "allreduce,alltoall", "-a", "ring",
+         "-o", os.path.join(TMP, "never2.json")], "algorithm ring has no alltoall form"),
     # The skew model: out of range, not fitting the run, bad matrix files.
     (2, ["-t", "mpi", "-b", "alltoallv", "--skew", "zipf:s=-0.5"],
      "alltoallv: --skew zipf s=-0.5 out of range"),
@@ -73,6 +79,10 @@ def main():
                            timeout=120)
         lines = [l for l in p.stderr.splitlines() if "fabscale-bench" in l and text in l]
         ok = p.returncode == 2 and len(lines) >= 1
+        if "-o" in args:
+            # Refused before measuring: nothing ran, nothing was written.
+            ok = ok and "fabscale-bench" not in p.stdout and \
+                not os.path.exists(args[args.index("-o") + 1])
         print("%s: %s -> exit %d, %r" % ("ok" if ok else "FAIL", " ".join(args), p.returncode,
                                          p.stderr.strip().splitlines()[:3]))
         bad += not ok
