@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "metadata.h"
@@ -186,6 +187,9 @@ int main(int argc, char **argv)
         if ((rc = fs_agree_error(rte, rc ? FS_ERUNTIME : 0, msg, sizeof msg)))
             return finish(&env, rc, msg);
     }
+    /* Oversubscribed (or FS_YIELD): waiting ranks yield their core. */
+    bool yield_idle =
+        fs_yield_when_idle(hosts.local_size, sysconf(_SC_NPROCESSORS_ONLN), getenv("FS_YIELD"));
     json_t *meta = fs_metadata_collect(rte, &hosts, argc, argv);
     if (rank == 0) {
         /* What decides how the run behaves: the options, and the
@@ -198,6 +202,8 @@ int main(int argc, char **argv)
             "fixed_iterations", (json_int_t)opt.fixed_iters, "warmup_iterations",
             (json_int_t)opt.warmup, "window", opt.window, "timeout_s", opt.timeout);
         json_object_set_new(settings, "bind", json_string(opt.bind));
+        /* Rank 0's host; an oversubscribed host elsewhere decides its own. */
+        json_object_set_new(settings, "yield_when_idle", json_boolean(yield_idle));
         if (opt.nics) json_object_set_new(settings, "nics", json_string(opt.nics));
         fs_metadata_add_env_knobs(settings);
         json_object_set_new(meta, "settings", settings);
@@ -259,6 +265,7 @@ int main(int argc, char **argv)
                 .emulate_efa = opt.emulate_efa,
                 .max_bytes = opt.sizes.v[opt.sizes.n - 1],
                 .timeout_s = opt.timeout,
+                .yield_idle = yield_idle,
             };
             /* Collective (addresses are exchanged): a rank waits here for
              * the others, which the watchdog does not take for a hang. */

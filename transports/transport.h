@@ -68,6 +68,10 @@ typedef struct fs_transport_opts {
     bool emulate_efa; /* force EFA's strict paths on local providers */
     size_t max_bytes; /* largest message the run will post */
     double timeout_s; /* progress watchdog for waits; 0 = none */
+    /* A rank with nothing to reap gives its core away (sched_yield) instead
+     * of spinning: set when the host has more ranks than cores, as Open MPI
+     * does when oversubscribed (fs_yield_when_idle). */
+    bool yield_idle;
 } fs_transport_opts;
 
 /* What the transport negotiated; benchmarks read these, metadata records them. */

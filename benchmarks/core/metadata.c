@@ -199,6 +199,12 @@ static void masks(hwloc_topology_t topo, char *cpus, char *allowed, size_t len)
     hwloc_bitmap_free(cur);
 }
 
+bool fs_yield_when_idle(int ranks_on_host, long cpus_online, const char *env_yield)
+{
+    if (env_yield && *env_yield) return strcmp(env_yield, "0") != 0;
+    return cpus_online > 0 && ranks_on_host > cpus_online;
+}
+
 int fs_bind_rank(fs_rte *rte, const fs_hostmap *hosts, char *errmsg, size_t len)
 {
     (void)rte;

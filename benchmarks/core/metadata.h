@@ -62,6 +62,14 @@ int fs_hostmap_build(fs_hostmap *m, int nranks, int rank, char *all);
  * -1 with errmsg. */
 int fs_bind_rank(fs_rte *rte, const fs_hostmap *hosts, char *errmsg, size_t len);
 
+/* Whether a rank waiting on libfabric completions should give its core away
+ * (sched_yield) rather than spin: FS_YIELD ("0" or "1", env_yield, NULL when
+ * unset) decides when given; else yes when the host's ranks outnumber its
+ * online CPUs, the test Open MPI applies to its own ranks (degraded mode
+ * when oversubscribed): a spinning rank there holds the core the rank it
+ * waits for needs.  Pure. */
+bool fs_yield_when_idle(int ranks_on_host, long cpus_online, const char *env_yield);
+
 /* Collective: bindings (and who made them: rank_bound_by), topology per
  * host, versions.  Every rank loads its hwloc topology once (shared with
  * fs_bind_rank); only a host's leader (node-local rank 0) discovers I/O

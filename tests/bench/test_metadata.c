@@ -100,12 +100,28 @@ static void test_bind_decision(void **state)
     assert_string_equal(fs_bound_by_name(FS_BOUND_NOBODY), "none");
 }
 
+/* Spinning only when every rank of the host has a core; FS_YIELD decides
+ * when given (both ways). */
+static void test_yield_when_oversubscribed(void **state)
+{
+    (void)state;
+    assert_false(fs_yield_when_idle(2, 2, NULL));
+    assert_false(fs_yield_when_idle(1, 2, NULL));
+    assert_true(fs_yield_when_idle(3, 2, NULL));
+    assert_true(fs_yield_when_idle(64, 2, ""));
+    assert_false(fs_yield_when_idle(96, 192, NULL));
+    assert_true(fs_yield_when_idle(2, 2, "1"));
+    assert_false(fs_yield_when_idle(64, 2, "0"));
+    assert_false(fs_yield_when_idle(4, -1, NULL)); /* sysconf failed: spin, as before */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bind_decision),
         cmocka_unit_test(test_env_knobs_recorded),
         cmocka_unit_test(test_env_knob_unset_absent),
+        cmocka_unit_test(test_yield_when_oversubscribed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

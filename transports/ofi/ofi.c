@@ -151,6 +151,7 @@ static void decide(ofi_state *st, int rank, const fs_transport_opts *o)
     st->chunk = chunk;
     st->max_bytes = o->max_bytes;
     st->timeout_s = o->timeout_s;
+    st->yield_idle = o->yield_idle;
     st->next_key = 1;
     /* Without PROV_KEY our requested keys must be unique in the domain;
      * rank-scoped so keys differ between processes too (EFA-like). */

@@ -156,6 +156,7 @@ typedef struct ofi_state {
     bool emulate;      /* --emulate-efa */
     bool efa;          /* provider is efa: error hints apply */
     bool pace;         /* --nics: time receive completions (per-NIC rates) */
+    bool yield_idle;   /* waits sched_yield when idle (fs_transport_opts) */
     size_t chunk;      /* largest single operation (min over ranks) */
     size_t inject;     /* sends up to this size are injected */
     size_t tx_depth;   /* tx_attr->size */

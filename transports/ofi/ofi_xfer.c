@@ -566,17 +566,12 @@ static bool timed_out(ofi_state *st, double *deadline, unsigned *idle, unsigned 
     return t > *deadline;
 }
 
-/* FS_YIELD=1 (set by scripts/emulate-cluster, whose hosts share this
- * machine's cores): a rank with nothing to reap gives up its core to the
- * ranks and kernel work that have something to do, instead of spinning. */
-static bool yield_when_idle(void)
+/* A rank with nothing to reap gives up its core to the ranks and kernel
+ * work that have something to do, instead of spinning, when the ranks
+ * outnumber the cores (fs_transport_opts.yield_idle). */
+static bool yield_when_idle(const ofi_state *st)
 {
-    static int on = -1;
-    if (on < 0) {
-        const char *v = getenv("FS_YIELD");
-        on = v && *v && strcmp(v, "0") != 0;
-    }
-    return on;
+    return st->yield_idle;
 }
 
 static int unfinished(fs_transport *tp, const ofi_req *r, int left, int n, double timeout_s)
@@ -607,7 +602,7 @@ static int wait_one_rail(fs_transport *tp, ofi_state *st, fs_req *reqs, int n)
             first++;
         }
         if (first == n) return 0;
-        bool spin = !st->txq.head && !st->rxq.head && !yield_when_idle();
+        bool spin = !st->txq.head && !st->rxq.head && !yield_when_idle(st);
         int got = reap(st, st->tx_out + st->rx_out, spin);
         if (got < 0 || st->fatal)
             return fs_transport_fail(tp, st->fatal ? st->fatal : FS_ERUNTIME, "%s", st->cq_err);
@@ -617,7 +612,7 @@ static int wait_one_rail(fs_transport *tp, ofi_state *st, fs_req *reqs, int n)
             idle = 0;
         } else if (timed_out(st, &deadline, &idle, spin ? 4 : 1024)) {
             return unfinished(tp, req_of(&reqs[first]), n - first, n, st->timeout_s);
-        } else if (yield_when_idle()) {
+        } else if (yield_when_idle(st)) {
             sched_yield();
         }
     }
@@ -656,7 +651,7 @@ static int wait_rails(fs_transport *tp, ofi_rails *R, fs_req *reqs, int n)
             idle = 0;
         } else if (timed_out(R->rail, &deadline, &idle, 1024)) {
             return unfinished(tp, req_of(&reqs[first]), n - first, n, R->rail->timeout_s);
-        } else if (yield_when_idle()) {
+        } else if (yield_when_idle(R->rail)) {
             sched_yield();
         }
     }
@@ -681,7 +676,7 @@ int ofi_wait_notify(fs_transport *tp, long count)
             ofi_state *s = &R->rail[k];
             if (progress(s)) return fs_transport_fail(tp, FS_ERUNTIME, "%s", s->cq_err);
             /* Remote writes are not counted in our queues: read a full batch. */
-            spin = R->nrails == 1 && !s->txq.head && !s->rxq.head && !yield_when_idle();
+            spin = R->nrails == 1 && !s->txq.head && !s->rxq.head && !yield_when_idle(s);
             int g = reap(s, 16, spin);
             if (g < 0 || s->fatal)
                 return fs_transport_fail(tp, s->fatal ? s->fatal : FS_ERUNTIME, "%s", s->cq_err);
@@ -696,7 +691,7 @@ int ofi_wait_notify(fs_transport *tp, long count)
                                      "no progress for %.1f s: %ld of %ld RMA write notifications "
                                      "arrived",
                                      st->timeout_s, st->notified, count);
-        } else if (yield_when_idle()) {
+        } else if (yield_when_idle(st)) {
             sched_yield();
         }
     }
