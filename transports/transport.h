@@ -164,6 +164,19 @@ extern const struct fs_transport_ops *const fs_transports[];
 /* Look up by name; NULL when unknown. */
 const struct fs_transport_ops *fs_transport_find(const char *name);
 
+/* Tag of fs_transport_connect's messages: below the collectives' tag bit
+ * and apart from the benchmarks' own small tags. */
+#define FS_CONNECT_TAG 63u
+
+/* Collective among the ranks that name each other: one empty message each
+ * way with every peer in peers[0..n), over every rail, waited for.  A
+ * provider that connects on first use (tcp;ofi_rxm sets up a connection
+ * and allocates its buffer pool then: 0.65 s each on a loaded 2-core
+ * machine; verbs;ofi_rxm; EFA's handshake) does it here, untimed, and not
+ * in a benchmark's first timed iterations.  peers must be symmetric (r
+ * names s iff s names r).  0 or the failing call's FS_E* code. */
+int fs_transport_connect(fs_transport *tp, const int *peers, int n);
+
 /* Convenience wrappers: blocking send / receive of one message. */
 int fs_send(fs_transport *tp, int peer, const void *buf, size_t len, fs_mr *mr, uint32_t tag);
 int fs_recv(fs_transport *tp, int peer, void *buf, size_t len, fs_mr *mr, uint32_t tag);

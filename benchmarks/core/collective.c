@@ -173,7 +173,17 @@ int fs_collbench_setup(fs_bench_ctx *c, fs_coll_op op)
         fs_bench_fail(c, "%s", c->tp->errmsg);
     } else {
         s->coll_ready = true;
-        return 0;
+        /* The algorithm's peers connected before the first point, untimed
+         * (fs_transport_connect: a lazily connecting provider otherwise
+         * spends seconds of the first point's iterations on it). */
+        bool all = op == FS_COLL_ALLTOALL || op == FS_COLL_ALLTOALLV;
+        int *peers = malloc((size_t)c->nranks * sizeof *peers);
+        rc = peers
+                 ? fs_transport_connect(c->tp, peers, fs_coll_peers(c->rank, c->nranks, all, peers))
+                 : fs_transport_fail(c->tp, FS_ERUNTIME, "out of memory");
+        free(peers);
+        if (!rc) return 0;
+        fs_bench_fail(c, "connecting to the collective's peers: %s", c->tp->errmsg);
     }
     fs_collbench_teardown(c); /* the harness tears down only what set up */
     return rc;

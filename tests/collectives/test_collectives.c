@@ -587,6 +587,87 @@ static void check_alternatives(const char *why, fs_coll_op op, const fs_coll_alg
     assert_non_null(strstr(use, "auto"));
 }
 
+/* fs_coll_peers: symmetric (connecting is pairwise), never self, all
+ * others when asked, O(log p) otherwise, and it holds every partner of
+ * the ring and of recursive doubling at powers of two. */
+static void test_coll_peers(void **state)
+{
+    (void)state;
+    for (int p = 2; p <= 70; p++) {
+        int *a = malloc((size_t)p * sizeof *a), *b = malloc((size_t)p * sizeof *b);
+        bool *in = calloc((size_t)p * (size_t)p, sizeof *in);
+        for (int r = 0; r < p; r++) {
+            assert_int_equal(fs_coll_peers(r, p, true, a), p - 1);
+            int n = fs_coll_peers(r, p, false, a);
+            int lg = 0;
+            while ((1 << lg) < p) lg++;
+            assert_true(n >= 1 && n <= 4 * lg);
+            for (int i = 0; i < n; i++) {
+                assert_true(a[i] != r && a[i] >= 0 && a[i] < p);
+                if (i) assert_true(a[i] > a[i - 1]);
+                in[(size_t)r * p + a[i]] = true;
+            }
+            assert_true(in[(size_t)r * p + (r + 1) % p]);
+            assert_true(in[(size_t)r * p + (r + p - 1) % p]);
+            if ((p & (p - 1)) == 0)
+                for (int k = 1; k < p; k <<= 1) assert_true(in[(size_t)r * p + (r ^ k)]);
+        }
+        for (int r = 0; r < p; r++)
+            for (int q = 0; q < p; q++)
+                if (in[(size_t)r * p + q] != in[(size_t)q * p + r])
+                    fail_msg("p=%d: %d names %d but not the other way", p, r, q);
+        (void)b;
+        free(a), free(b), free(in);
+    }
+}
+
+typedef struct connect_arg {
+    bool all;
+} connect_arg;
+
+static int connect_main(fs_transport *tp, void *arg)
+{
+    const connect_arg *a = arg;
+    int *peers = malloc((size_t)tp->nranks * sizeof *peers);
+    int n = fs_coll_peers(tp->rank, tp->nranks, a->all, peers);
+    int rc = fs_transport_connect(tp, peers, n);
+    free(peers);
+    return rc;
+}
+
+/* fs_transport_connect: one message each way with every peer (the fake
+ * transport is rendezvous-only and bounded at 4 outstanding each way, so
+ * batches must post receives first and stay within the depths), just
+ * above the inject size, on the reserved tag. */
+static void test_transport_connect(void **state)
+{
+    (void)state;
+    int sizes[] = {2, 3, 5, 8, 13};
+    for (size_t t = 0; t < sizeof sizes / sizeof *sizes; t++) {
+        for (int all = 0; all < 2; all++) {
+            int p = sizes[t];
+            fake_world *w = fake_world_new(p, 4, 4);
+            connect_arg a = {all != 0};
+            if (fake_world_run(w, connect_main, &a))
+                fail_msg("p=%d all=%d: %s", p, all, fake_world_error(w));
+            int *peers = malloc((size_t)p * sizeof *peers);
+            for (int r = 0; r < p; r++) {
+                size_t n;
+                const fake_rec *rec = fake_world_sends(w, r, &n);
+                int want = fs_coll_peers(r, p, all != 0, peers);
+                assert_int_equal((int)n, want);
+                for (size_t k = 0; k < n; k++) {
+                    assert_int_equal(rec[k].tag, FS_CONNECT_TAG);
+                    assert_int_equal(rec[k].dst, peers[k]);
+                    assert_int_equal(rec[k].len, 1); /* inject size 0 here */
+                }
+            }
+            free(peers);
+            fake_world_free(w);
+        }
+    }
+}
+
 static void test_registry(void **state)
 {
     (void)state;
@@ -891,12 +972,19 @@ static void test_exact_data(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_registry),      cmocka_unit_test(test_rounding),
-        cmocka_unit_test(test_auto),          cmocka_unit_test(test_usable),
-        cmocka_unit_test(test_sum_kernels),   cmocka_unit_test(test_exact_data),
-        cmocka_unit_test(test_bad_input),     cmocka_unit_test(test_chunk_env),
-        cmocka_unit_test(test_ring_pipeline), cmocka_unit_test(test_schedules),
+        cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_rounding),
+        cmocka_unit_test(test_auto),
+        cmocka_unit_test(test_usable),
+        cmocka_unit_test(test_sum_kernels),
+        cmocka_unit_test(test_exact_data),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_chunk_env),
+        cmocka_unit_test(test_ring_pipeline),
+        cmocka_unit_test(test_schedules),
         cmocka_unit_test(test_results),
+        cmocka_unit_test(test_coll_peers),
+        cmocka_unit_test(test_transport_connect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

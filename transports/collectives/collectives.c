@@ -222,3 +222,16 @@ int fs_coll_run_v(fs_coll *c, const fs_coll_algorithm *alg, const void *sbuf, fs
     c->v = NULL;
     return rc;
 }
+
+int fs_coll_peers(int rank, int p, bool all, int *out)
+{
+    int n = 0;
+    for (int s = 0; s < p; s++) {
+        if (s == rank) continue;
+        bool use = all;
+        int d = ((s - rank) % p + p) % p; /* s = rank + d mod p */
+        for (long k = 1; !use && k < p; k <<= 1) use = d == k || d == p - k || (rank ^ (int)k) == s;
+        if (use) out[n++] = s;
+    }
+    return n;
+}

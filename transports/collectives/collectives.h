@@ -84,6 +84,14 @@ extern const fs_coll_algorithm *const fs_coll_algorithms[];
 int fs_coll_init(fs_coll *c, fs_transport *tp, size_t max_bytes);
 void fs_coll_fini(fs_coll *c);
 
+/* The ranks rank talks to in the algorithms compiled in, for
+ * fs_transport_connect: every other rank when all (all-to-all), else the
+ * ring's neighbours r+-1 and the log-step partners r xor 2^k and r+-2^k
+ * mod p (recursive doubling and halving, Bruck, the binomial tree's parent
+ * and children): O(log p) of them, a symmetric set.  out holds p - 1.
+ * Returns how many, each once, in increasing order.  Pure. */
+int fs_coll_peers(int rank, int p, bool all, int *out);
+
 /* Run one collective; every rank calls it with the same op, alg, count
  * and dtype.  alg NULL is `auto`: fs_coll_auto picks (the same way on every
  * rank).  Returns 0 or a negative FS_E* code (message in c->tp->errmsg). */
