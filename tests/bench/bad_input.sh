@@ -42,14 +42,16 @@ expect 2 "cannot write /proc/nope/x.csv" -- -b latency --csv /proc/nope/x.csv
 expect 2 "is a directory" -- -b latency -o "$dir"
 expect 2 "cannot write $dir/r.json/x.csv" -- -b latency --csv "$dir/r.json/x.csv"
 [ -z "$(ls "$dir"/*.tmp.* 2> /dev/null)" ] || { echo "FAIL: the write probe left a file"; fails=$((fails + 1)); }
-# An output that fails mid-run (its directory removed after the first
+# An output that fails mid-run (its directory taken away after the first
 # size): the results stay in memory and go to a fallback file, named.
 mkdir -p "$dir/gone" "$dir/tmp"
 TMPDIR="$dir/tmp" "$mpiexec" -n 2 "$bench" -q -b latency --sizes 1:4K --time-per-size 0.3 \
     -o "$dir/gone/r.json" --csv "$dir/gone/r.csv" > "$dir/out" 2> "$dir/err" &
 pid=$!
 for _ in $(seq 300); do [ -e "$dir/gone/r.json" ] && break; sleep 0.1; done
-rm -rf "$dir/gone"
+# Renamed away in one step: removing it raced with the writer's next
+# temporary file ("Directory not empty"), and the run then wrote on.
+mv "$dir/gone" "$dir/gone.away"
 wait "$pid"
 rc=$?
 fb=$(ls "$dir"/tmp/fabscale-bench.*.r.json 2> /dev/null | head -1)
