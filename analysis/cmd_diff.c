@@ -33,7 +33,7 @@ static void help(void)
            "bandwidth for bw, messages/s for message rate, busbw for collectives), B/A, and the\n"
            "noise: each file's 95%% half-width of the median (from its recorded min, p50, p90\n"
            "and iterations; the mean's CI where only that is recorded) and its launches'\n"
-           "spread, (worst - best) / median, combined in quadrature,\n"
+           "spread, worst / best - 1, combined in quadrature (as logarithms: each a factor),\n"
            "never below the run-to-run floor (default %.0f%%).  A point is significant when the\n"
            "change as a factor, max(B/A, A/B) - 1, exceeds its noise.  The verdict is a\n"
            "regression when, in some run, a significantly worse size has a neighbouring size\n"

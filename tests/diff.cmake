@@ -3,7 +3,7 @@
 # (fabscale-bench twice on one build, and a bandwidth truly halved).
 fs_add_unit_test(diff_run_compare SOURCES diff/test_run_compare.c LIBS fs_analysis)
 
-# Same build twice (best of 3 launches per file, interleaved): quiet; the
+# Same build twice (the median of 5 launches per file, interleaved): quiet; the
 # same with bandwidth halved in the file: a regression, exit 1.
 add_test(NAME diff_same_build
          COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/diff/same-build-test.sh

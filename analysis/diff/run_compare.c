@@ -195,9 +195,22 @@ static double sq(double x)
     return isfinite(x) ? x * x : 0;
 }
 
+/*
+ * Every term is a relative width as a factor (1 + x), like the change it
+ * is weighed against; they add in quadrature as logarithms, the half-width
+ * of log(b / a), and the sum goes back to a factor.  For widths of a few
+ * percent this is the plain root of the sum of squares; for the wide ones
+ * it keeps a side whose launches differ by 3x from counting as less than a
+ * 3x change.
+ */
+static double lsq(double x)
+{
+    return isfinite(x) && x > -1 ? sq(log1p(x)) : 0;
+}
+
 static void judge(fs_point_delta *d, double floor)
 {
-    double q = sqrt(sq(d->ci_a) + sq(d->ci_b) + sq(d->spread_a) + sq(d->spread_b));
+    double q = expm1(sqrt(lsq(d->ci_a) + lsq(d->ci_b) + lsq(d->spread_a) + lsq(d->spread_b)));
     d->noise = q > floor ? q : floor;
     d->ratio = usable(d->a) && usable(d->b) ? d->b / d->a : NAN;
     d->significant = isfinite(d->ratio) && change(d->ratio) > d->noise;
@@ -228,9 +241,18 @@ typedef struct side_sum {
  * better of the two middle ones for an even count): a launch that got the
  * cores to itself for a while is as much an outlier as one that waited for
  * them (seen here: one launch of three at 3x the others' small-message
- * bandwidth).  Their spread, (worst - best) / median, is the run-to-run
- * half-width the file itself carries; for 2-5 launches of a normal spread
- * it is about the 95% half-width of their median.
+ * bandwidth).  Their spread, worst / best - 1 (a factor, as the change
+ * is), is the run-to-run half-width the file itself carries; for 2-5
+ * launches of a narrow normal spread it is about the 95% half-width of
+ * their median.  It was (worst - best) / median, which is the same for a
+ * narrow spread but can never reach 1 when the median sits at the worst
+ * end: this VM's small-message latency over shared memory switches
+ * between two levels, 0.15-0.25 us and 0.5-0.7 us, for seconds at a
+ * time as the host moves its vCPUs (osu_latency shows it too: 3-4 of 40
+ * launches at 128 B), so one launch at 0.22 and two at 0.65 had a spread
+ * of 0.68 against a 1.95 change to a file of three fast launches -- same
+ * build, called a regression.  As a factor the spread is 2.0 and covers
+ * the change.
  */
 static int summarise(const fs_results *r, const fs_run *key, double bytes, const stat_def *s,
                      side_sum *out, fs_err *err)
@@ -269,7 +291,10 @@ static int summarise(const fs_results *r, const fs_run *key, double bytes, const
     size_t nu = 0;
     while (nu < n && usable(s->get(v[nu]))) nu++;
     if (n) out->p = v[nu ? (nu - 1) / 2 : 0];
-    if (nu >= 2) out->spread = fabs(s->get(v[0]) - s->get(v[nu - 1])) / s->get(out->p);
+    if (nu >= 2) {
+        double x = s->get(v[0]), y = s->get(v[nu - 1]);
+        out->spread = (x > y ? x / y : y / x) - 1;
+    }
     free(v);
     return 0;
 }

@@ -22,9 +22,9 @@
  *
  * Noise.  Each side's relative 95% half-width of its statistic, from what
  * the file recorded (fs_point_rel_ci95) and, with several launches, their
- * spread; all combined in quadrature -- the sides and the launches are
- * independent, and the half-width of log(b/a) is the root of the sum of
- * squares -- and never below a floor for run-to-run reproducibility.  A
+ * spread; all combined in quadrature as logarithms -- the sides and the
+ * launches are independent, and the half-width of log(b/a) is the root of
+ * the sum of squares -- and never below a floor for run-to-run reproducibility.  A
  * launch's own confidence interval only says how well it pinned its
  * median; two launches of one build on one machine differ by more than
  * that (placement, frequency, other load).  The floor is that difference,
@@ -65,8 +65,8 @@ typedef struct fs_point_delta {
      * run-to-run floor) can explain; ci_a/ci_b: each side's relative 95%
      * half-width as recorded (NAN when the file says nothing) */
     double noise, ci_a, ci_b;
-    /* each side's launches: (worst - best) / median of the undisturbed
-     * ones (NAN with fewer than two) */
+    /* each side's launches: worst / best - 1 of the undisturbed ones, a
+     * factor like the change (NAN with fewer than two) */
     double spread_a, spread_b;
     /* max(ratio, 1/ratio) - 1 > noise: the change as a factor, so that
      * halving and doubling are the same size of change (|ratio - 1| would
