@@ -35,7 +35,10 @@ static void help(void)
         "Every prediction carries its 95%% band (from the out-of-sample residuals and the\n"
         "link fit's), and the model's error at every measured point is printed in sample,\n"
         "out of sample (calibrated without that size) and before calibration: (model -\n"
-        "measured) / measured, measured = p50 where recorded, else the mean.\n\n"
+        "measured) / measured, measured = p50 where recorded, else the mean.  A warning\n"
+        "says when fabscale's own algorithm ran faster than the fastest message the latency\n"
+        "benchmark measured on its link: no collective can, so the link changed between\n"
+        "the two (a VM's cores moved) and the errors measure that change.\n\n"
         "options:\n"
         "  --ranks LIST          rank counts: 2,8,64 or MIN:MAX[:FACTOR] (default 2:1024)\n"
         "  --sizes LIST          sizes: 8,1K,1M or MIN:MAX[:FACTOR] (default 8:1G:8)\n"
@@ -350,8 +353,23 @@ static int predictions_rows(const popts *o, const fs_coll_model *m, json_t *jarr
     return 0;
 }
 
+/* One line per link whose measured collectives ran faster than one of its
+ * messages (fs_link_shifts): on stderr, and in the JSON's warnings. */
+static void shift_warnings(const fs_check *c, size_t n, const fs_link_fit *links, size_t nl,
+                           json_t *jwarn)
+{
+    fs_link_shift s[8];
+    size_t k = fs_link_shifts(c, n, links, nl, s, sizeof s / sizeof s[0]);
+    for (size_t i = 0; i < k; i++) {
+        char line[FS_WARN_LEN * 2];
+        fs_link_shift_str(&s[i], links, line, sizeof line);
+        fprintf(stderr, "fabscale predict: warning: %s\n", line);
+        if (jwarn) json_array_append_new(jwarn, json_string(line));
+    }
+}
+
 static int checks(const popts *o, const fs_results *r, size_t nr, const fs_link_fit *links,
-                  size_t nl, const fs_model_info *info, json_t *jarr)
+                  size_t nl, const fs_model_info *info, json_t *jarr, json_t *jwarn)
 {
     fs_check *c;
     size_t n, no_ranks, no_link;
@@ -362,6 +380,7 @@ static int checks(const popts *o, const fs_results *r, size_t nr, const fs_link_
                          (int)o->osu_ranks, &c, &n, &no_ranks, &no_link, &err))
         return fs_cli_fail(&err);
     bool csv = o->out == FS_OUT_CSV;
+    shift_warnings(c, n, links, nl, jwarn); /* none with --link: c[].link is FS_NO_LINK */
     if (o->out == FS_OUT_TEXT) {
         if (n == 0 && no_ranks == 0 && no_link == 0) {
             printf("\nno measured collectives in the results to check the model against\n");
@@ -638,6 +657,8 @@ int fs_cmd_predict(int argc, char **argv)
     for (size_t i = 0; i < nw; i++) fprintf(stderr, "fabscale predict: %s\n", warn[i]);
     json_t *jpred = o.out == FS_OUT_JSON ? json_array() : NULL;
     json_t *jcheck = o.out == FS_OUT_JSON ? json_array() : NULL;
+    json_t *jw = o.out == FS_OUT_JSON ? json_array() : NULL;
+    for (size_t i = 0; jw && i < nw; i++) json_array_append_new(jw, json_string(warn[i]));
     if (o.out == FS_OUT_TEXT) {
         printf("model: %s\n", desc);
         error_summary_text(&info, &m);
@@ -645,10 +666,8 @@ int fs_cmd_predict(int argc, char **argv)
     }
     o.banded = info.calibrated;
     rc = o.out == FS_OUT_TEXT ? predictions_text(&o, &m) : predictions_rows(&o, &m, jpred);
-    if (rc == 0 && o.check && r) rc = checks(&o, r, (size_t)nf, links, nl, &info, jcheck);
+    if (rc == 0 && o.check && r) rc = checks(&o, r, (size_t)nf, links, nl, &info, jcheck, jw);
     if (o.out == FS_OUT_JSON) {
-        json_t *jw = json_array();
-        for (size_t i = 0; i < nw; i++) json_array_append_new(jw, json_string(warn[i]));
         json_t *root = json_pack("{s:s,s:o,s:o,s:o,s:o}", "model", desc, "calibration",
                                  calibration_json(&info, &m), "warnings", jw, "predictions", jpred,
                                  "measured_vs_model", jcheck);

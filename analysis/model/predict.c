@@ -1,10 +1,14 @@
 /* predict.c - measured collectives against the model (see predict.h). */
 #include "predict.h"
 
+#include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "table.h"
 
 fs_algo fs_algo_of_run(const char *algorithm)
 {
@@ -29,6 +33,68 @@ size_t fs_link_for_run(const fs_link_fit *links, size_t nl, const fs_results *r,
         if (any == nl) any = i;
     }
     return any < nl ? any : FS_NO_LINK;
+}
+
+size_t fs_link_shifts(const fs_check *c, size_t n, const fs_link_fit *links, size_t nl,
+                      fs_link_shift *out, size_t max)
+{
+    size_t k = 0;
+    for (size_t li = 0; li < nl && k < max; li++) {
+        const fs_link_fit *l = &links[li];
+        fs_link_shift s = {NULL, INFINITY, NAN, FS_LINK_SHIFT};
+        for (size_t i = 0; i < l->npoints; i++)
+            if (l->points[i].kind == FS_FIT_LATENCY && !(l->excluded && l->excluded[i]) &&
+                l->points[i].time_us > 0 && l->points[i].time_us < s.one_way_us) {
+                s.one_way_us = l->points[i].time_us;
+                s.one_way_bytes = l->points[i].bytes;
+            }
+        if (!isfinite(s.one_way_us)) continue;
+        for (size_t i = 0; i < n; i++) {
+            const char *alg = c[i].run->algorithm;
+            if (c[i].link != li || c[i].ranks < 2 || !alg || strcmp(alg, "native") == 0) continue;
+            double r = c[i].measured_us / s.one_way_us;
+            if (r < s.ratio) {
+                s.ratio = r;
+                s.check = &c[i];
+            }
+        }
+        if (s.check) out[k++] = s;
+    }
+    return k;
+}
+
+/* "4 B", "64 KiB", "1.5 MiB" */
+static const char *size_words(char *buf, size_t len, double bytes)
+{
+    char v[40];
+    fs_fmt_bytes(v, sizeof v, bytes, false);
+    size_t k = strlen(v);
+    if (k && isalpha((unsigned char)v[k - 1])) {
+        char u = v[k - 1];
+        v[k - 1] = '\0';
+        snprintf(buf, len, "%s %ciB", v, u);
+    } else {
+        snprintf(buf, len, "%s B", v);
+    }
+    return buf;
+}
+
+const char *fs_link_shift_str(const fs_link_shift *s, const fs_link_fit *links, char *buf,
+                              size_t len)
+{
+    const fs_check *x = s->check;
+    const fs_link_fit *l = &links[x->link];
+    char b1[48], b2[48];
+    snprintf(buf, len,
+             "%s/%s: the %s %s of %s on %d ranks took %.3g us, %.2fx the fastest message the "
+             "latency benchmark measured on that link (%.3g us at %s); no collective finishes "
+             "before one message arrives, so the link ran faster when the collectives were "
+             "measured than when its point-to-point was (a shared or virtual machine moving its "
+             "cores): the model's errors on this link measure that change, not the model alone",
+             l->transport, l->provider, x->run->algorithm, fs_coll_name(x->coll),
+             size_words(b1, sizeof b1, x->bytes), x->ranks, x->measured_us, s->ratio, s->one_way_us,
+             size_words(b2, sizeof b2, s->one_way_bytes));
+    return buf;
 }
 
 /* The measured points, without a model yet. */
@@ -237,8 +303,6 @@ double fs_check_median_abs(const fs_check *c, size_t n, const fs_run *run, fs_ch
     free(v);
     return med;
 }
-
-#include <stdio.h>
 
 /* The model's band without measured collectives: the link fit's residual,
  * measured on a pair. */

@@ -69,6 +69,35 @@ typedef enum fs_check_error {
  * run is NULL); NAN when none. */
 double fs_check_median_abs(const fs_check *c, size_t n, const fs_run *run, fs_check_error kind);
 
+/*
+ * A collective cannot finish before one message has crossed its link, so
+ * fabscale's own algorithms (not a library's "native" one, which may take
+ * another path, such as a shared-memory segment) cannot run faster than
+ * the fastest one-way latency the latency benchmark measured on the same
+ * link.  When a measured point does, by more than FS_LINK_SHIFT (the link
+ * fit's own scatter and the overheads a ping-pong has and an exchange has
+ * not), the link itself changed between the benchmarks: this 2-core VM's
+ * core-to-core latency runs at 0.15-0.25 or 0.5-0.7 us for seconds at a
+ * time.  Then the model's errors on that link measure the change, not the
+ * model.  Per link with such points, the one furthest below.
+ */
+#define FS_LINK_SHIFT 0.8
+typedef struct fs_link_shift {
+    const fs_check *check; /* the point furthest below (its run, size, time) */
+    double one_way_us;     /* the link's fastest measured latency */
+    double one_way_bytes;  /* at this size */
+    double ratio;          /* check->measured_us / one_way_us, < FS_LINK_SHIFT */
+} fs_link_shift;
+
+/* The shifts found in checks c[0..n) on links[0..nl) (at most max, one per
+ * link); returns how many. */
+size_t fs_link_shifts(const fs_check *c, size_t n, const fs_link_fit *links, size_t nl,
+                      fs_link_shift *out, size_t max);
+/* The shift in words (what ran, how fast, against which message, and
+ * what it means for the model), without a "warning: " prefix. */
+const char *fs_link_shift_str(const fs_link_shift *s, const fs_link_fit *links, char *buf,
+                              size_t len);
+
 /* How the command line shapes the model. */
 typedef struct fs_model_opts {
     const char

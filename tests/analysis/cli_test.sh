@@ -86,6 +86,29 @@ check_ok predict-csv "collective,ranks,bytes,algorithm,chosen,time_us" "$F" pred
 check_ok predict-hier "hier" "$F" predict --link 20:12 --ranks-per-node 8 --intra-GBps 300 --ranks 16,1024
 check_ok predict-osu "osu_allreduce_7.4.txt" "$F" predict "$D/osu_latency_7.4.txt" "$D/osu_allreduce_7.4.txt" \
     --osu-ranks 16 --link 1
+# The rd all-reduce at 0.3x its time: below one message of its link (the
+# link changed between the benchmarks): a warning in the text, the JSON and
+# the report; none on the file as drawn.
+shifted="faster when the collectives were measured"
+grep -qF "$shifted" "$W/err" && { echo "FAIL predict-osu: a shift warning without a shift"; fail=1; }
+"$F" predict "$D/fabscale_synthetic.json" --ranks 4 >/dev/null 2>"$W/err"
+grep -qF "$shifted" "$W/err" && { echo "FAIL predict: a shift warning on the file as drawn"; fail=1; }
+if command -v jq >/dev/null 2>&1; then
+    jq '.runs |= map(if .algorithm == "rd" then .points |= map(.time_us |= map_values(. * 0.3))
+                     else . end)' "$D/fabscale_synthetic.json" >"$W/shifted.json"
+    check_ok predict-shift "median |error|" "$F" predict "$W/shifted.json" --ranks 4
+    grep -qF "warning: mpi/mpi: the rd allreduce of 16 B on 4 ranks took" "$W/err" &&
+        grep -qF "$shifted" "$W/err" ||
+        { echo "FAIL predict-shift: no warning naming the rd all-reduce at 16 B:"; cat "$W/err"; fail=1; }
+    n=$("$F" predict --json "$W/shifted.json" --ranks 4 2>/dev/null |
+        jq --arg s "$shifted" '[.warnings[] | select(contains($s))] | length')
+    [ "$n" = 1 ] || { echo "FAIL predict-shift: $n shift warnings in the JSON, want 1"; fail=1; }
+    FS_GNUPLOT=/nonexistent/gnuplot "$F" report "$W/shifted.json" --out "$W/rs" >/dev/null 2>&1
+    grep -qF "$shifted" "$W/rs/report.md" ||
+        { echo "FAIL report-shift: the report does not say the link changed"; fail=1; }
+else
+    echo "skip predict-shift: no jq"
+fi
 FS_GNUPLOT=/nonexistent/gnuplot check_ok report-no-gnuplot "gnuplot not found" \
     "$F" report "$D/fabscale_synthetic.json" "$D/nccl_all_reduce_perf.txt" --out "$W/r1"
 for f in report.md report.html; do

@@ -107,20 +107,28 @@ static void model_options(void **state)
     WITHIN(fs_link_time_us(&m.intra, 3e5), 1.0, 1e-12);
 }
 
-static void measured_vs_model(void **state)
+/* The model calibrated by the synthetic file's collectives, into m and info. */
+static void build_calibrated(fs_coll_model *m, fs_model_info *info)
 {
-    (void)state;
-    fs_coll_model m;
-    size_t li, ii, n, no_ranks, no_link;
+    size_t li, ii;
     fs_err err = {0};
-    fs_model_info info;
     fs_model_opts o = {.intra_GBps = NAN,
                        .intra_alpha_us = NAN,
                        .reduce_GBps = NAN,
                        .results = &R,
                        .nresults = 1,
-                       .info = &info};
-    assert_int_equal(fs_model_build(L, NL, &o, &m, &li, &ii, &err), 0);
+                       .info = info};
+    assert_int_equal(fs_model_build(L, NL, &o, m, &li, &ii, &err), 0);
+}
+
+static void measured_vs_model(void **state)
+{
+    (void)state;
+    fs_coll_model m;
+    size_t n, no_ranks, no_link;
+    fs_err err = {0};
+    fs_model_info info;
+    build_calibrated(&m, &info);
     /* the measured ring and rd runs calibrate the model */
     assert_true(info.calibrated);
     assert_false(info.link_derived);
@@ -159,6 +167,57 @@ static void measured_vs_model(void **state)
     assert_int_equal(fs_algo_of_run("ring"), FS_ALGO_RING);
     assert_int_equal(fs_algo_of_run("native"), FS_ALGO_AUTO);
     assert_int_equal(fs_algo_of_run(NULL), FS_ALGO_AUTO);
+    free(c);
+}
+
+/* A collective of fabscale's own algorithm faster than the fastest message
+ * of its link's latency benchmark: the link changed between them.  The
+ * library's own ("native") algorithm and a 1-rank run are not judged. */
+static void collective_faster_than_link(void **state)
+{
+    (void)state;
+    fs_coll_model m;
+    size_t n, no_ranks, no_link;
+    fs_err err = {0};
+    fs_model_info info;
+    build_calibrated(&m, &info);
+    fs_check *c;
+    assert_int_equal(
+        fs_predict_check(&R, 1, L, NL, &info.base, false, 0, &c, &n, &no_ranks, &no_link, &err), 0);
+    fs_link_shift s[2];
+    /* as drawn: rd at 16 B takes 0.53 us against 0.25 us one way */
+    assert_int_equal(fs_link_shifts(c, n, L, NL, s, 2), 0);
+    double fastest = INFINITY, at = NAN;
+    for (size_t i = 0; i < L[0].npoints; i++)
+        if (L[0].points[i].kind == FS_FIT_LATENCY && L[0].points[i].time_us < fastest)
+            fastest = L[0].points[i].time_us, at = L[0].points[i].bytes;
+    WITHIN(fastest, 0.25, 0.03);
+    size_t k = 0;
+    while (k < n && strcmp(c[k].run->algorithm, "rd") != 0) k++;
+    assert_true(k + 2 < n);
+    c[k + 1].measured_us = 0.7 * FS_LINK_SHIFT * fastest;  /* below */
+    c[k + 2].measured_us = 0.99 * FS_LINK_SHIFT * fastest; /* barely below */
+    assert_int_equal(fs_link_shifts(c, n, L, NL, s, 2), 1);
+    assert_ptr_equal(s[0].check, &c[k + 1]); /* the one furthest below */
+    WITHIN(s[0].ratio, 0.7 * FS_LINK_SHIFT, 1e-12);
+    WITHIN(s[0].one_way_us, fastest, 1e-12);
+    assert_true(s[0].one_way_bytes == at);
+    char line[2 * FS_WARN_LEN];
+    fs_link_shift_str(&s[0], L, line, sizeof line);
+    assert_non_null(strstr(line, "mpi/"));
+    assert_non_null(strstr(line, "the rd allreduce of "));
+    assert_non_null(strstr(line, " on 4 ranks took "));
+    assert_non_null(strstr(line, "0.56x the fastest message"));
+    /* not fabscale's algorithm, or no peer: nothing to say */
+    fs_run native = *c[k + 1].run, single = *c[k + 2].run;
+    native.algorithm = "native";
+    single.algorithm = "rd";
+    c[k + 1].run = &native;
+    assert_int_equal(fs_link_shifts(c, n, L, NL, s, 2), 1);
+    assert_ptr_equal(s[0].check, &c[k + 2]);
+    c[k + 2].run = &single;
+    c[k + 2].ranks = 1;
+    assert_int_equal(fs_link_shifts(c, n, L, NL, s, 2), 0);
     free(c);
 }
 
@@ -348,6 +407,6 @@ int main(void)
         cmocka_unit_test(link_from_results),       cmocka_unit_test(model_options),
         cmocka_unit_test(measured_vs_model),       cmocka_unit_test(uncalibrated_band_and_warnings),
         cmocka_unit_test(nccl_alone_derives_link), cmocka_unit_test(outliers_left_out),
-        cmocka_unit_test(alltoall_calibrated)};
+        cmocka_unit_test(alltoall_calibrated),     cmocka_unit_test(collective_faster_than_link)};
     return cmocka_run_group_tests(tests, setup, teardown);
 }
