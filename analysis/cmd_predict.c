@@ -36,9 +36,10 @@ static void help(void)
         "link fit's), and the model's error at every measured point is printed in sample,\n"
         "out of sample (calibrated without that size) and before calibration: (model -\n"
         "measured) / measured, measured = p50 where recorded, else the mean.  A warning\n"
-        "says when fabscale's own algorithm ran faster than the fastest message the latency\n"
-        "benchmark measured on its link: no collective can, so the link changed between\n"
-        "the two (a VM's cores moved) and the errors measure that change.\n\n"
+        "says when the link changed between the latency benchmark and a collective, so that\n"
+        "the errors measure that change: the runs' link probes (fabscale-bench's 8-byte\n"
+        "ping-pong before and after each run) more than 1.5x apart, or, without probes,\n"
+        "fabscale's own collective faster than the fastest message measured on its link.\n\n"
         "options:\n"
         "  --ranks LIST          rank counts: 2,8,64 or MIN:MAX[:FACTOR] (default 2:1024)\n"
         "  --sizes LIST          sizes: 8,1K,1M or MIN:MAX[:FACTOR] (default 8:1G:8)\n"
@@ -353,13 +354,13 @@ static int predictions_rows(const popts *o, const fs_coll_model *m, json_t *jarr
     return 0;
 }
 
-/* One line per link whose measured collectives ran faster than one of its
- * messages (fs_link_shifts): on stderr, and in the JSON's warnings. */
-static void shift_warnings(const fs_check *c, size_t n, const fs_link_fit *links, size_t nl,
-                           json_t *jwarn)
+/* One line per link that changed between its benchmarks (fs_link_shifts):
+ * on stderr, and in the JSON's warnings. */
+static void shift_warnings(const fs_results *r, size_t nr, const fs_check *c, size_t n,
+                           const fs_link_fit *links, size_t nl, json_t *jwarn)
 {
     fs_link_shift s[8];
-    size_t k = fs_link_shifts(c, n, links, nl, s, sizeof s / sizeof s[0]);
+    size_t k = fs_link_shifts(r, nr, c, n, links, nl, s, sizeof s / sizeof s[0]);
     for (size_t i = 0; i < k; i++) {
         char line[FS_WARN_LEN * 2];
         fs_link_shift_str(&s[i], links, line, sizeof line);
@@ -380,7 +381,7 @@ static int checks(const popts *o, const fs_results *r, size_t nr, const fs_link_
                          (int)o->osu_ranks, &c, &n, &no_ranks, &no_link, &err))
         return fs_cli_fail(&err);
     bool csv = o->out == FS_OUT_CSV;
-    shift_warnings(c, n, links, nl, jwarn); /* none with --link: c[].link is FS_NO_LINK */
+    shift_warnings(r, nr, c, n, links, nl, jwarn); /* none with --link: c[].link is FS_NO_LINK */
     if (o->out == FS_OUT_TEXT) {
         if (n == 0 && no_ranks == 0 && no_link == 0) {
             printf("\nno measured collectives in the results to check the model against\n");

@@ -10,6 +10,9 @@
 
 #include "table.h"
 
+/* fabscale-bench's probe size, when a file does not say */
+#define FS_PROBE_BYTES_DEFAULT 8
+
 fs_algo fs_algo_of_run(const char *algorithm)
 {
     int a = fs_algo_parse(algorithm);
@@ -35,30 +38,126 @@ size_t fs_link_for_run(const fs_link_fit *links, size_t nl, const fs_results *r,
     return any < nl ? any : FS_NO_LINK;
 }
 
-size_t fs_link_shifts(const fs_check *c, size_t n, const fs_link_fit *links, size_t nl,
-                      fs_link_shift *out, size_t max)
+/* The values of a run's link_probe.one_way_us (at most max); 0 when none. */
+static size_t probe_values(const fs_run *run, double *v, size_t max)
+{
+    json_t *a = run->extra
+                    ? json_object_get(json_object_get(run->extra, "link_probe"), "one_way_us")
+                    : NULL;
+    size_t n = 0, i;
+    json_t *x;
+    json_array_foreach(a, i, x) if (n < max && json_is_number(x) && json_number_value(x) > 0)
+        v[n++] = json_number_value(x);
+    return n;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The probes of the runs the link was fitted to (latency and bandwidth
+ * runs of its transport and provider, in the link's own file when it has
+ * any there): their median, and their least and greatest in *lo, *hi;
+ * NAN when none recorded one. */
+static double reference_probe(const fs_results *r, size_t nr, const fs_link_fit *l, double *lo,
+                              double *hi)
+{
+    double v[64];
+    size_t n = 0;
+    for (int own = 1; own >= 0 && n == 0; own--)
+        for (size_t f = 0; f < nr; f++) {
+            if (own && (!r[f].path || strcmp(r[f].path, l->source) != 0)) continue;
+            for (size_t i = 0; i < r[f].nruns; i++) {
+                const fs_run *run = &r[f].runs[i];
+                fs_kind k = fs_run_kind(run);
+                if ((k == FS_KIND_LATENCY || k == FS_KIND_BANDWIDTH) &&
+                    eq(run->transport, l->transport) && eq(run->provider, l->provider))
+                    n += probe_values(run, v + n, sizeof v / sizeof v[0] - n);
+            }
+        }
+    *lo = *hi = NAN;
+    if (!n) return NAN;
+    qsort(v, n, sizeof v[0], cmp_dbl);
+    *lo = v[0];
+    *hi = v[n - 1];
+    return n % 2 ? v[n / 2] : sqrt(v[n / 2 - 1] * v[n / 2]);
+}
+
+/* How far apart, as a factor >= 1. */
+static double apart(double a, double b)
+{
+    return a > b ? a / b : b / a;
+}
+
+/* The collective run of link li whose probe is furthest from the latency
+ * runs' (beyond FS_PROBE_SHIFT). */
+static bool probe_shift(const fs_results *r, size_t nr, const fs_check *c, size_t n,
+                        const fs_link_fit *links, size_t li, fs_link_shift *s)
+{
+    double lo, hi, ref = reference_probe(r, nr, &links[li], &lo, &hi);
+    if (!isfinite(ref)) return false;
+    *s = (fs_link_shift){FS_SHIFT_PROBE, li, NULL, ref, FS_PROBE_BYTES_DEFAULT, NAN, 1};
+    const fs_run *last = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (c[i].link != li || c[i].run == last) continue;
+        last = c[i].run;
+        double v[8];
+        size_t k = probe_values(c[i].run, v, 8);
+        for (size_t j = 0; j < k; j++)
+            if (apart(v[j], ref) > FS_PROBE_SHIFT && apart(v[j], ref) > apart(s->ratio, 1)) {
+                s->check = &c[i];
+                s->us = v[j];
+                s->ratio = v[j] / ref;
+            }
+    }
+    json_t *b = s->check
+                    ? json_object_get(json_object_get(s->check->run->extra, "link_probe"), "bytes")
+                    : NULL;
+    if (json_is_number(b)) s->ref_bytes = json_number_value(b);
+    return s->check != NULL;
+}
+
+/* fabscale's own collective on link li faster than FS_LINK_SHIFT of the
+ * fastest message its latency benchmark measured: the point furthest below. */
+static bool faster_than_link(const fs_check *c, size_t n, const fs_link_fit *links, size_t li,
+                             fs_link_shift *s)
+{
+    const fs_link_fit *l = &links[li];
+    *s = (fs_link_shift){FS_SHIFT_FASTER_THAN_LINK, li, NULL, INFINITY, NAN, NAN, FS_LINK_SHIFT};
+    for (size_t i = 0; i < l->npoints; i++)
+        if (l->points[i].kind == FS_FIT_LATENCY && !(l->excluded && l->excluded[i]) &&
+            l->points[i].time_us > 0 && l->points[i].time_us < s->ref_us) {
+            s->ref_us = l->points[i].time_us;
+            s->ref_bytes = l->points[i].bytes;
+        }
+    if (!isfinite(s->ref_us)) return false;
+    for (size_t i = 0; i < n; i++) {
+        const char *alg = c[i].run->algorithm;
+        if (c[i].link != li || c[i].ranks < 2 || !alg || strcmp(alg, "native") == 0) continue;
+        double q = c[i].measured_us / s->ref_us;
+        if (q < s->ratio) {
+            s->ratio = q;
+            s->us = c[i].measured_us;
+            s->check = &c[i];
+        }
+    }
+    return s->check != NULL;
+}
+
+size_t fs_link_shifts(const fs_results *r, size_t nr, const fs_check *c, size_t n,
+                      const fs_link_fit *links, size_t nl, fs_link_shift *out, size_t max)
 {
     size_t k = 0;
     for (size_t li = 0; li < nl && k < max; li++) {
-        const fs_link_fit *l = &links[li];
-        fs_link_shift s = {NULL, INFINITY, NAN, FS_LINK_SHIFT};
-        for (size_t i = 0; i < l->npoints; i++)
-            if (l->points[i].kind == FS_FIT_LATENCY && !(l->excluded && l->excluded[i]) &&
-                l->points[i].time_us > 0 && l->points[i].time_us < s.one_way_us) {
-                s.one_way_us = l->points[i].time_us;
-                s.one_way_bytes = l->points[i].bytes;
-            }
-        if (!isfinite(s.one_way_us)) continue;
-        for (size_t i = 0; i < n; i++) {
-            const char *alg = c[i].run->algorithm;
-            if (c[i].link != li || c[i].ranks < 2 || !alg || strcmp(alg, "native") == 0) continue;
-            double r = c[i].measured_us / s.one_way_us;
-            if (r < s.ratio) {
-                s.ratio = r;
-                s.check = &c[i];
-            }
-        }
-        if (s.check) out[k++] = s;
+        double lo, hi;
+        reference_probe(r, nr, &links[li], &lo, &hi);
+        if (hi / lo > FS_PROBE_SHIFT) /* false when NAN */
+            out[k++] = (fs_link_shift){FS_SHIFT_DURING_FIT, li, NULL, lo, NAN, hi, hi / lo};
+        if (k < max && (probe_shift(r, nr, c, n, links, li, &out[k]) ||
+                        faster_than_link(c, n, links, li, &out[k])))
+            k++;
     }
     return k;
 }
@@ -83,17 +182,35 @@ const char *fs_link_shift_str(const fs_link_shift *s, const fs_link_fit *links, 
                               size_t len)
 {
     const fs_check *x = s->check;
-    const fs_link_fit *l = &links[x->link];
+    const fs_link_fit *l = &links[s->link];
+    const char *alg = x && x->run->algorithm ? x->run->algorithm : "native";
     char b1[48], b2[48];
-    snprintf(buf, len,
-             "%s/%s: the %s %s of %s on %d ranks took %.3g us, %.2fx the fastest message the "
-             "latency benchmark measured on that link (%.3g us at %s); no collective finishes "
-             "before one message arrives, so the link ran faster when the collectives were "
-             "measured than when its point-to-point was (a shared or virtual machine moving its "
-             "cores): the model's errors on this link measure that change, not the model alone",
-             l->transport, l->provider, x->run->algorithm, fs_coll_name(x->coll),
-             size_words(b1, sizeof b1, x->bytes), x->ranks, x->measured_us, s->ratio, s->one_way_us,
-             size_words(b2, sizeof b2, s->one_way_bytes));
+    static const char tail[] =
+        "the model's errors on this link measure that change, not the model alone";
+    if (s->kind == FS_SHIFT_DURING_FIT)
+        snprintf(buf, len,
+                 "%s/%s: its latency probe read %.4g to %.4g us around the point-to-point "
+                 "benchmarks the link was fitted to (%.2fx): the link changed while they ran (a "
+                 "shared or virtual machine moving its cores, other traffic), so the fit mixes "
+                 "two states of it; %s",
+                 l->transport, l->provider, s->ref_us, s->us, s->ratio, tail);
+    else if (s->kind == FS_SHIFT_PROBE)
+        snprintf(buf, len,
+                 "%s/%s: its %s latency probe read %.4g us around the point-to-point benchmarks "
+                 "and %.4g us around the %s %s on %d ranks (%.2fx): the link changed between the "
+                 "benchmarks (a shared or virtual machine moving its cores, other traffic); %s",
+                 l->transport, l->provider, size_words(b2, sizeof b2, s->ref_bytes), s->ref_us,
+                 s->us, alg, fs_coll_name(x->coll), x->ranks, s->ratio, tail);
+    else
+        snprintf(buf, len,
+                 "%s/%s: the %s %s of %s on %d ranks took %.3g us, %.2fx the fastest message the "
+                 "latency benchmark measured on that link (%.3g us at %s); no collective "
+                 "finishes before one message arrives, so the link ran faster when the "
+                 "collectives were measured than when its point-to-point was (a shared or "
+                 "virtual machine moving its cores): %s",
+                 l->transport, l->provider, alg, fs_coll_name(x->coll),
+                 size_words(b1, sizeof b1, x->bytes), x->ranks, s->us, s->ratio, s->ref_us,
+                 size_words(b2, sizeof b2, s->ref_bytes), tail);
     return buf;
 }
 

@@ -70,31 +70,57 @@ typedef enum fs_check_error {
 double fs_check_median_abs(const fs_check *c, size_t n, const fs_run *run, fs_check_error kind);
 
 /*
- * A collective cannot finish before one message has crossed its link, so
- * fabscale's own algorithms (not a library's "native" one, which may take
- * another path, such as a shared-memory segment) cannot run faster than
- * the fastest one-way latency the latency benchmark measured on the same
- * link.  When a measured point does, by more than FS_LINK_SHIFT (the link
- * fit's own scatter and the overheads a ping-pong has and an exchange has
- * not), the link itself changed between the benchmarks: this 2-core VM's
- * core-to-core latency runs at 0.15-0.25 or 0.5-0.7 us for seconds at a
- * time.  Then the model's errors on that link measure the change, not the
- * model.  Per link with such points, the one furthest below.
+ * A link that changed between the benchmarks.  The model is fitted to the
+ * latency and bandwidth benchmarks and checked against collectives measured
+ * later; on a shared or virtual machine the link may not be the same (this
+ * 2-core VM's core-to-core latency runs at 0.15-0.25 or 0.5-0.7 us for
+ * seconds at a time), and then the model's errors on that link measure the
+ * change, not the model.  Two signs of it, per link:
+ *  - probe: fabscale-bench records a short 8-byte ping-pong before and
+ *    after every run (its `link_probe`).  When the probes of the latency
+ *    and bandwidth runs the link was fitted to are more than
+ *    FS_PROBE_SHIFT apart, the fit mixes two states of the link (during
+ *    fit).  A collective run whose probe reads more than FS_PROBE_SHIFT
+ *    times (or less than 1/FS_PROBE_SHIFT of) their median ran on another
+ *    link.  Probes on a quiet machine agree within 10-20 %; the two levels
+ *    above are 2.2-2.8x apart.
+ *  - faster than one message: a collective cannot finish before one
+ *    message has crossed its link, so fabscale's own algorithms (not a
+ *    library's "native" one, which may take another path, such as a
+ *    shared-memory segment) cannot beat the fastest one-way latency the
+ *    latency benchmark measured on the same link.  A point below
+ *    FS_LINK_SHIFT of it (the fit's scatter, and overheads a ping-pong has
+ *    and an exchange has not) says the link was faster then.  Files
+ *    without probes (OSU, older fabscale) have only this sign, and only
+ *    in one direction.
  */
-#define FS_LINK_SHIFT 0.8
+#define FS_PROBE_SHIFT 1.5
+#define FS_LINK_SHIFT  0.8
+typedef enum fs_shift_kind {
+    FS_SHIFT_DURING_FIT,      /* the probes of the fit's own runs apart */
+    FS_SHIFT_PROBE,           /* a collective run's probe apart from the fit's runs' */
+    FS_SHIFT_FASTER_THAN_LINK /* no probes: a collective faster than one message */
+} fs_shift_kind;
 typedef struct fs_link_shift {
-    const fs_check *check; /* the point furthest below (its run, size, time) */
-    double one_way_us;     /* the link's fastest measured latency */
-    double one_way_bytes;  /* at this size */
-    double ratio;          /* check->measured_us / one_way_us, < FS_LINK_SHIFT */
+    fs_shift_kind kind;
+    size_t link;           /* index into the links */
+    const fs_check *check; /* a point of the run (probe), the point furthest below (faster
+                              than link); NULL (during fit) */
+    double ref_us;         /* probe: the fit's runs' median probe; during fit: their least;
+                              faster than link: the link's fastest measured latency */
+    double ref_bytes;      /* the latter's size (probe: the probe's) */
+    double us;             /* probe: the collective run's probe furthest from ref_us;
+                              during fit: the greatest; else check->measured_us */
+    double ratio;          /* us / ref_us */
 } fs_link_shift;
 
-/* The shifts found in checks c[0..n) on links[0..nl) (at most max, one per
- * link); returns how many. */
-size_t fs_link_shifts(const fs_check *c, size_t n, const fs_link_fit *links, size_t nl,
-                      fs_link_shift *out, size_t max);
-/* The shift in words (what ran, how fast, against which message, and
- * what it means for the model), without a "warning: " prefix. */
+/* The shifts found in checks c[0..n) (of results r[0..nr)) on links
+ * [0..nl): per link, during fit when so, then one about its collectives
+ * (the probe's when there is one), at most max in all; returns how many. */
+size_t fs_link_shifts(const fs_results *r, size_t nr, const fs_check *c, size_t n,
+                      const fs_link_fit *links, size_t nl, fs_link_shift *out, size_t max);
+/* The shift in words (what ran, what it was compared with, and what it
+ * means for the model), without a "warning: " prefix. */
 const char *fs_link_shift_str(const fs_link_shift *s, const fs_link_fit *links, char *buf,
                               size_t len);
 

@@ -589,7 +589,7 @@ static void model_summary(rep *R, fs_doc *d)
     size_t nw = fs_model_warnings(in, &R->model, 32768, w, 4);
     for (size_t k = 0; k < nw; k++) fs_doc_para(d, "%s", w[k]);
     fs_link_shift sh[8];
-    size_t ns = fs_link_shifts(R->checks, R->nchecks, R->links, R->nl, sh, 8);
+    size_t ns = fs_link_shifts(R->r, R->nr, R->checks, R->nchecks, R->links, R->nl, sh, 8);
     for (size_t k = 0; k < ns; k++) {
         char line[2 * FS_WARN_LEN];
         fs_doc_para(d, "Warning: %s.", fs_link_shift_str(&sh[k], R->links, line, sizeof line));

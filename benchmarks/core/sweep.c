@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nics.h"
+#include "probe.h"
 #include "results.h"
 #include "table.h"
 #include "watchdog.h"
@@ -81,6 +82,34 @@ static fs_run *add_run(const fs_sweep_env *env, fs_transport *tp, const fs_bench
         b->run_extra(c, run->extra);
     }
     return run;
+}
+
+/* The link probe (probe.h) before the points (first) or after them: on
+ * rank 0 into the run's link_probe, {"bytes", "one_way_us": [before,
+ * after], "iterations": [...]}; every rank agrees on its outcome. */
+static int probe_link(fs_sweep_env *env, fs_bench_ctx *c, fs_run *run, bool first)
+{
+    fs_transport *tp = c->tp;
+    fs_watchdog_context("link probe", tp->ops->name, tp->provider, FS_PROBE_BYTES,
+                        c->rank == 0               ? c->nranks / 2
+                        : c->rank == c->nranks / 2 ? 0
+                                                   : -1);
+    double us;
+    long n;
+    int rc = fs_agree_error(env->rte, fs_link_probe(c, &us, &n), c->errmsg, c->errmsg_len);
+    if (rc || !run || c->nranks < 2) return rc;
+    fs_watchdog_lock();
+    if (!run->extra) run->extra = json_object();
+    json_t *p = json_object_get(run->extra, "link_probe");
+    if (first || !p) {
+        p = json_pack("{s:i,s:[],s:[]}", "bytes", FS_PROBE_BYTES, "one_way_us", "iterations");
+        json_object_set_new(run->extra, "link_probe", p);
+    }
+    json_array_append_new(json_object_get(p, "one_way_us"),
+                          isfinite(us) ? json_real(us) : json_null());
+    json_array_append_new(json_object_get(p, "iterations"), json_integer(n));
+    fs_watchdog_unlock();
+    return 0;
 }
 
 /* Pair ranks [0,n/2) with [n/2,2(n/2)); only the first pair unless all_pairs. */
@@ -228,6 +257,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         .validate = o->validate,
     };
     double last_moved = -1;
+    if (!rc) rc = probe_link(env, &c, run, true);
     fs_path_proof *proof = run ? fs_path_proof_begin() : NULL; /* NIC counters around the run */
     for (size_t k = 0; !rc && k < o->sizes.n; k++) {
         c.bytes = o->sizes.v[k];
@@ -328,6 +358,8 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         fs_watchdog_unlock();
     }
     fs_path_proof_end(proof, tp, run, env->hosts);
+    /* after the counters: the probe's messages are not the run's */
+    if (!rc) rc = probe_link(env, &c, run, false);
     if (set_up && b->teardown) b->teardown(&c);
     if (c.smr) tp->ops->mr_dereg(tp, c.smr);
     if (c.rmr) tp->ops->mr_dereg(tp, c.rmr);

@@ -170,23 +170,32 @@ static void measured_vs_model(void **state)
     free(c);
 }
 
+/* The synthetic file's collectives against the calibrated model
+ * (malloc'ed, *n of them). */
+static fs_check *calibrated_checks(size_t *n)
+{
+    fs_coll_model m;
+    fs_model_info info;
+    size_t no_ranks, no_link;
+    fs_err err = {0};
+    fs_check *c;
+    build_calibrated(&m, &info);
+    assert_int_equal(
+        fs_predict_check(&R, 1, L, NL, &info.base, false, 0, &c, n, &no_ranks, &no_link, &err), 0);
+    return c;
+}
+
 /* A collective of fabscale's own algorithm faster than the fastest message
  * of its link's latency benchmark: the link changed between them.  The
  * library's own ("native") algorithm and a 1-rank run are not judged. */
 static void collective_faster_than_link(void **state)
 {
     (void)state;
-    fs_coll_model m;
-    size_t n, no_ranks, no_link;
-    fs_err err = {0};
-    fs_model_info info;
-    build_calibrated(&m, &info);
-    fs_check *c;
-    assert_int_equal(
-        fs_predict_check(&R, 1, L, NL, &info.base, false, 0, &c, &n, &no_ranks, &no_link, &err), 0);
+    size_t n;
+    fs_check *c = calibrated_checks(&n);
     fs_link_shift s[2];
     /* as drawn: rd at 16 B takes 0.53 us against 0.25 us one way */
-    assert_int_equal(fs_link_shifts(c, n, L, NL, s, 2), 0);
+    assert_int_equal(fs_link_shifts(&R, 1, c, n, L, NL, s, 2), 0);
     double fastest = INFINITY, at = NAN;
     for (size_t i = 0; i < L[0].npoints; i++)
         if (L[0].points[i].kind == FS_FIT_LATENCY && L[0].points[i].time_us < fastest)
@@ -197,11 +206,12 @@ static void collective_faster_than_link(void **state)
     assert_true(k + 2 < n);
     c[k + 1].measured_us = 0.7 * FS_LINK_SHIFT * fastest;  /* below */
     c[k + 2].measured_us = 0.99 * FS_LINK_SHIFT * fastest; /* barely below */
-    assert_int_equal(fs_link_shifts(c, n, L, NL, s, 2), 1);
+    assert_int_equal(fs_link_shifts(&R, 1, c, n, L, NL, s, 2), 1);
+    assert_int_equal(s[0].kind, FS_SHIFT_FASTER_THAN_LINK);
     assert_ptr_equal(s[0].check, &c[k + 1]); /* the one furthest below */
     WITHIN(s[0].ratio, 0.7 * FS_LINK_SHIFT, 1e-12);
-    WITHIN(s[0].one_way_us, fastest, 1e-12);
-    assert_true(s[0].one_way_bytes == at);
+    WITHIN(s[0].ref_us, fastest, 1e-12);
+    assert_true(s[0].ref_bytes == at);
     char line[2 * FS_WARN_LEN];
     fs_link_shift_str(&s[0], L, line, sizeof line);
     assert_non_null(strstr(line, "mpi/"));
@@ -213,11 +223,83 @@ static void collective_faster_than_link(void **state)
     native.algorithm = "native";
     single.algorithm = "rd";
     c[k + 1].run = &native;
-    assert_int_equal(fs_link_shifts(c, n, L, NL, s, 2), 1);
+    assert_int_equal(fs_link_shifts(&R, 1, c, n, L, NL, s, 2), 1);
     assert_ptr_equal(s[0].check, &c[k + 2]);
     c[k + 2].run = &single;
     c[k + 2].ranks = 1;
-    assert_int_equal(fs_link_shifts(c, n, L, NL, s, 2), 0);
+    assert_int_equal(fs_link_shifts(&R, 1, c, n, L, NL, s, 2), 0);
+    free(c);
+}
+
+/* The runs' link probes: a collective run whose probe reads 2x the
+ * latency run's ran on another link (named before the faster-than-one-
+ * message sign); within FS_PROBE_SHIFT nothing is said. */
+static void probe_says_link_changed(void **state)
+{
+    (void)state;
+    size_t n;
+    fs_check *c = calibrated_checks(&n);
+    fs_run *lat = NULL, *ring = NULL, *rd = NULL;
+    for (size_t i = 0; i < R.nruns; i++) {
+        fs_run *x = &R.runs[i];
+        if (strcmp(x->benchmark, "latency") == 0) lat = x;
+        if (x->algorithm && strcmp(x->algorithm, "ring") == 0) ring = x;
+        if (x->algorithm && strcmp(x->algorithm, "rd") == 0) rd = x;
+    }
+    assert_non_null(lat);
+    assert_non_null(ring);
+    assert_non_null(rd);
+    json_t *saved[3] = {lat->extra, ring->extra, rd->extra};
+    lat->extra = json_pack("{s:{s:i,s:[f,f]}}", "link_probe", "bytes", 8, "one_way_us", 0.25, 0.27);
+    ring->extra = json_pack("{s:{s:i,s:[f,f]}}", "link_probe", "bytes", 8, "one_way_us", 0.3, 0.3);
+    rd->extra = json_pack("{s:{s:i,s:[f,n]}}", "link_probe", "bytes", 8, "one_way_us", 0.3);
+    assert_non_null(lat->extra);
+    assert_non_null(ring->extra);
+    assert_non_null(rd->extra);
+    fs_link_shift s[2];
+    assert_int_equal(fs_link_shifts(&R, 1, c, n, L, NL, s, 2), 0); /* 1.15x: the same link */
+    /* rd's probe after the run at 2.1x the latency run's (their median 0.26) */
+    json_array_set_new(json_object_get(json_object_get(rd->extra, "link_probe"), "one_way_us"), 1,
+                       json_real(0.546));
+    assert_int_equal(fs_link_shifts(&R, 1, c, n, L, NL, s, 2), 1);
+    assert_int_equal(s[0].kind, FS_SHIFT_PROBE);
+    assert_ptr_equal(s[0].check->run, rd);
+    WITHIN(s[0].ref_us, sqrt(0.25 * 0.27), 1e-12);
+    WITHIN(s[0].us, 0.546, 1e-12);
+    WITHIN(s[0].ratio, 0.546 / sqrt(0.25 * 0.27), 1e-12);
+    char line[2 * FS_WARN_LEN];
+    fs_link_shift_str(&s[0], L, line, sizeof line);
+    assert_non_null(strstr(line,
+                           "its 8 B latency probe read 0.2598 us around the point-to-point "
+                           "benchmarks and 0.546 us around the rd allreduce on 4 ranks (2.10x)"));
+    /* slower the other way, 1/2.5: that one is named */
+    json_array_set_new(json_object_get(json_object_get(ring->extra, "link_probe"), "one_way_us"), 0,
+                       json_real(0.104));
+    assert_int_equal(fs_link_shifts(&R, 1, c, n, L, NL, s, 2), 1);
+    assert_ptr_equal(s[0].check->run, ring);
+    WITHIN(s[0].ratio, 0.104 / sqrt(0.25 * 0.27), 1e-12);
+    /* the latency run's own probes 2.4x apart: the fit mixes two links,
+     * said first; the ring's 0.104 us is still 3.7x off their median */
+    json_array_set_new(json_object_get(json_object_get(lat->extra, "link_probe"), "one_way_us"), 1,
+                       json_real(0.6));
+    assert_int_equal(fs_link_shifts(&R, 1, c, n, L, NL, s, 2), 2);
+    assert_int_equal(s[0].kind, FS_SHIFT_DURING_FIT);
+    assert_null(s[0].check);
+    WITHIN(s[0].ref_us, 0.25, 1e-12);
+    WITHIN(s[0].us, 0.6, 1e-12);
+    WITHIN(s[0].ratio, 2.4, 1e-12);
+    fs_link_shift_str(&s[0], L, line, sizeof line);
+    assert_non_null(strstr(line, "its latency probe read 0.25 to 0.6 us around the point-to-point "
+                                 "benchmarks the link was fitted to (2.40x)"));
+    assert_int_equal(s[1].kind, FS_SHIFT_PROBE);
+    assert_ptr_equal(s[1].check->run, ring);
+    WITHIN(s[1].ref_us, sqrt(0.25 * 0.6), 1e-12);
+    assert_int_equal(fs_link_shifts(&R, 1, c, n, L, NL, s, 1), 1); /* max */
+    for (size_t i = 0; i < 3; i++) {
+        fs_run *x = i == 0 ? lat : i == 1 ? ring : rd;
+        json_decref(x->extra);
+        x->extra = saved[i];
+    }
     free(c);
 }
 
@@ -407,6 +489,7 @@ int main(void)
         cmocka_unit_test(link_from_results),       cmocka_unit_test(model_options),
         cmocka_unit_test(measured_vs_model),       cmocka_unit_test(uncalibrated_band_and_warnings),
         cmocka_unit_test(nccl_alone_derives_link), cmocka_unit_test(outliers_left_out),
-        cmocka_unit_test(alltoall_calibrated),     cmocka_unit_test(collective_faster_than_link)};
+        cmocka_unit_test(alltoall_calibrated),     cmocka_unit_test(collective_faster_than_link),
+        cmocka_unit_test(probe_says_link_changed)};
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -5,7 +5,8 @@
  *
  * Every run and point of FILE is checked for internal consistency (order
  * statistics in order, positive times, bandwidth = bytes/time, busbw =
- * algbw x factor), and each --run must be present with --points points.
+ * algbw x factor, a link probe before and after the points), and each
+ * --run must be present with --points points.
  * --slowest R: every run names rank R the slowest at a strict majority of
  * its points.  Not at every point: on a loaded machine a point can truly
  * have another rank slowest (a descheduled peer), and the statistic should
@@ -97,6 +98,30 @@ static void check_point(json_t *run, json_t *pt, const char *id)
     }
 }
 
+/* The run's link_probe (benchmarks/core/probe.h): 8 bytes, before and
+ * after the points (after: not in a run a fault cut short), each a
+ * positive median half round trip of 5-1000 timed round trips.  Every
+ * run of two or more ranks has one, except pairwise (its own schedule). */
+static void check_probe(json_t *run, const char *id, bool incomplete)
+{
+    json_t *p = json_object_get(run, "link_probe");
+    if (num(run, "ranks") < 2 || strcmp(str(run, "benchmark"), "pairwise") == 0) return;
+    CHECK(json_is_object(p), "%s: no link_probe", id);
+    if (!json_is_object(p)) return;
+    json_t *us = json_object_get(p, "one_way_us"), *it = json_object_get(p, "iterations");
+    size_t n = json_array_size(us);
+    CHECK(num(p, "bytes") == 8, "%s: link_probe of %g bytes", id, num(p, "bytes"));
+    CHECK(n == 2 || (incomplete && n == 1), "%s: %zu link probes", id, n);
+    CHECK(json_array_size(it) == n, "%s: link_probe iterations for %zu probes", id,
+          json_array_size(it));
+    for (size_t k = 0; k < n; k++) {
+        double v = json_number_value(json_array_get(us, k));
+        long m = (long)json_integer_value(json_array_get(it, k));
+        CHECK(v > 0 && v < 1e6, "%s: link probe %zu: %g us", id, k, v);
+        CHECK(m >= 5 && m <= 1000, "%s: link probe %zu: %ld round trips", id, k, m);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -175,6 +200,7 @@ int main(int argc, char **argv)
             snprintf(seen + used, sizeof seen - used, "%s%g B: %g", used ? ", " : "",
                      num(pt, "bytes"), num(pt, "slowest_rank"));
         }
+        check_probe(run, id, incomplete);
         if (slowest >= 0)
             CHECK(2 * named > npoints, "%s: rank %ld slowest at %zu of %zu points (%s)", id,
                   slowest, named, npoints, seen);

@@ -89,6 +89,14 @@ def results(mpiexec, bench, provider, emulate):
             # Sane, not fast: ASan builds on a shared machine are slow.
             check(t["p50"] < 1e7, f"{where} {p['bytes']}: p50 {t['p50']} us")
             check(p["bandwidth_GBps"] > 0, f"{where} {p['bytes']}: bandwidth")
+        # The link probe before and after the points (probe.h): 8 B, a
+        # positive median of 5-1000 round trips each.
+        lp = r.get("link_probe") or {}
+        us, its = lp.get("one_way_us") or [], lp.get("iterations") or []
+        check(lp.get("bytes") == 8 and len(us) == 2 and len(its) == 2,
+              f"{where}: link_probe {lp}")
+        check(all(isinstance(v, (int, float)) and 0 < v < 1e6 for v in us) and
+              all(5 <= n <= 1000 for n in its), f"{where}: link_probe values {lp}")
         a = r["attributes"]
         check(isinstance(a.get("libfabric_runtime"), str), f"{where}: libfabric_runtime")
         check(isinstance(a.get("libfabric_headers"), str), f"{where}: libfabric_headers")
