@@ -51,38 +51,50 @@ static size_t probe_values(const fs_run *run, double *v, size_t max)
     return n;
 }
 
-static int cmp_dbl(const void *a, const void *b)
+/* Whether hosts a and b (either order; NULL: unknown) are link l's pair.
+ * Unknown on either side: nothing says they are not. */
+static bool link_hosts(const fs_link_fit *l, const char *a, const char *b)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    if (!l->host_a[0] || !a || !b) return true;
+    return (strcmp(a, l->host_a) == 0 && strcmp(b, l->host_b) == 0) ||
+           (strcmp(b, l->host_a) == 0 && strcmp(a, l->host_b) == 0);
 }
 
-/* The probes of the runs the link was fitted to (latency and bandwidth
- * runs of its transport and provider, in the link's own file when it has
- * any there): their median, and their least and greatest in *lo, *hi;
- * NAN when none recorded one. */
-static double reference_probe(const fs_results *r, size_t nr, const fs_link_fit *l, double *lo,
-                              double *hi)
+/* The probes of the runs the link was fitted to (links.c's: latency and
+ * bw runs of one pair, its transport, provider and hosts; from its own
+ * file when it knows no hosts): the least and the greatest in *lo, *hi
+ * (NAN when none recorded one). */
+static void fit_probes(const fs_results *r, size_t nr, const fs_link_fit *l, double *lo, double *hi)
 {
-    double v[64];
-    size_t n = 0;
-    for (int own = 1; own >= 0 && n == 0; own--)
-        for (size_t f = 0; f < nr; f++) {
-            if (own && (!r[f].path || strcmp(r[f].path, l->source) != 0)) continue;
-            for (size_t i = 0; i < r[f].nruns; i++) {
-                const fs_run *run = &r[f].runs[i];
-                fs_kind k = fs_run_kind(run);
-                if ((k == FS_KIND_LATENCY || k == FS_KIND_BANDWIDTH) &&
-                    eq(run->transport, l->transport) && eq(run->provider, l->provider))
-                    n += probe_values(run, v + n, sizeof v / sizeof v[0] - n);
+    *lo = *hi = NAN;
+    for (size_t f = 0; f < nr; f++)
+        for (size_t i = 0; i < r[f].nruns; i++) {
+            const fs_run *run = &r[f].runs[i];
+            const char *src = run->source ? run->source : r[f].path;
+            if (!(strcmp(run->benchmark, "latency") == 0 || strcmp(run->benchmark, "bw") == 0) ||
+                run->pairs > 1 || !eq(run->transport, l->transport) ||
+                !eq(run->provider, l->provider))
+                continue;
+            if (l->host_a[0] ? !run->peer_hosts[0] || !run->peer_hosts[1] ||
+                                   !link_hosts(l, run->peer_hosts[0], run->peer_hosts[1])
+                             : run->peer_hosts[0] || !src || strcmp(src, l->source) != 0)
+                continue;
+            double v[8];
+            size_t n = probe_values(run, v, 8);
+            for (size_t k = 0; k < n; k++) {
+                if (!(v[k] >= *lo)) *lo = v[k];
+                if (!(v[k] <= *hi)) *hi = v[k];
             }
         }
-    *lo = *hi = NAN;
-    if (!n) return NAN;
-    qsort(v, n, sizeof v[0], cmp_dbl);
-    *lo = v[0];
-    *hi = v[n - 1];
-    return n % 2 ? v[n / 2] : sqrt(v[n / 2 - 1] * v[n / 2]);
+}
+
+/* The hosts of a collective run's probe, ranks 0 and ranks/2, from the
+ * file's meta.rank_host (NULL when it does not say). */
+static void probe_hosts(const fs_results *f, const fs_run *run, const char **a, const char **b)
+{
+    json_t *rh = f->meta.extra ? json_object_get(f->meta.extra, "rank_host") : NULL;
+    *a = run->ranks >= 2 ? json_string_value(json_array_get(rh, 0)) : NULL;
+    *b = run->ranks >= 2 ? json_string_value(json_array_get(rh, (size_t)run->ranks / 2)) : NULL;
 }
 
 /* How far apart, as a factor >= 1. */
@@ -91,26 +103,32 @@ static double apart(double a, double b)
     return a > b ? a / b : b / a;
 }
 
-/* The collective run of link li whose probe is furthest from the latency
- * runs' (beyond FS_PROBE_SHIFT). */
+/* The collective run of link li whose probe is furthest outside the range
+ * of the fit's runs' probes, beyond FS_PROBE_SHIFT. */
 static bool probe_shift(const fs_results *r, size_t nr, const fs_check *c, size_t n,
                         const fs_link_fit *links, size_t li, fs_link_shift *s)
 {
-    double lo, hi, ref = reference_probe(r, nr, &links[li], &lo, &hi);
-    if (!isfinite(ref)) return false;
-    *s = (fs_link_shift){FS_SHIFT_PROBE, li, NULL, ref, FS_PROBE_BYTES_DEFAULT, NAN, 1};
+    double lo, hi;
+    fit_probes(r, nr, &links[li], &lo, &hi);
+    if (!isfinite(lo)) return false;
+    *s = (fs_link_shift){FS_SHIFT_PROBE, li, NULL, lo, hi, FS_PROBE_BYTES_DEFAULT, NAN, 1};
     const fs_run *last = NULL;
     for (size_t i = 0; i < n; i++) {
         if (c[i].link != li || c[i].run == last) continue;
         last = c[i].run;
+        const char *ha, *hb; /* a probe between other hosts measured another link */
+        probe_hosts(&r[c[i].file], c[i].run, &ha, &hb);
+        if (!link_hosts(&links[li], ha, hb)) continue;
         double v[8];
         size_t k = probe_values(c[i].run, v, 8);
-        for (size_t j = 0; j < k; j++)
-            if (apart(v[j], ref) > FS_PROBE_SHIFT && apart(v[j], ref) > apart(s->ratio, 1)) {
+        for (size_t j = 0; j < k; j++) {
+            double q = v[j] > hi ? v[j] / hi : v[j] < lo ? v[j] / lo : 1;
+            if (apart(q, 1) > FS_PROBE_SHIFT && apart(q, 1) > apart(s->ratio, 1)) {
                 s->check = &c[i];
                 s->us = v[j];
-                s->ratio = v[j] / ref;
+                s->ratio = q;
             }
+        }
     }
     json_t *b = s->check
                     ? json_object_get(json_object_get(s->check->run->extra, "link_probe"), "bytes")
@@ -125,7 +143,8 @@ static bool faster_than_link(const fs_check *c, size_t n, const fs_link_fit *lin
                              fs_link_shift *s)
 {
     const fs_link_fit *l = &links[li];
-    *s = (fs_link_shift){FS_SHIFT_FASTER_THAN_LINK, li, NULL, INFINITY, NAN, NAN, FS_LINK_SHIFT};
+    *s = (fs_link_shift){
+        FS_SHIFT_FASTER_THAN_LINK, li, NULL, INFINITY, NAN, NAN, NAN, FS_LINK_SHIFT};
     for (size_t i = 0; i < l->npoints; i++)
         if (l->points[i].kind == FS_FIT_LATENCY && !(l->excluded && l->excluded[i]) &&
             l->points[i].time_us > 0 && l->points[i].time_us < s->ref_us) {
@@ -133,6 +152,7 @@ static bool faster_than_link(const fs_check *c, size_t n, const fs_link_fit *lin
             s->ref_bytes = l->points[i].bytes;
         }
     if (!isfinite(s->ref_us)) return false;
+    s->ref_hi_us = s->ref_us;
     for (size_t i = 0; i < n; i++) {
         const char *alg = c[i].run->algorithm;
         if (c[i].link != li || c[i].ranks < 2 || !alg || strcmp(alg, "native") == 0) continue;
@@ -152,14 +172,24 @@ size_t fs_link_shifts(const fs_results *r, size_t nr, const fs_check *c, size_t 
     size_t k = 0;
     for (size_t li = 0; li < nl && k < max; li++) {
         double lo, hi;
-        reference_probe(r, nr, &links[li], &lo, &hi);
+        fit_probes(r, nr, &links[li], &lo, &hi);
         if (hi / lo > FS_PROBE_SHIFT) /* false when NAN */
-            out[k++] = (fs_link_shift){FS_SHIFT_DURING_FIT, li, NULL, lo, NAN, hi, hi / lo};
+            out[k++] = (fs_link_shift){FS_SHIFT_DURING_FIT, li, NULL, lo, hi, NAN, NAN, hi / lo};
         if (k < max && (probe_shift(r, nr, c, n, links, li, &out[k]) ||
                         faster_than_link(c, n, links, li, &out[k])))
             k++;
     }
     return k;
+}
+
+/* "0.25" or "0.25 to 0.27" (%.4g) */
+static const char *range_words(char *buf, size_t len, double lo, double hi)
+{
+    if (lo == hi)
+        snprintf(buf, len, "%.4g", lo);
+    else
+        snprintf(buf, len, "%.4g to %.4g", lo, hi);
+    return buf;
 }
 
 /* "4 B", "64 KiB", "1.5 MiB" */
@@ -193,14 +223,16 @@ const char *fs_link_shift_str(const fs_link_shift *s, const fs_link_fit *links, 
                  "benchmarks the link was fitted to (%.2fx): the link changed while they ran (a "
                  "shared or virtual machine moving its cores, other traffic), so the fit mixes "
                  "two states of it; %s",
-                 l->transport, l->provider, s->ref_us, s->us, s->ratio, tail);
+                 l->transport, l->provider, s->ref_us, s->ref_hi_us, s->ratio, tail);
     else if (s->kind == FS_SHIFT_PROBE)
         snprintf(buf, len,
-                 "%s/%s: its %s latency probe read %.4g us around the point-to-point benchmarks "
-                 "and %.4g us around the %s %s on %d ranks (%.2fx): the link changed between the "
-                 "benchmarks (a shared or virtual machine moving its cores, other traffic); %s",
-                 l->transport, l->provider, size_words(b2, sizeof b2, s->ref_bytes), s->ref_us,
-                 s->us, alg, fs_coll_name(x->coll), x->ranks, s->ratio, tail);
+                 "%s/%s: its %s latency probe read %s us around the point-to-point benchmarks "
+                 "and %.4g us around the %s %s on %d ranks (%.2fx %s): the link changed between "
+                 "the benchmarks (a shared or virtual machine moving its cores, other traffic); %s",
+                 l->transport, l->provider, size_words(b2, sizeof b2, s->ref_bytes),
+                 range_words(b1, sizeof b1, s->ref_us, s->ref_hi_us), s->us, alg,
+                 fs_coll_name(x->coll), x->ranks, s->ratio,
+                 s->ratio > 1 ? "the slowest" : "the fastest", tail);
     else
         snprintf(buf, len,
                  "%s/%s: the %s %s of %s on %d ranks took %.3g us, %.2fx the fastest message the "

@@ -80,9 +80,10 @@ double fs_check_median_abs(const fs_check *c, size_t n, const fs_run *run, fs_ch
  *    after every run (its `link_probe`).  When the probes of the latency
  *    and bandwidth runs the link was fitted to are more than
  *    FS_PROBE_SHIFT apart, the fit mixes two states of the link (during
- *    fit).  A collective run whose probe reads more than FS_PROBE_SHIFT
- *    times (or less than 1/FS_PROBE_SHIFT of) their median ran on another
- *    link.  Probes on a quiet machine agree within 10-20 %; the two levels
+ *    fit).  A collective run whose probe (ranks 0 and ranks/2, on the
+ *    link's hosts by the file's rank_host) lies more than FS_PROBE_SHIFT
+ *    beyond their range (above the slowest, below the fastest) ran on
+ *    another link.  Probes on a quiet machine agree within 10-20 %; the two levels
  *    above are 2.2-2.8x apart.
  *  - faster than one message: a collective cannot finish before one
  *    message has crossed its link, so fabscale's own algorithms (not a
@@ -103,15 +104,17 @@ typedef enum fs_shift_kind {
 } fs_shift_kind;
 typedef struct fs_link_shift {
     fs_shift_kind kind;
-    size_t link;           /* index into the links */
-    const fs_check *check; /* a point of the run (probe), the point furthest below (faster
-                              than link); NULL (during fit) */
-    double ref_us;         /* probe: the fit's runs' median probe; during fit: their least;
-                              faster than link: the link's fastest measured latency */
-    double ref_bytes;      /* the latter's size (probe: the probe's) */
-    double us;             /* probe: the collective run's probe furthest from ref_us;
-                              during fit: the greatest; else check->measured_us */
-    double ratio;          /* us / ref_us */
+    size_t link;              /* index into the links */
+    const fs_check *check;    /* a point of the run (probe), the point furthest below (faster
+                                 than link); NULL (during fit) */
+    double ref_us, ref_hi_us; /* probe and during fit: the least and the greatest probe of
+                                 the fit's runs; faster than link: the link's fastest
+                                 measured latency (both) */
+    double ref_bytes;         /* the probe's size, or that latency's */
+    double us;                /* probe: the collective run's probe furthest outside the
+                                 range; faster than link: check->measured_us; else NAN */
+    double ratio;             /* probe: us over the nearer end of the range; during fit:
+                                 ref_hi_us / ref_us; faster than link: us / ref_us */
 } fs_link_shift;
 
 /* The shifts found in checks c[0..n) (of results r[0..nr)) on links
