@@ -1,14 +1,11 @@
 /* predict.c - measured collectives against the model (see predict.h). */
 #include "predict.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include "table.h"
 
 /* fabscale-bench's probe size, when a file does not say */
 #define FS_PROBE_BYTES_DEFAULT 8
@@ -105,11 +102,9 @@ static double apart(double a, double b)
 
 /* The collective run of link li whose probe is furthest outside the range
  * of the fit's runs' probes, beyond FS_PROBE_SHIFT. */
-static bool probe_shift(const fs_results *r, size_t nr, const fs_check *c, size_t n,
-                        const fs_link_fit *links, size_t li, fs_link_shift *s)
+static bool probe_shift(const fs_results *r, const fs_check *c, size_t n, const fs_link_fit *links,
+                        size_t li, double lo, double hi, fs_link_shift *s)
 {
-    double lo, hi;
-    fit_probes(r, nr, &links[li], &lo, &hi);
     if (!isfinite(lo)) return false;
     *s = (fs_link_shift){FS_SHIFT_PROBE, li, NULL, lo, hi, FS_PROBE_BYTES_DEFAULT, NAN, 1};
     const fs_run *last = NULL;
@@ -175,7 +170,7 @@ size_t fs_link_shifts(const fs_results *r, size_t nr, const fs_check *c, size_t 
         fit_probes(r, nr, &links[li], &lo, &hi);
         if (hi / lo > FS_PROBE_SHIFT) /* false when NAN */
             out[k++] = (fs_link_shift){FS_SHIFT_DURING_FIT, li, NULL, lo, hi, NAN, NAN, hi / lo};
-        if (k < max && (probe_shift(r, nr, c, n, links, li, &out[k]) ||
+        if (k < max && (probe_shift(r, c, n, links, li, lo, hi, &out[k]) ||
                         faster_than_link(c, n, links, li, &out[k])))
             k++;
     }
@@ -192,29 +187,13 @@ static const char *range_words(char *buf, size_t len, double lo, double hi)
     return buf;
 }
 
-/* "4 B", "64 KiB", "1.5 MiB" */
-static const char *size_words(char *buf, size_t len, double bytes)
-{
-    char v[40];
-    fs_fmt_bytes(v, sizeof v, bytes, false);
-    size_t k = strlen(v);
-    if (k && isalpha((unsigned char)v[k - 1])) {
-        char u = v[k - 1];
-        v[k - 1] = '\0';
-        snprintf(buf, len, "%s %ciB", v, u);
-    } else {
-        snprintf(buf, len, "%s B", v);
-    }
-    return buf;
-}
-
 const char *fs_link_shift_str(const fs_link_shift *s, const fs_link_fit *links, char *buf,
                               size_t len)
 {
     const fs_check *x = s->check;
     const fs_link_fit *l = &links[s->link];
     const char *alg = x && x->run->algorithm ? x->run->algorithm : "native";
-    char b1[48], b2[48];
+    char b1[48];
     static const char tail[] =
         "the model's errors on this link measure that change, not the model alone";
     if (s->kind == FS_SHIFT_DURING_FIT)
@@ -226,23 +205,22 @@ const char *fs_link_shift_str(const fs_link_shift *s, const fs_link_fit *links, 
                  l->transport, l->provider, s->ref_us, s->ref_hi_us, s->ratio, tail);
     else if (s->kind == FS_SHIFT_PROBE)
         snprintf(buf, len,
-                 "%s/%s: its %s latency probe read %s us around the point-to-point benchmarks "
+                 "%s/%s: its %.0f B latency probe read %s us around the point-to-point benchmarks "
                  "and %.4g us around the %s %s on %d ranks (%.2fx %s): the link changed between "
                  "the benchmarks (a shared or virtual machine moving its cores, other traffic); %s",
-                 l->transport, l->provider, size_words(b2, sizeof b2, s->ref_bytes),
+                 l->transport, l->provider, s->ref_bytes,
                  range_words(b1, sizeof b1, s->ref_us, s->ref_hi_us), s->us, alg,
                  fs_coll_name(x->coll), x->ranks, s->ratio,
                  s->ratio > 1 ? "the slowest" : "the fastest", tail);
     else
         snprintf(buf, len,
-                 "%s/%s: the %s %s of %s on %d ranks took %.3g us, %.2fx the fastest message the "
-                 "latency benchmark measured on that link (%.3g us at %s); no collective "
+                 "%s/%s: the %s %s of %.0f B on %d ranks took %.3g us, %.2fx the fastest message "
+                 "the latency benchmark measured on that link (%.3g us at %.0f B); no collective "
                  "finishes before one message arrives, so the link ran faster when the "
                  "collectives were measured than when its point-to-point was (a shared or "
                  "virtual machine moving its cores): %s",
-                 l->transport, l->provider, alg, fs_coll_name(x->coll),
-                 size_words(b1, sizeof b1, x->bytes), x->ranks, s->us, s->ratio, s->ref_us,
-                 size_words(b2, sizeof b2, s->ref_bytes), tail);
+                 l->transport, l->provider, alg, fs_coll_name(x->coll), x->bytes, x->ranks, s->us,
+                 s->ratio, s->ref_us, s->ref_bytes, tail);
     return buf;
 }
 

@@ -7,27 +7,14 @@
 
 #include "harness.h"
 #include "stats.h"
-#include "watchdog.h"
 
-/* Initiator: ping (its first byte says whether another follows), pong;
- * the same calls as the latency benchmark's initiator. */
-static int ping_pong(fs_transport *tp, int peer, unsigned char *sbuf, unsigned char *rbuf,
-                     fs_mr *smr, fs_mr *rmr, fs_req *reqs)
-{
-    if (tp->ops->recv) {
-        int rc = fs_send(tp, peer, sbuf, FS_PROBE_BYTES, smr, FS_PROBE_TAG);
-        return rc ? rc : fs_recv(tp, peer, rbuf, FS_PROBE_BYTES, rmr, FS_PROBE_TAG);
-    }
-    int rc = tp->ops->irecv(tp, peer, rbuf, FS_PROBE_BYTES, rmr, FS_PROBE_TAG, &reqs[0]);
-    if (!rc) rc = tp->ops->isend(tp, peer, sbuf, FS_PROBE_BYTES, smr, FS_PROBE_TAG, &reqs[1]);
-    return rc ? rc : tp->ops->waitall(tp, reqs, 2);
-}
-
-static int initiator(fs_transport *tp, int peer, unsigned char *sbuf, unsigned char *rbuf,
-                     fs_mr *smr, fs_mr *rmr, double *one_way_us, long *iterations)
+/* Each round trip is the latency benchmark's iteration on the probe's own
+ * context (the same calls, so the probe reads what latency would); the
+ * initiator's first byte says whether another round trip follows. */
+static int initiator(const fs_bench *lat, fs_bench_ctx *p, double *one_way_us, long *iterations)
 {
     double t[FS_PROBE_MAX_ITERS];
-    fs_req reqs[2];
+    unsigned char *more = p->sbuf;
     long n = 0;
     double start = 0;
     int rc = 0;
@@ -37,8 +24,8 @@ static int initiator(fs_transport *tp, int peer, unsigned char *sbuf, unsigned c
         bool last =
             n + 1 >= FS_PROBE_MAX_ITERS || (i >= FS_PROBE_WARMUP && n + 1 >= FS_PROBE_MIN_ITERS &&
                                             now - start >= FS_PROBE_BUDGET_S);
-        sbuf[0] = last ? 0 : 1;
-        rc = ping_pong(tp, peer, sbuf, rbuf, smr, rmr, reqs);
+        *more = !last;
+        rc = lat->iteration(p);
         if (i >= FS_PROBE_WARMUP) t[n++] = (fs_now_s() - now) * 0.5e6;
         if (last) break;
     }
@@ -50,13 +37,12 @@ static int initiator(fs_transport *tp, int peer, unsigned char *sbuf, unsigned c
     return 0;
 }
 
-static int responder(fs_transport *tp, int peer, unsigned char *sbuf, unsigned char *rbuf,
-                     fs_mr *smr, fs_mr *rmr)
+static int responder(const fs_bench *lat, fs_bench_ctx *p)
 {
+    const unsigned char *more = p->rbuf;
     for (;;) {
-        int rc = fs_recv(tp, peer, rbuf, FS_PROBE_BYTES, rmr, FS_PROBE_TAG);
-        if (!rc) rc = fs_send(tp, peer, sbuf, FS_PROBE_BYTES, smr, FS_PROBE_TAG);
-        if (rc || rbuf[0] == 0) return rc;
+        int rc = lat->iteration(p);
+        if (rc || !*more) return rc;
     }
 }
 
@@ -67,20 +53,30 @@ int fs_link_probe(fs_bench_ctx *c, double *one_way_us, long *iterations)
     *iterations = 0;
     int half = c->nranks / 2;
     if (c->nranks < 2 || (c->rank != 0 && c->rank != half)) return 0;
-    int peer = c->rank == 0 ? half : 0;
     /* Buffers of its own: the run's may hold what its benchmark set up. */
     unsigned char *buf = NULL;
-    fs_mr *smr = NULL, *rmr = NULL;
     if (posix_memalign((void **)&buf, 64, 128)) return fs_bench_fail(c, "out of memory");
     memset(buf, 0, 128);
-    int rc = tp->ops->mr_reg(tp, buf, 64, &smr);
-    if (!rc) rc = tp->ops->mr_reg(tp, buf + 64, 64, &rmr);
-    if (!rc)
-        rc = c->rank == 0 ? initiator(tp, peer, buf, buf + 64, smr, rmr, one_way_us, iterations)
-                          : responder(tp, peer, buf, buf + 64, smr, rmr);
+    fs_req reqs[2];
+    fs_bench_ctx p = {.tp = tp,
+                      .rank = c->rank,
+                      .nranks = c->nranks,
+                      .peer = c->rank == 0 ? half : 0,
+                      .initiator = c->rank == 0,
+                      .pairs = 1,
+                      .bytes = FS_PROBE_BYTES,
+                      .window = 1,
+                      .sbuf = buf,
+                      .rbuf = buf + 64,
+                      .buf_bytes = 64,
+                      .reqs = reqs};
+    const fs_bench *lat = fs_bench_find("latency");
+    int rc = tp->ops->mr_reg(tp, p.sbuf, p.buf_bytes, &p.smr);
+    if (!rc) rc = tp->ops->mr_reg(tp, p.rbuf, p.buf_bytes, &p.rmr);
+    if (!rc) rc = p.initiator ? initiator(lat, &p, one_way_us, iterations) : responder(lat, &p);
     if (rc) fs_bench_fail(c, "link probe: %s", tp->errmsg);
-    if (rmr) tp->ops->mr_dereg(tp, rmr);
-    if (smr) tp->ops->mr_dereg(tp, smr);
+    if (p.rmr) tp->ops->mr_dereg(tp, p.rmr);
+    if (p.smr) tp->ops->mr_dereg(tp, p.smr);
     free(buf);
     return rc;
 }

@@ -12,7 +12,10 @@
  * 40-70 % "model error" into the output.  The probe is a short ping-pong
  * of FS_PROBE_BYTES between ranks 0 and nranks/2 (the first pair of the
  * point-to-point benchmarks) over the run's own transport, on buffers of
- * its own: FS_PROBE_WARMUP untimed round trips, then timed ones until
+ * its own, each round trip the latency benchmark's own iteration (its
+ * calls and tag: the probe runs between a run's points and its set-up or
+ * teardown, when nothing else is in flight between the pair):
+ * FS_PROBE_WARMUP untimed round trips, then timed ones until
  * FS_PROBE_MAX_ITERS or FS_PROBE_BUDGET_S (at least FS_PROBE_MIN_ITERS,
  * so that a slow link still gives a median).  The initiator says in each
  * ping whether another follows, so the responder needs no count.  Rank 0
@@ -28,7 +31,6 @@
 #define FS_PROBE_MIN_ITERS 5
 #define FS_PROBE_MAX_ITERS 1000
 #define FS_PROBE_BUDGET_S  0.01
-#define FS_PROBE_TAG       62u /* below FS_CONNECT_TAG, apart from the benchmarks' tags */
 
 /* The probe on c's transport (c->rank, c->nranks; nothing else of c is
  * touched).  Ranks other than 0 and nranks/2, and launches of one rank,

@@ -84,10 +84,10 @@ static fs_run *add_run(const fs_sweep_env *env, fs_transport *tp, const fs_bench
     return run;
 }
 
-/* The link probe (probe.h) before the points (first) or after them: on
- * rank 0 into the run's link_probe, {"bytes", "one_way_us": [before,
+/* The link probe (probe.h), before the points and after them: on rank 0
+ * appended to the run's link_probe, {"bytes", "one_way_us": [before,
  * after], "iterations": [...]}; every rank agrees on its outcome. */
-static int probe_link(fs_sweep_env *env, fs_bench_ctx *c, fs_run *run, bool first)
+static int probe_link(fs_sweep_env *env, fs_bench_ctx *c, fs_run *run)
 {
     fs_transport *tp = c->tp;
     fs_watchdog_context("link probe", tp->ops->name, tp->provider, FS_PROBE_BYTES,
@@ -101,7 +101,7 @@ static int probe_link(fs_sweep_env *env, fs_bench_ctx *c, fs_run *run, bool firs
     fs_watchdog_lock();
     if (!run->extra) run->extra = json_object();
     json_t *p = json_object_get(run->extra, "link_probe");
-    if (first || !p) {
+    if (!p) {
         p = json_pack("{s:i,s:[],s:[]}", "bytes", FS_PROBE_BYTES, "one_way_us", "iterations");
         json_object_set_new(run->extra, "link_probe", p);
     }
@@ -257,7 +257,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
         .validate = o->validate,
     };
     double last_moved = -1;
-    if (!rc) rc = probe_link(env, &c, run, true);
+    if (!rc) rc = probe_link(env, &c, run);
     fs_path_proof *proof = run ? fs_path_proof_begin() : NULL; /* NIC counters around the run */
     for (size_t k = 0; !rc && k < o->sizes.n; k++) {
         c.bytes = o->sizes.v[k];
@@ -359,7 +359,7 @@ int fs_sweep_run(fs_sweep_env *env, fs_transport *tp, const fs_bench *b, const c
     }
     fs_path_proof_end(proof, tp, run, env->hosts);
     /* after the counters: the probe's messages are not the run's */
-    if (!rc) rc = probe_link(env, &c, run, false);
+    if (!rc) rc = probe_link(env, &c, run);
     if (set_up && b->teardown) b->teardown(&c);
     if (c.smr) tp->ops->mr_dereg(tp, c.smr);
     if (c.rmr) tp->ops->mr_dereg(tp, c.rmr);

@@ -231,6 +231,13 @@ static void collective_faster_than_link(void **state)
     free(c);
 }
 
+/* Probe k (0: before, 1: after) of a run's link_probe, in us. */
+static void set_probe(fs_run *run, size_t k, double us)
+{
+    json_t *a = json_object_get(json_object_get(run->extra, "link_probe"), "one_way_us");
+    assert_int_equal(json_array_set_new(a, k, json_real(us)), 0);
+}
+
 /* The runs' link probes: a collective run whose probe reads 2x the
  * latency run's ran on another link (named before the faster-than-one-
  * message sign); within FS_PROBE_SHIFT nothing is said. */
@@ -260,8 +267,7 @@ static void probe_says_link_changed(void **state)
     /* 0.3 us: 1.11x above the fit's slowest, 0.27: the same link */
     assert_int_equal(fs_link_shifts(&R, 1, c, n, L, NL, s, 2), 0);
     /* rd's probe after the run at 2.02x the fit's slowest */
-    json_array_set_new(json_object_get(json_object_get(rd->extra, "link_probe"), "one_way_us"), 1,
-                       json_real(0.546));
+    set_probe(rd, 1, 0.546);
     assert_int_equal(fs_link_shifts(&R, 1, c, n, L, NL, s, 2), 1);
     assert_int_equal(s[0].kind, FS_SHIFT_PROBE);
     assert_ptr_equal(s[0].check->run, rd);
@@ -275,8 +281,7 @@ static void probe_says_link_changed(void **state)
                                  "point-to-point benchmarks and 0.546 us around the rd allreduce "
                                  "on 4 ranks (2.02x the slowest)"));
     /* further out the other way, 0.416x the fastest: that one is named */
-    json_array_set_new(json_object_get(json_object_get(ring->extra, "link_probe"), "one_way_us"), 0,
-                       json_real(0.104));
+    set_probe(ring, 0, 0.104);
     assert_int_equal(fs_link_shifts(&R, 1, c, n, L, NL, s, 2), 1);
     assert_ptr_equal(s[0].check->run, ring);
     WITHIN(s[0].ratio, 0.104 / 0.25, 1e-12);
@@ -284,8 +289,7 @@ static void probe_says_link_changed(void **state)
     assert_non_null(strstr(line, "(0.42x the fastest)"));
     /* the latency run's own probes 2.4x apart: the fit mixes two links,
      * said first; the ring's 0.104 us is still outside, rd's 0.546 not */
-    json_array_set_new(json_object_get(json_object_get(lat->extra, "link_probe"), "one_way_us"), 1,
-                       json_real(0.6));
+    set_probe(lat, 1, 0.6);
     assert_int_equal(fs_link_shifts(&R, 1, c, n, L, NL, s, 2), 2);
     assert_int_equal(s[0].kind, FS_SHIFT_DURING_FIT);
     assert_null(s[0].check);
@@ -301,8 +305,7 @@ static void probe_says_link_changed(void **state)
     assert_int_equal(fs_link_shifts(&R, 1, c, n, L, NL, s, 1), 1); /* max */
     /* the collectives' probe pair (ranks 0 and 2) on two hosts: another
      * link than the fitted node-a pair, not compared with it */
-    json_array_set_new(json_object_get(json_object_get(lat->extra, "link_probe"), "one_way_us"), 1,
-                       json_real(0.27));
+    set_probe(lat, 1, 0.27);
     json_t *rh = json_object_get(R.meta.extra, "rank_host");
     assert_string_equal(json_string_value(json_array_get(rh, 2)), "node-a");
     json_array_set_new(rh, 2, json_string("node-b"));
